@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from approvals.api import calendar, catalog
+
+router = DefaultRouter()
+router.register("departments", catalog.DepartmentViewSet, basename="department")
+router.register("items", catalog.ServiceItemViewSet, basename="item")
+router.register("packages", catalog.PackageViewSet, basename="package")
+
+urlpatterns = [
+    path("calendar/days/", calendar.CalendarDaysView.as_view(), name="calendar-days"),
+    path("calendar/add-working-days/", calendar.AddWorkingDaysView.as_view(), name="calendar-add-working-days"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalsConfig(AppConfig):
+    name = "approvals"
+    verbose_name = _("Approvals: departments, catalog, calendar")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (calendar cache invalidation)

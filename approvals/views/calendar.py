@@ -1,0 +1,6 @@
+"""PLACEHOLDER: replaced by the calendar work."""
+from django.http import HttpResponse
+
+
+def calendar_month(request):
+    return HttpResponse("calendar")

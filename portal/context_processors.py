@@ -1,0 +1,33 @@
+"""Navigation for the role of the logged-in user: every page shows the same menu for the same role."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models.users import Role
+
+# (url name, label, roles that see it; None = everyone logged in)
+MENU = [
+    ("portal:home", _("My workspace"), None),
+    ("approvals:catalog", _("Service catalog"), None),
+    ("approvals:packages", _("Packages"), None),
+    ("approvals:calendar", _("Working-day calendar"), None),
+    ("admin:index", _("Administration"), {Role.ADMIN}),
+    ("swagger-ui", _("API"), {Role.ADMIN, Role.SUPERVISOR}),
+    ("portal:account", _("My account"), None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [
+            (reverse("approvals:catalog"), _("Service catalog"), request.path.startswith(reverse("approvals:catalog"))),
+        ]}
+    items = []
+    for name, label, roles in MENU:
+        if roles is not None and user.role not in roles and not user.is_superuser:
+            continue
+        url = reverse(name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append((url, label, active))
+    return {"nav_items": items, "role_label": Role(user.role).label if user.role in Role.values else ""}

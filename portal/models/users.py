@@ -1,0 +1,65 @@
+"""The portal's user: one role each; applicants belong to an enterprise."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    AGENT = "agent", _("Park service agent")
+    CLERK = "clerk", _("Window clerk")
+    STAFF = "staff", _("Department staff")
+    CHIEF = "chief", _("Chief representative")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("Administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+# Roles that act for the government: they must log in with a second factor (等保 2.0 level 3).
+STAFF_ROLES = frozenset({Role.CLERK, Role.STAFF, Role.CHIEF, Role.LEADER, Role.ADMIN, Role.SUPERVISOR})
+# Roles that work for a department and see its queue.
+DEPARTMENT_ROLES = frozenset({Role.CLERK, Role.STAFF, Role.CHIEF})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.APPLICANT)
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    enterprise = models.ForeignKey(
+        "portal.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("Required for applicants: the company they act for."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Staff must always use TOTP; applicants and agents only once they have enrolled a device."""
+        return self.role in STAFF_ROLES or self.is_superuser or self.has_confirmed_device()
+
+    def has_confirmed_device(self) -> bool:
+        from django_otp import devices_for_user
+
+        return any(True for _ in devices_for_user(self, confirmed=True))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.role == Role.APPLICANT and not self.enterprise_id:
+            raise ValidationError({"enterprise": _("An applicant must belong to an enterprise.")})

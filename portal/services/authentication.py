@@ -1,0 +1,100 @@
+"""Logging in: password, then the TOTP second factor for those who need it.
+
+Failures of either factor count towards django-axes' lockout, and every attempt is audited.
+"""
+
+from dataclasses import dataclass
+
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate, user_logged_in, user_login_failed
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+
+from portal.errors import DomainError
+from portal.services import audit
+
+
+class LoginRefused(DomainError):
+    http_status = 400
+    code = "login_refused"
+
+
+class LockedOut(LoginRefused):
+    http_status = 403
+    code = "locked_out"
+
+
+@dataclass
+class LoginResult:
+    user: object
+    device: object | None
+
+
+def locked_out_message() -> str:
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _(
+        "Too many failed attempts: this account is locked for %(minutes)d minutes. "
+        "Please try again later or contact the administrator."
+    ) % {"minutes": minutes}
+
+
+def verify_totp(user, token: str):
+    """The confirmed TOTP device that accepts `token`, or None."""
+    token = (token or "").strip().replace(" ", "")
+    if not token.isdigit():
+        return None
+    for device in devices_for_user(user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    return None
+
+
+def check_credentials(request, username: str, password: str, token: str) -> LoginResult:
+    """Both factors, or LoginRefused with a message the user understands. Does not start a session."""
+    credentials = {"username": username}
+    if AxesProxyHandler.is_locked(request, credentials):
+        audit.record("login", success=False, summary="locked out", data={"username": username}, request=request)
+        raise LockedOut(locked_out_message())
+    try:
+        user = authenticate(request, username=username, password=password)
+    except AxesBackendPermissionDenied:
+        raise LockedOut(locked_out_message()) from None
+    if user is None:
+        audit.record("login", success=False, summary="wrong password", data={"username": username},
+                     request=request)
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut(locked_out_message())
+        raise LoginRefused(_("The username or password is not correct."))
+    device = None
+    if user.needs_second_factor:
+        if not token:
+            raise LoginRefused(_("This account needs the 6-digit dynamic code from your authenticator app."),
+                               code="otp_required")
+        device = verify_totp(user, token)
+        if device is None:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            audit.record("login", actor=None, success=False, summary="wrong second factor",
+                         data={"username": username}, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                raise LockedOut(locked_out_message())
+            raise LoginRefused(_("The dynamic code is not correct or has expired. Please enter the current code."),
+                               code="otp_invalid")
+    return LoginResult(user=user, device=device)
+
+
+def log_in(request, result: LoginResult) -> None:
+    """Start the web session for a checked login."""
+    from django.contrib.auth import login
+    from django_otp import login as otp_login
+
+    login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+    if result.device is not None:
+        otp_login(request, result.device)
+    audit.record("login", actor=result.user, summary="web session", request=request)
+
+
+__all__ = ["LockedOut", "LoginRefused", "LoginResult", "check_credentials", "log_in", "user_logged_in",
+           "verify_totp"]

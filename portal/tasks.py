@@ -1,0 +1,25 @@
+"""Portal-level tasks: heartbeats of the background processes and a round-trip probe."""
+
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="portal.tasks.record_heartbeat", ignore_result=True)
+def record_heartbeat(process: str = "beat") -> None:
+    """Beat sends this every minute; the worker that runs it records that both are alive."""
+    from portal.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(
+        name=process, defaults={"last_seen": timezone.now(), "detail": socket.gethostname()}
+    )
+    Heartbeat.objects.update_or_create(
+        name="worker", defaults={"last_seen": timezone.now(), "detail": socket.gethostname()}
+    )
+
+
+@shared_task(name="portal.tasks.echo")
+def echo(token: str) -> dict:
+    """Round-trip probe: returns what it was given and which worker answered."""
+    return {"token": token, "worker": socket.gethostname()}

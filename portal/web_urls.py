@@ -1,0 +1,13 @@
+from django.urls import path
+
+from portal.views import account, auth, home
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/two-factor/", account.enrol_totp, name="enrol_totp"),
+]
