@@ -1,0 +1,9 @@
+"""Fixtures shared by every test package."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    """E-mail never leaves the test: Django's locmem backend (the only network boundary we fake)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
