@@ -7,4 +7,4 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals: departments, catalog, calendar")
 
     def ready(self):
-        from . import signals  # noqa: F401  (calendar cache invalidation)
+        from . import panels, signals  # noqa: F401  (workspace panels; calendar cache invalidation)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal: identity, audit and supervision")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (workspace panels)

@@ -10,7 +10,7 @@ class StaffSecondFactorMiddleware:
     This closes the gap where a staff session could be created without TOTP (e.g. by the admin login form).
     """
 
-    exempt_prefixes = ("/static/", "/media/", "/i18n/", "/api/")
+    exempt_prefixes = ("/static/", "/media/", "/i18n/", "/api/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import account, auth, home
+from portal.views import account, auth, health, home
 
 app_name = "portal"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("account/", account.account, name="account"),
     path("account/two-factor/", account.enrol_totp, name="enrol_totp"),
+    path("healthz", health.healthz, name="healthz"),
 ]

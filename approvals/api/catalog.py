@@ -1,16 +1,159 @@
-"""PLACEHOLDER"""
-from rest_framework import viewsets
+"""Read-only catalog API: departments, items (with materials, fields and fee rules) and packages."""
 
-from approvals.models import Department, Package, ServiceItem
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from approvals.models import (
+    Department, FeeRule, FormField, ItemField, ItemMaterial, MaterialType, Package, PackageStage, ServiceItem,
+)
+from approvals.services.bundling import bundle_requirements
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "short_name", "level", "approval_section", "window", "phone"]
+
+
+class MaterialTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaterialType
+        fields = ["key", "name", "description", "issued_by_government", "max_pages"]
+
+
+class FormFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FormField
+        fields = ["key", "label", "field_type", "help_text", "min_value", "max_value", "choices", "unit"]
+
+
+class ItemMaterialSerializer(serializers.ModelSerializer):
+    material_type = MaterialTypeSerializer()
+
+    class Meta:
+        model = ItemMaterial
+        fields = ["material_type", "required", "copies", "note"]
+
+
+class ItemFieldSerializer(serializers.ModelSerializer):
+    field = FormFieldSerializer()
+
+    class Meta:
+        model = ItemField
+        fields = ["field", "required", "order"]
+
+
+class FeeRuleSerializer(serializers.ModelSerializer):
+    basis_field = serializers.SlugRelatedField(slug_field="key", read_only=True)
+
+    class Meta:
+        model = FeeRule
+        fields = ["name", "basis_field", "unit", "min_rate", "max_rate", "policy", "legal_basis"]
+
+
+class ServiceItemSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    materials = ItemMaterialSerializer(source="item_materials", many=True, read_only=True)
+    form_fields = ItemFieldSerializer(source="item_fields", many=True, read_only=True)
+    fee_rules = FeeRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceItem
+        fields = [
+            "code", "name", "department", "kind", "legal_limit_days", "promised_limit_days", "immediate",
+            "commitment_allowed", "commitment_text", "fully_online", "delivery_options", "issues", "legal_basis",
+            "conditions", "materials", "form_fields", "fee_rules",
+        ]
+
+
+class PackageStageSerializer(serializers.ModelSerializer):
+    lead_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = PackageStage
+        fields = ["order", "name", "lead_department", "promised_limit_days", "items"]
+
+
+class PackageSerializer(serializers.ModelSerializer):
+    stages = PackageStageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Package
+        fields = ["code", "name", "description", "joint", "stages"]
+
+
+class BundledMaterialSerializer(serializers.Serializer):
+    material_type = MaterialTypeSerializer()
+    required = serializers.BooleanField()
+    copies = serializers.IntegerField()
+    held_by_government = serializers.BooleanField()
+    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+
+class BundledFieldSerializer(serializers.Serializer):
+    field = FormFieldSerializer()
+    required = serializers.BooleanField()
+    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+
+class RequirementsSerializer(serializers.Serializer):
+    form_fields = BundledFieldSerializer(source="fields", many=True)
+    materials = BundledMaterialSerializer(many=True)
+    fields_item_by_item = serializers.IntegerField()
+    materials_item_by_item = serializers.IntegerField()
+    fields_saved = serializers.IntegerField()
+    materials_saved = serializers.IntegerField()
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = DepartmentSerializer
     queryset = Department.objects.all()
+    lookup_field = "code"
 
 
+@extend_schema(parameters=[
+    OpenApiParameter("department", str, description="department code"),
+    OpenApiParameter("kind", str, enum=["licence", "filing", "other"]),
+    OpenApiParameter("q", str, description="text in the name or code"),
+])
 class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = ServiceItem.objects.all()
+    permission_classes = [AllowAny]
+    serializer_class = ServiceItemSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        qs = (ServiceItem.objects.filter(active=True).select_related("department")
+              .prefetch_related(Prefetch("item_materials", ItemMaterial.objects.select_related("material_type")),
+                                Prefetch("item_fields", ItemField.objects.select_related("field")),
+                                Prefetch("fee_rules", FeeRule.objects.select_related("basis_field"))))
+        params = self.request.query_params
+        if params.get("department"):
+            qs = qs.filter(department__code=params["department"])
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        if params.get("q"):
+            qs = qs.filter(name__icontains=params["q"]) | qs.filter(code__icontains=params["q"])
+        return qs
 
 
 class PackageViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Package.objects.all()
+    permission_classes = [AllowAny]
+    serializer_class = PackageSerializer
+    lookup_field = "code"
+    queryset = Package.objects.filter(active=True).prefetch_related(
+        Prefetch("stages", PackageStage.objects.select_related("lead_department").prefetch_related("items"))
+    )
+
+    @extend_schema(responses=RequirementsSerializer)
+    @action(detail=True)
+    def requirements(self, request, code=None):
+        """The one form and one set of materials of the package, and what bundling saves."""
+        package = self.get_object()
+        items = [item for stage in package.stages.all() for item in stage.items.all()]
+        return Response(RequirementsSerializer(bundle_requirements(items)).data)

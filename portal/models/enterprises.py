@@ -27,7 +27,7 @@ class Enterprise(models.Model):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
-        help_text=_("18 characters, GB 32100-2015, e.g. 91500112MA5U7XQ07L."),
+        help_text=_("18 characters, GB 32100-2015, e.g. 91500112MA5U7XQ074."),
     )
     legal_representative = models.CharField(_("legal representative"), max_length=64)
     address = models.CharField(_("registered address"), max_length=255, blank=True)

@@ -158,6 +158,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root otherwise
 
 # --- Celery: kombu's filesystem transport by default (no server); REDIS_URL switches to Redis.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -1,0 +1,117 @@
+"""Login with password and TOTP: staff need both factors; failures are audited and locked out."""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import AuditEntry
+from tests.factories.portal import PASSWORD, UserFactory, current_totp, with_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def post_login(client, username, password=PASSWORD, otp=""):
+    return client.post(reverse("portal:login"), {"username": username, "password": password, "otp_token": otp})
+
+
+@pytest.fixture
+def chief():
+    user = UserFactory(chief=True, username="chief1")
+    return user, with_totp(user)
+
+
+def test_staff_login_needs_the_dynamic_code(client, chief):
+    user, device = chief
+    response = post_login(client, user.username)
+    assert response.status_code == 200
+    assert "6-digit" in response.content.decode() or "动态码" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_login_with_a_wrong_code_is_refused_and_audited(client, chief):
+    user, device = chief
+    good = current_totp(device)
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    response = post_login(client, user.username, otp=wrong)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(event="login", success=False, data__username=user.username).exists()
+
+
+def test_staff_login_with_password_and_code_reaches_the_workspace(client, chief):
+    user, device = chief
+    response = post_login(client, user.username, otp=current_totp(device))
+    assert response.status_code == 302
+    assert response.url == reverse("portal:home")
+    page = client.get(reverse("portal:home"))
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(event="login", success=True, actor=user).exists()
+
+
+def test_applicant_without_device_logs_in_with_password_only(client):
+    user = UserFactory(applicant=True)
+    response = post_login(client, user.username)
+    assert response.status_code == 302
+
+
+def test_applicant_who_enrolled_needs_the_code_too(client):
+    user = UserFactory(applicant=True)
+    with_totp(user)
+    assert post_login(client, user.username).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_password_says_so_without_telling_which_part(client, chief):
+    user, _ = chief
+    response = post_login(client, user.username, password="not-the-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account(client, chief, settings):
+    user, device = chief
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, user.username, password="wrong-password")
+    # Even the right password and code are refused while locked.
+    response = post_login(client, user.username, otp=current_totp(device))
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_count_towards_the_lockout(client, chief, settings):
+    user, device = chief
+    wrong = f"{(int(current_totp(device)) + 1) % 1_000_000:06d}"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, user.username, otp=wrong)
+    assert post_login(client, user.username, otp=current_totp(device)).status_code == 403
+
+
+def test_staff_session_without_second_factor_is_sent_back_to_login(client, chief):
+    user, _ = chief
+    client.force_login(user)  # e.g. a session made by another login form, without OTP
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portal:login"))
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    user = UserFactory(applicant=True)
+    client.force_login(user)
+    assert client.get(reverse("portal:logout")).status_code == 405
+    client.post(reverse("portal:logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_next_parameter_is_kept_but_only_for_this_site(client):
+    user = UserFactory(applicant=True)
+    response = client.post(reverse("portal:login") + "?next=/catalog/",
+                           {"username": user.username, "password": PASSWORD, "next": "/catalog/"})
+    assert response.url == "/catalog/"
+    client.post(reverse("portal:logout"))
+    response = client.post(reverse("portal:login"),
+                           {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"})
+    assert response.url == reverse("portal:home")
+
+
+def test_session_expires_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
