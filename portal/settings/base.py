@@ -162,6 +162,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root otherwise
 
+# Uploaded materials: checked by content (PDF, PNG, JPEG), size and page count.
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=20) * 1024 * 1024
+MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
+CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
+CLOCK_YELLOW_FRACTION = env.float("CLOCK_YELLOW_FRACTION", default=0.25)
+
 # --- Celery: kombu's filesystem transport by default (no server); REDIS_URL switches to Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))

@@ -1,0 +1,235 @@
+"""The application (a bundle of items filed with one form and one set of materials) and its timeline.
+
+State machine (django-fsm-2, protected field): transitions only set fields on `self`; the services in
+`approvals.services` save, audit and schedule side effects. See docs/state-machines.md.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PRE_REVIEW = "pre_review", _("Pre-review requested")
+    SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    UNDER_REVIEW = "under_review", _("Accepted, under review")
+    DECIDED = "decided", _("Decided")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Outcome(models.TextChoices):
+    ALL_APPROVED = "all_approved", _("All approved")
+    PARTLY_APPROVED = "partly_approved", _("Partly approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    WINDOW = "window", _("At the window (in person)")
+
+
+class DeliveryMethod(models.TextChoices):
+    ELECTRONIC = "electronic", _("Electronic certificate")
+    MAIL = "mail", _("Mail delivery")
+    WINDOW = "window", _("Pick up at the window")
+
+
+S = ApplicationStatus
+WITHDRAWABLE = [S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW]
+EDITABLE = [S.DRAFT]
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(_("reference number"), max_length=32, unique=True)
+    enterprise = models.ForeignKey("portal.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="applications")
+    package = models.ForeignKey("approvals.Package", verbose_name=_("package"), on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="applications")
+    items = models.ManyToManyField("approvals.ServiceItem", verbose_name=_("items"), related_name="applications")
+    title = models.CharField(_("title"), max_length=200)
+    lead_department = models.ForeignKey("approvals.Department", verbose_name=_("lead department"),
+                                        on_delete=models.PROTECT, related_name="led_applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="created_applications")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    status = FSMField(_("status"), max_length=32, choices=ApplicationStatus.choices, default=S.DRAFT,
+                      protected=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    form_version = models.PositiveIntegerField(_("form version"), default=1)
+    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod.choices,
+                                       default=DeliveryMethod.ELECTRONIC)
+    delivery_address = models.CharField(_("delivery address"), max_length=255, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    received_at = models.DateTimeField(
+        _("received at"), null=True, blank=True,
+        help_text=_("When the materials were last received; the 5-working-day acceptance clock starts here."),
+    )
+    acceptance_due_at = models.DateTimeField(_("acceptance due at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    deemed_accepted = models.BooleanField(_("deemed accepted (Art. 32)"), default=False)
+    not_accepted_reason = models.TextField(_("reason for not accepting"), blank=True)
+    apply_instead_to = models.CharField(_("where to apply instead"), max_length=255, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The acceptance sweep looks only at submitted applications with a due time.
+            models.Index(fields=["acceptance_due_at"], name="app_acceptance_due_open",
+                         condition=models.Q(status="submitted")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    # --- transitions: pure, they set fields on self only -------------------------------------------
+    @transition(field=status, source=S.DRAFT, target=S.PRE_REVIEW)
+    def request_pre_review(self):
+        pass
+
+    @transition(field=status, source=S.PRE_REVIEW, target=S.DRAFT)
+    def answer_pre_review(self):
+        pass
+
+    @transition(field=status, source=S.DRAFT, target=S.SUBMITTED)
+    def submit(self, *, now, acceptance_due_at):
+        self.submitted_at = self.submitted_at or now
+        self.received_at = now
+        self.acceptance_due_at = acceptance_due_at
+
+    @transition(field=status, source=S.SUPPLEMENT_REQUESTED, target=S.SUBMITTED)
+    def answer_supplement(self, *, now, acceptance_due_at):
+        self.received_at = now
+        self.acceptance_due_at = acceptance_due_at
+
+    @transition(field=status, source=S.SUBMITTED, target=S.SUPPLEMENT_REQUESTED)
+    def request_supplement(self):
+        self.acceptance_due_at = None
+
+    @transition(field=status, source=S.SUBMITTED, target=S.NOT_ACCEPTED)
+    def refuse_acceptance(self, *, reason, apply_instead_to, now):
+        self.not_accepted_reason = reason
+        self.apply_instead_to = apply_instead_to
+        self.closed_at = now
+        self.acceptance_due_at = None
+
+    @transition(field=status, source=S.SUBMITTED, target=S.UNDER_REVIEW)
+    def accept(self, *, by, at, deemed=False):
+        self.accepted_by = by
+        self.accepted_at = at
+        self.deemed_accepted = deemed
+        self.acceptance_due_at = None
+
+    @transition(field=status, source=S.UNDER_REVIEW, target=S.DECIDED)
+    def decide(self, *, outcome, now):
+        self.outcome = outcome
+        self.decided_at = now
+
+    @transition(field=status, source=S.DECIDED, target=S.DELIVERED)
+    def deliver(self, *, now, tracking_number=""):
+        self.delivered_at = now
+        if tracking_number:
+            self.tracking_number = tracking_number
+
+    @transition(field=status, source=[S.DELIVERED, S.NOT_ACCEPTED], target=S.CLOSED)
+    def close(self, *, now):
+        self.closed_at = now
+
+    @transition(field=status, source=WITHDRAWABLE, target=S.WITHDRAWN)
+    def withdraw(self, *, now, reason=""):
+        self.withdrawn_at = now
+        self.withdraw_reason = reason
+        self.acceptance_due_at = None
+
+    # --- reading ----------------------------------------------------------------------------------
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+class FormVersion(models.Model):
+    """Every saved version of the form, so the history of each answer is kept (supplements included)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="form_versions")
+    version = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("form"))
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        ordering = ["application", "version"]
+        constraints = [models.UniqueConstraint(fields=["application", "version"], name="form_version_once")]
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Draft created")
+    MATERIAL_UPLOADED = "material_uploaded", _("Material uploaded")
+    COMMITMENT_SIGNED = "commitment_signed", _("Commitment signed")
+    PRE_REVIEW_REQUESTED = "pre_review_requested", _("Pre-review requested")
+    PRE_REVIEW_ANSWERED = "pre_review_answered", _("Pre-review answered")
+    SUBMITTED = "submitted", _("Submitted")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    SUPPLEMENT_ANSWERED = "supplement_answered", _("Supplement answered")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ACCEPTED = "accepted", _("Accepted")
+    DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted")
+    STAGE_OPENED = "stage_opened", _("Stage opened")
+    STAGE_CLOSED = "stage_closed", _("Stage closed")
+    REVIEW_STARTED = "review_started", _("Review started")
+    SUSPENDED = "suspended", _("Review suspended")
+    RESUMED = "resumed", _("Review resumed")
+    EXTENDED = "extended", _("Limit extended")
+    DECIDED_ITEM = "item_decided", _("Item decided")
+    SIGNED = "signed", _("Decision signed")
+    DECIDED = "decided", _("Bundle decided")
+    FEE = "fee", _("Fee")
+    PAID = "paid", _("Fee paid")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    VISIT = "visit", _("Visit recorded")
+
+
+class ApplicationEvent(models.Model):
+    """The applicant-facing timeline: append-only, one row per thing that happened."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application.reference} {self.kind}"

@@ -1,0 +1,244 @@
+"""Stages of an application and the per-item reviews inside them, with their clocks and signatures.
+
+Inside a stage every item review runs in parallel; stages run in order. Each review carries its clock:
+`due_at` (promised limit) and `legal_due_at` are recomputed by the services on every start, pause, resume and
+extension (see approvals/clocks.py) and indexed for the deadline sweep.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+
+class StageStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ApplicationStage(ConcurrentTransitionMixin, models.Model):
+    application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=128)
+    lead_department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("lead department"))
+    promised_limit_days = models.PositiveIntegerField(_("promised stage limit (working days)"))
+    status = FSMField(_("status"), max_length=16, choices=StageStatus.choices, default=StageStatus.WAITING,
+                      protected=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application stage")
+        verbose_name_plural = _("application stages")
+        ordering = ["application", "order"]
+        constraints = [models.UniqueConstraint(fields=["application", "order"], name="app_stage_order_once")]
+        indexes = [models.Index(fields=["due_at"], name="stage_due_open", condition=models.Q(status="open"))]
+
+    def __str__(self):
+        return f"{self.application_id} #{self.order} {self.name}"
+
+    @transition(field=status, source=StageStatus.WAITING, target=StageStatus.OPEN)
+    def open(self, *, now, due_at):
+        self.opened_at = now
+        self.due_at = due_at
+
+    @transition(field=status, source=StageStatus.OPEN, target=StageStatus.CLOSED)
+    def close(self, *, now):
+        self.closed_at = now
+
+    @transition(field=status, source=[StageStatus.WAITING, StageStatus.OPEN], target=StageStatus.CANCELLED)
+    def cancel(self, *, now):
+        self.closed_at = now
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UNDER_REVIEW = "under_review", _("Under review")
+    SUSPENDED = "suspended", _("Suspended")
+    APPROVED = "approved", _("Approved, awaiting signature")
+    REFUSED = "refused", _("Refused, awaiting signature")
+    SIGNED = "signed", _("Decided and signed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REFUSE = "refuse", _("Refuse")
+
+
+R = ReviewStatus
+OPEN_REVIEW_STATES = [R.UNDER_REVIEW, R.SUSPENDED, R.APPROVED, R.REFUSED]
+
+
+class ItemReview(ConcurrentTransitionMixin, models.Model):
+    application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="reviews")
+    stage = models.ForeignKey(ApplicationStage, on_delete=models.CASCADE, related_name="reviews")
+    item = models.ForeignKey("approvals.ServiceItem", on_delete=models.PROTECT, related_name="reviews")
+    department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="reviews")
+    status = FSMField(_("status"), max_length=16, choices=ReviewStatus.choices, default=R.PENDING, protected=True,
+                      db_index=True)
+
+    # The clock (all times aware; limits in working days).
+    started_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
+    limit_days = models.PositiveIntegerField(_("promised limit (working days)"))
+    legal_limit_days = models.PositiveIntegerField(_("legal limit (working days)"))
+    extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("extension approved by"))
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    legal_due_at = models.DateTimeField(_("legal limit due at"), null=True, blank=True)
+
+    # The staff opinion and the chief's decision.
+    opinion = models.TextField(_("staff opinion"), blank=True)
+    opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    proposed_decision = models.CharField(_("proposed decision"), max_length=8, choices=Decision.choices,
+                                         blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    remedy_notice = models.TextField(_("notice of remedies"), blank=True,
+                                     help_text=_("Refusals tell the applicant of reconsideration and litigation."))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    on_commitment = models.BooleanField(_("decided on commitment (告知承诺)"), default=False)
+    verify_after = models.BooleanField(_("to verify afterwards"), default=False)
+
+    class Meta:
+        verbose_name = _("item review")
+        verbose_name_plural = _("item reviews")
+        ordering = ["application", "stage__order", "department__code", "item__code"]
+        constraints = [models.UniqueConstraint(fields=["application", "item"], name="one_review_per_item")]
+        indexes = [
+            # The deadline sweep looks only at running clocks.
+            models.Index(fields=["due_at"], name="review_due_running", condition=models.Q(status="under_review")),
+            models.Index(fields=["legal_due_at"], name="review_legal_due_running",
+                         condition=models.Q(status="under_review")),
+            models.Index(fields=["department", "status", "due_at"], name="review_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.item.code}"
+
+    # --- transitions ---------------------------------------------------------------------------------
+    @transition(field=status, source=R.PENDING, target=R.UNDER_REVIEW)
+    def start(self, *, at, due_at, legal_due_at):
+        self.started_at = at
+        self.due_at = due_at
+        self.legal_due_at = legal_due_at
+
+    @transition(field=status, source=R.UNDER_REVIEW, target=R.SUSPENDED)
+    def suspend(self):
+        # A paused clock never fires: its due time is unknown until it resumes.
+        self.due_at = None
+        self.legal_due_at = None
+
+    @transition(field=status, source=R.SUSPENDED, target=R.UNDER_REVIEW)
+    def resume(self, *, due_at, legal_due_at):
+        self.due_at = due_at
+        self.legal_due_at = legal_due_at
+
+    @transition(field=status, source=[R.UNDER_REVIEW, R.SUSPENDED],
+                target=RETURN_VALUE(R.UNDER_REVIEW, R.SUSPENDED), conditions=[lambda self: self.extension_days == 0])
+    def extend(self, *, days, reason, by, at, due_at, legal_due_at):
+        """The one extension (Art. 42); a suspended review stays suspended, its clock still unknown."""
+        self.extension_days = days
+        self.extension_reason = reason
+        self.extended_by = by
+        self.extended_at = at
+        self.due_at = due_at
+        self.legal_due_at = legal_due_at
+        return self.status
+
+    @transition(field=status, source=R.UNDER_REVIEW, target=R.APPROVED)
+    def approve(self, *, by, at, reasons, on_commitment=False):
+        self.decision = Decision.APPROVE
+        self.reasons = reasons
+        self.decided_by = by
+        self.decided_at = at
+        self.on_commitment = on_commitment
+        self.verify_after = on_commitment
+
+    @transition(field=status, source=R.UNDER_REVIEW, target=R.REFUSED)
+    def refuse(self, *, by, at, reasons, remedy_notice):
+        self.decision = Decision.REFUSE
+        self.reasons = reasons
+        self.remedy_notice = remedy_notice
+        self.decided_by = by
+        self.decided_at = at
+
+    @transition(field=status, source=[R.APPROVED, R.REFUSED], target=R.SIGNED)
+    def sign(self):
+        self.due_at = None
+        self.legal_due_at = None
+
+    @transition(field=status, source=[R.PENDING, R.UNDER_REVIEW, R.SUSPENDED, R.APPROVED, R.REFUSED],
+                target=R.CANCELLED)
+    def cancel(self):
+        self.due_at = None
+        self.legal_due_at = None
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == R.SIGNED
+
+
+class PauseKind(models.TextChoices):
+    EXPERT_REVIEW = "expert_review", _("Expert review")
+    HEARING = "hearing", _("Hearing")
+    TESTING = "testing", _("Testing")
+    INSPECTION = "inspection", _("Inspection")
+    APPRAISAL = "appraisal", _("Appraisal")
+    SUPPLEMENT = "supplement", _("Supplement during review")
+
+
+class ReviewPause(models.Model):
+    """Time that does not count (Art. 45); the applicant is told the reason and the expected length."""
+
+    review = models.ForeignKey(ItemReview, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("kind"), max_length=16, choices=PauseKind.choices)
+    reason = models.TextField(_("reason"))
+    expected_days = models.PositiveIntegerField(_("expected length (working days)"))
+    started_at = models.DateTimeField(_("paused at"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["review", "started_at"]
+        constraints = [models.UniqueConstraint(fields=["review"], condition=models.Q(ended_at__isnull=True),
+                                               name="one_open_pause_per_review")]
+
+
+class DecisionSignature(models.Model):
+    """The chief representative's signature: who, when, what, and the hash of the canonical content."""
+
+    review = models.OneToOneField(ItemReview, on_delete=models.PROTECT, related_name="signature")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signed as"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    content = models.JSONField(_("canonical decision content"))
+    content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    second_factor = models.CharField(_("second factor"), max_length=32, default="totp")
+
+    class Meta:
+        verbose_name = _("decision signature")
+        verbose_name_plural = _("decision signatures")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A signed decision cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A signed decision cannot be deleted.")

@@ -1,0 +1,319 @@
+"""The applicant's side of a bundle: draft, one form, one set of materials, commitments, pre-review, submit,
+withdraw. One function per business operation; each is atomic, audited and written to the timeline."""
+
+import hashlib
+import uuid
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.calendar.loading import get_calendar
+from approvals.clocks import ACCEPTANCE_DAYS
+from approvals.models import (
+    Application, ApplicationStatus, Channel, Commitment, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
+    MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
+)
+from approvals.services import locking, one_form, permissions, timeline
+from approvals.services.bundling import bundle_requirements
+from approvals.services.uploads import check_upload
+from portal.errors import DomainError, NotAllowed, WrongState
+from portal.models.users import Role
+
+S = ApplicationStatus
+
+
+class SubmissionIncomplete(DomainError):
+    """Submission refused: carries every problem at once (form errors by key, missing materials)."""
+
+    code = "incomplete"
+
+    def __init__(self, message, *, form_errors=None, missing_materials=None):
+        super().__init__(message)
+        self.form_errors = form_errors or {}
+        self.missing_materials = missing_materials or []
+
+
+def requirements_of(application):
+    return bundle_requirements(list(application.items.all()))
+
+
+# --- creating -------------------------------------------------------------------------------------------
+def _resolve_items(package, item_codes):
+    if package is not None:
+        items = list(ServiceItem.objects.filter(stages__package=package, active=True).distinct())
+    else:
+        codes = list(dict.fromkeys(item_codes or []))
+        items = list(ServiceItem.objects.filter(code__in=codes, active=True))
+        unknown = sorted(set(codes) - {i.code for i in items})
+        if unknown:
+            raise DomainError(_("Unknown items: %(codes)s") % {"codes": ", ".join(unknown)})
+    if not items:
+        raise DomainError(_("Choose a package or at least one item."))
+    return items
+
+
+def create_draft(*, actor, enterprise, package: Package | None = None, item_codes=(), title: str = "",
+                 now=None, request=None) -> Application:
+    """A new draft for `enterprise`, from a package or a free choice of items."""
+    now = now or timezone.now()
+    if actor.role == Role.APPLICANT:
+        if not permissions.acts_for_enterprise(actor, enterprise):
+            raise NotAllowed(_("You can only apply for your own enterprise."))
+        channel = Channel.ONLINE
+    elif actor.role == Role.CLERK:
+        channel = Channel.WINDOW
+    else:
+        raise NotAllowed(_("Only an applicant, or a window clerk for a walk-in enterprise, can start an application."))
+    items = _resolve_items(package, item_codes)
+    if package is not None:
+        first_stage = package.stages.select_related("lead_department").order_by("order").first()
+        lead = first_stage.lead_department
+    else:
+        lead = items[0].department
+    with transaction.atomic():
+        application = Application.objects.create(
+            reference=f"tmp-{uuid.uuid4().hex}", enterprise=enterprise, package=package, lead_department=lead,
+            title=title.strip() or (package.name if package else "、".join(i.name for i in items))[:200],
+            created_by=actor, channel=channel,
+        )
+        application.reference = f"YB{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
+        application.save(update_fields=["reference"])
+        application.items.set(items)
+        _attach_documents_on_file(application, items)
+        timeline.record(application, EventKind.CREATED, actor=actor, now=now, request=request,
+                        message=_("Draft created for %(n)d items.") % {"n": len(items)})
+    return application
+
+
+def _attach_documents_on_file(application, items):
+    """Materials the government already holds for the enterprise are attached, not asked for (免提交)."""
+    requirements = bundle_requirements(items)
+    wanted = {m.material_type.pk: m for m in requirements.materials}
+    documents = (EnterpriseDocument.objects.filter(enterprise=application.enterprise, material_type_id__in=wanted)
+                 .order_by("material_type_id", "-issued_at"))
+    seen = set()
+    for document in documents:
+        if document.material_type_id in seen:
+            continue
+        seen.add(document.material_type_id)
+        material = MaterialFile.objects.create(
+            application=application, material_type=document.material_type, file=document.file.name,
+            source=MaterialSource.ON_FILE, on_file=document, original_name=document.title,
+            content_type=document.content_type, size=document.size, pages=document.pages, sha256=document.sha256,
+        )
+        material.items.set(wanted[document.material_type_id].items)
+
+
+# --- filling ------------------------------------------------------------------------------------------------
+def save_form(application, *, actor, data: dict, request=None) -> dict:
+    """Keep the typed values of a draft (even invalid ones) and return the problems, by field key."""
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        if not application.is_editable:
+            raise WrongState(_("The form can only be changed while the application is a draft."))
+        requirements = requirements_of(application)
+        merged = {**application.form_data, **one_form.keep_known(requirements.fields, data)}
+        _store_form(application, merged, actor=actor, reason="draft")
+    _, errors = one_form.validate(requirements.fields, merged)
+    return errors
+
+
+def _store_form(application, data, *, actor, reason):
+    if data == application.form_data and application.form_versions.exists():
+        return
+    application.form_data = data
+    application.form_version = (application.form_versions.count() or 0) + 1
+    application.save(update_fields=["form_data", "form_version", "updated_at"])
+    FormVersion.objects.create(application=application, version=application.form_version, data=data,
+                               saved_by=actor, reason=reason)
+
+
+def upload_material(application, *, actor, material_type_key: str, uploaded, request=None) -> MaterialFile:
+    """Store one file for a material type of the bundle, once, linked to every item that needs it.
+
+    Allowed on a draft, and during a supplement request for the materials it lists. A rejected file changes
+    nothing; a replaced file is kept as an earlier version.
+    """
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        requirements = requirements_of(application)
+        bundled = next((m for m in requirements.materials if m.material_type.key == material_type_key), None)
+        if bundled is None:
+            raise DomainError(_("This bundle does not ask for the material “%(key)s”.") % {"key": material_type_key})
+        if application.status == S.SUPPLEMENT_REQUESTED:
+            pending = application.supplement_requests.filter(answered_at__isnull=True).first()
+            if pending is None or material_type_key not in pending.material_keys:
+                raise WrongState(_("Only the materials listed in the supplement notice can be changed now."))
+        elif not application.is_editable:
+            raise WrongState(_("Materials can only be changed while the application is a draft."))
+        checked = check_upload(uploaded, max_pages=bundled.material_type.max_pages)
+        previous = application.materials.filter(material_type=bundled.material_type, is_current=True).first()
+        version = 1
+        if previous is not None:
+            if previous.sha256 == checked.sha256:
+                return previous  # the same file again: nothing to do
+            version = previous.version + 1
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        material = MaterialFile(
+            application=application, material_type=bundled.material_type, source=MaterialSource.UPLOADED,
+            original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
+            pages=checked.pages, sha256=checked.sha256, version=version, uploaded_by=actor,
+        )
+        material.file.save("upload", ContentFile(checked.content), save=False)
+        material.save()
+        material.items.set(bundled.items)
+        timeline.record(application, EventKind.MATERIAL_UPLOADED, actor=actor,
+                        subject=material, request=request,
+                        data={"material_type": material_type_key, "version": version, "sha256": checked.sha256})
+    return material
+
+
+def sign_commitment(application, *, actor, item_code: str, signer_name: str, now=None, request=None) -> Commitment:
+    """The applicant signs the written commitment of an item that allows 告知承诺."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        if not application.is_editable:
+            raise WrongState(_("Commitments are signed while the application is a draft."))
+        item = application.items.filter(code=item_code).first()
+        if item is None or not item.commitment_allowed:
+            raise DomainError(_("This item does not allow a commitment instead of proof."))
+        if application.enterprise.false_commitment_recorded:
+            raise NotAllowed(_("%(enterprise)s has a recorded false commitment and cannot use 告知承诺; "
+                               "please submit the full materials.") % {"enterprise": application.enterprise})
+        if not signer_name.strip():
+            raise DomainError(_("Type your name to sign the commitment."))
+        commitment, _created = Commitment.objects.update_or_create(
+            application=application, item=item,
+            defaults={"text": item.commitment_text, "signed_by": actor, "signer_name": signer_name.strip(),
+                      "text_sha256": hashlib.sha256(item.commitment_text.encode()).hexdigest(), "signed_at": now},
+        )
+        timeline.record(application, EventKind.COMMITMENT_SIGNED, actor=actor, now=now, request=request,
+                        data={"item": item.code})
+    return commitment
+
+
+# --- pre-review and submission --------------------------------------------------------------------------
+def request_pre_review(application, *, actor, now=None, request=None) -> PreReview:
+    """Send the unsealed drafts to the lead department before formal submission."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        locking.check(application, application.request_pre_review)
+        application.request_pre_review()
+        locking.save(application)
+        pre_review = PreReview.objects.create(application=application, requested_by=actor, requested_at=now)
+        timeline.record(application, EventKind.PRE_REVIEW_REQUESTED, actor=actor, now=now, request=request,
+                        department=application.lead_department)
+    return pre_review
+
+
+def answer_pre_review(application, *, actor, problems: list, comment: str = "", now=None,
+                      request=None) -> PreReview:
+    """The lead department lists every problem at once (an empty list: ready to submit)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_lead_window(actor, application)
+        locking.check(application, application.answer_pre_review)
+        problems = _checked_problems(application, problems, allow_empty=True)
+        pre_review = application.pre_reviews.filter(answered_at__isnull=True).first()
+        pre_review.answered_by, pre_review.answered_at = actor, now
+        pre_review.problems, pre_review.comment = problems, comment
+        pre_review.save()
+        application.answer_pre_review()
+        locking.save(application)
+        timeline.record(application, EventKind.PRE_REVIEW_ANSWERED, actor=actor, now=now, request=request,
+                        department=application.lead_department, data={"problems": problems},
+                        message=comment or (_("Ready to submit.") if not problems else ""))
+    return pre_review
+
+
+def _checked_problems(application, problems, *, allow_empty=False) -> list:
+    """Problems as [{kind, key, reason}], each naming a field or material of this bundle."""
+    requirements = requirements_of(application)
+    known = {"field": {f.field.key for f in requirements.fields},
+             "material": {m.material_type.key for m in requirements.materials}}
+    clean = []
+    for p in problems or []:
+        kind, key, reason = p.get("kind"), p.get("key"), (p.get("reason") or "").strip()
+        if kind not in known or key not in known[kind]:
+            raise DomainError(_("“%(key)s” is not a field or material of this application.") % {"key": key})
+        if not reason:
+            raise DomainError(_("Say what is wrong with “%(key)s”.") % {"key": key})
+        clean.append({"kind": kind, "key": key, "reason": reason})
+    if not clean and not allow_empty:
+        raise DomainError(_("List at least one material or field to supplement."))
+    return clean
+
+
+def completeness_problems(application, requirements=None):
+    """(form errors by key, missing material keys) of the application as it stands."""
+    requirements = requirements or requirements_of(application)
+    _, form_errors = one_form.validate(requirements.fields, application.form_data)
+    present = set(application.materials.filter(is_current=True).values_list("material_type__key", flat=True))
+    missing = [m.material_type.key for m in requirements.materials if m.required and m.material_type.key not in present]
+    return form_errors, missing
+
+
+def _incomplete(form_errors, missing):
+    parts = []
+    if form_errors:
+        parts.append(_("%(n)d form fields need attention") % {"n": len(form_errors)})
+    if missing:
+        parts.append(_("%(n)d materials are missing") % {"n": len(missing)})
+    return SubmissionIncomplete(_("The application cannot be submitted yet: %(what)s.") % {"what": "; ".join(parts)},
+                                form_errors=form_errors, missing_materials=missing)
+
+
+def submit(application, *, actor, now=None, request=None) -> Application:
+    """Formal submission: complete form and materials; the 5-working-day acceptance clock starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        locking.check(application, application.submit,
+                      _("This application has already been submitted.") if application.status != S.PRE_REVIEW
+                      else _("Wait for the pre-review answer before submitting."))
+        form_errors, missing = completeness_problems(application)
+        if form_errors or missing:
+            raise _incomplete(form_errors, missing)
+        requirements = requirements_of(application)
+        cleaned, _errors = one_form.validate(requirements.fields, application.form_data)
+        _store_form(application, cleaned, actor=actor, reason="submitted")
+        application.submit(now=now, acceptance_due_at=get_calendar().add_working_days(now, ACCEPTANCE_DAYS))
+        locking.save(application)
+        if application.channel == Channel.WINDOW:
+            Visit.objects.create(application=application, kind=VisitKind.WINDOW_FILING, at=now, recorded_by=actor)
+        timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
+                        department=application.lead_department,
+                        data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
+    return application
+
+
+def withdraw(application, *, actor, reason: str = "", now=None, request=None) -> Application:
+    """The applicant withdraws before the decision; running reviews are cancelled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        locking.check(application, application.withdraw,
+                      _("An application can only be withdrawn before it is decided."))
+        application.withdraw(now=now, reason=reason.strip()[:255])
+        locking.save(application)
+        for review in application.reviews.exclude(status__in=["signed", "cancelled"]):
+            review.cancel()
+            locking.save(review)
+        for stage in application.stages.filter(status__in=["waiting", "open"]):
+            stage.cancel(now=now)
+            locking.save(stage)
+        timeline.record(application, EventKind.WITHDRAWN, actor=actor, now=now, request=request,
+                        message=reason)
+    return application

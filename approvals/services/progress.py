@@ -1,0 +1,72 @@
+"""What the applicant and the departments see of a clock: due time, light, remaining working time.
+
+Shared by the pages and the API so that both always show the same figures.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import clocks
+from approvals.calendar.loading import get_calendar
+from approvals.models import ApplicationStatus, ReviewStatus
+from approvals.services.reviews import review_light
+
+
+@dataclass(frozen=True)
+class ClockView:
+    due_at: datetime | None
+    legal_due_at: datetime | None
+    light: str
+    remaining: timedelta | None
+
+    @property
+    def remaining_text(self) -> str:
+        if self.remaining is None:
+            return ""
+        days, hours, minutes = clocks.split_office_time(get_calendar(), self.remaining)
+        if self.remaining < timedelta(0):
+            return _("overdue by %(d)d working days %(h)d h %(m)d min") % {"d": days, "h": hours, "m": minutes}
+        return _("%(d)d working days %(h)d h %(m)d min left") % {"d": days, "h": hours, "m": minutes}
+
+    @property
+    def remaining_seconds(self) -> int | None:
+        return None if self.remaining is None else int(self.remaining.total_seconds())
+
+
+def review_clock(review, *, now=None) -> ClockView:
+    now = now or timezone.now()
+    cal = get_calendar()
+    running = review.status in (ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED)
+    remaining = clocks.remaining(cal, now, review.due_at) if running and review.due_at else None
+    return ClockView(due_at=review.due_at, legal_due_at=review.legal_due_at,
+                     light=review_light(review, now=now, cal=cal), remaining=remaining)
+
+
+def acceptance_clock(application, *, now=None) -> ClockView | None:
+    """The 5-working-day acceptance clock while the application waits for the window."""
+    if application.status != ApplicationStatus.SUBMITTED or application.acceptance_due_at is None:
+        return None
+    now = now or timezone.now()
+    cal = get_calendar()
+    full = clocks.budget(cal, application.received_at, clocks.ACCEPTANCE_DAYS)
+    return ClockView(due_at=application.acceptance_due_at, legal_due_at=application.acceptance_due_at,
+                     light=clocks.light(cal, now=now, due=application.acceptance_due_at, full_budget=full),
+                     remaining=clocks.remaining(cal, now, application.acceptance_due_at))
+
+
+LIGHT_ORDER = {clocks.Light.RED: 0, clocks.Light.YELLOW: 1, clocks.Light.GREEN: 2, clocks.Light.PAUSED: 3,
+               "waiting": 4, clocks.Light.DONE: 5}
+
+
+def application_light(application, *, now=None) -> str:
+    """The worst light of the application's running clocks (what a list shows for the bundle)."""
+    acceptance = acceptance_clock(application, now=now)
+    lights = [acceptance.light] if acceptance else []
+    lights += [review_clock(r, now=now).light for r in application.reviews.all()]
+    if not lights:
+        return clocks.Light.DONE if application.status in (
+            ApplicationStatus.DECIDED, ApplicationStatus.DELIVERED, ApplicationStatus.CLOSED) else "waiting"
+    return min(lights, key=lambda light: LIGHT_ORDER.get(light, 9))

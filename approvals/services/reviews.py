@@ -1,0 +1,298 @@
+"""Department reviews inside a stage: start, opinion, pause, resume, extension, decision and signature.
+
+Every change of a clock recomputes and stores `due_at` / `legal_due_at` in the same transaction. When the last
+review of a stage is signed the stage closes (recorded for its lead department); the next stage opens, or the
+bundle is decided: all approved, partly approved, or refused.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import clocks
+from approvals.calendar.loading import get_calendar
+from approvals.models import (
+    Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
+    ReviewPause, ReviewStatus, StageStatus,
+)
+from approvals.services import locking, permissions, timeline
+from portal.errors import DomainError, NotAllowed, WrongState
+from portal.services.authentication import verify_totp
+
+R = ReviewStatus
+MAX_EXTENSION_DAYS = 10  # Art. 42
+MAX_JOINT_EXTENSION_DAYS = 15  # Art. 42, joint or centralised handling
+DEFAULT_REMEDY_NOTICE = _(
+    "If you do not accept this decision, you may apply for administrative reconsideration within 60 days of "
+    "receiving it, or bring an administrative lawsuit within 6 months."
+)
+
+
+# --- clocks -----------------------------------------------------------------------------------------------
+def _pauses(review):
+    return [clocks.Pause(p.started_at, p.ended_at) for p in review.pauses.all()]
+
+
+def review_due_times(review, cal=None, *, extension_days=None):
+    """(due_at, legal_due_at) of a review from its start, limits, extension and pauses."""
+    cal = cal or get_calendar()
+    pauses = _pauses(review)
+    extra = review.extension_days if extension_days is None else extension_days
+    return (clocks.due_at(cal, review.started_at, review.limit_days + extra, pauses),
+            clocks.due_at(cal, review.started_at, review.legal_limit_days + extra, pauses))
+
+
+def review_light(review, *, now=None, cal=None) -> str:
+    cal = cal or get_calendar()
+    now = now or timezone.now()
+    if review.status in (R.SIGNED, R.CANCELLED):
+        return clocks.Light.DONE
+    if review.status == R.PENDING or review.started_at is None:
+        return clocks.Light.PAUSED if review.status == R.SUSPENDED else "waiting"
+    full = clocks.budget(cal, review.started_at, review.limit_days + review.extension_days)
+    return clocks.light(cal, now=now, due=review.due_at, full_budget=full, paused=review.status == R.SUSPENDED,
+                        yellow_days=settings.CLOCK_YELLOW_DAYS, yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
+
+
+# --- stages -----------------------------------------------------------------------------------------------
+def open_stage(stage, *, at, actor=None, now=None):
+    """Open a stage for its lead department: every review in it starts its clock at `at`, in parallel."""
+    now = now or timezone.now()
+    cal = get_calendar()
+    stage = locking.lock(ApplicationStage, stage.pk)
+    locking.check(stage, stage.open)
+    stage.open(now=at, due_at=clocks.due_at(cal, at, stage.promised_limit_days))
+    locking.save(stage)
+    timeline.record(stage.application, EventKind.STAGE_OPENED, actor=actor, now=now,
+                    department=stage.lead_department, subject=stage, data={"stage": stage.order})
+    for review in stage.reviews.select_related("item"):
+        review.started_at = at
+        due, legal_due = review_due_times(review, cal)
+        review.start(at=at, due_at=due, legal_due_at=legal_due)
+        locking.save(review)
+        timeline.record(stage.application, EventKind.REVIEW_STARTED, actor=actor, now=now, subject=review,
+                        department=review.department,
+                        data={"item": review.item.code, "due_at": due.isoformat()})
+
+
+def _after_signature(review, *, actor, now):
+    """Close the stage once all its reviews are signed; open the next or decide the bundle."""
+    stage = locking.lock(ApplicationStage, review.stage_id)
+    if stage.reviews.exclude(status__in=[R.SIGNED, R.CANCELLED]).exists():
+        return
+    stage.close(now=now)
+    locking.save(stage)
+    timeline.record(stage.application, EventKind.STAGE_CLOSED, actor=actor, now=now, subject=stage,
+                    department=stage.lead_department, data={"stage": stage.order})
+    application = locking.lock(Application, stage.application_id)
+    refused = application.reviews.filter(decision=Decision.REFUSE, status=R.SIGNED).exists()
+    following = application.stages.filter(status=StageStatus.WAITING).order_by("order")
+    if following.exists() and not refused:
+        open_stage(following.first(), at=now, actor=actor, now=now)
+        return
+    for waiting in following:  # a refusal ends the later stages
+        for pending in waiting.reviews.all():
+            pending.cancel()
+            locking.save(pending)
+        waiting.cancel(now=now)
+        locking.save(waiting)
+    signed = application.reviews.filter(status=R.SIGNED)
+    approved = signed.filter(decision=Decision.APPROVE).count()
+    total = application.reviews.count()
+    outcome = (Outcome.ALL_APPROVED if approved == total else Outcome.REFUSED if approved == 0
+               else Outcome.PARTLY_APPROVED)
+    application.decide(outcome=outcome, now=now)
+    locking.save(application)
+    timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
+                    message=Outcome(outcome).label)
+
+
+# --- staff work ---------------------------------------------------------------------------------------------
+def _load(review_id):
+    return ItemReview.objects.select_for_update().select_related("application", "department", "item").get(
+        pk=review_id)
+
+
+def record_opinion(review, *, actor, opinion: str, proposed_decision: str, request=None) -> ItemReview:
+    """Department staff prepare the draft decision for their chief."""
+    if proposed_decision not in Decision.values:
+        raise DomainError(_("Propose to approve or to refuse."))
+    if not (opinion or "").strip():
+        raise DomainError(_("Write the opinion for the chief representative."))
+    with transaction.atomic():
+        review = _load(review.pk)
+        permissions.require_department_staff(actor, review)
+        if review.status not in (R.UNDER_REVIEW, R.SUSPENDED):
+            raise WrongState(_("An opinion can only be prepared while the item is under review."))
+        review.opinion, review.proposed_decision, review.opinion_by = opinion.strip(), proposed_decision, actor
+        review.save(update_fields=["opinion", "proposed_decision", "opinion_by"])
+        timeline.record(review.application, "opinion", actor=actor, subject=review, request=request,
+                        department=review.department, data={"item": review.item.code})
+    return review
+
+
+def suspend(review, *, actor, kind: str, reason: str, expected_days: int, now=None, request=None) -> ItemReview:
+    """Pause the clock (Art. 45): the applicant is told why and for how long."""
+    now = now or timezone.now()
+    if kind not in PauseKind.values:
+        raise DomainError(_("Choose why the review is suspended."))
+    if not (reason or "").strip():
+        raise DomainError(_("Tell the applicant why the review is suspended."))
+    if not isinstance(expected_days, int) or not 1 <= expected_days <= 120:
+        raise DomainError(_("The expected length must be between 1 and 120 working days."))
+    with transaction.atomic():
+        review = _load(review.pk)
+        permissions.require_department_staff(actor, review)
+        locking.check(review, review.suspend)
+        review.suspend()
+        locking.save(review)
+        ReviewPause.objects.create(review=review, kind=kind, reason=reason.strip(), expected_days=expected_days,
+                                   started_at=now, started_by=actor)
+        timeline.record(review.application, EventKind.SUSPENDED, actor=actor, now=now, subject=review,
+                        department=review.department, message=reason.strip(), request=request,
+                        data={"item": review.item.code, "kind": kind, "expected_days": expected_days})
+    return review
+
+
+def resume(review, *, actor, now=None, request=None) -> ItemReview:
+    now = now or timezone.now()
+    with transaction.atomic():
+        review = _load(review.pk)
+        permissions.require_department_staff(actor, review)
+        locking.check(review, review.resume)
+        pause = review.pauses.get(ended_at__isnull=True)
+        pause.ended_at, pause.ended_by = max(now, pause.started_at), actor
+        pause.save(update_fields=["ended_at", "ended_by"])
+        due, legal_due = review_due_times(review)
+        review.resume(due_at=due, legal_due_at=legal_due)
+        locking.save(review)
+        timeline.record(review.application, EventKind.RESUMED, actor=actor, now=now, subject=review,
+                        department=review.department, request=request,
+                        data={"item": review.item.code, "due_at": due.isoformat()})
+    return review
+
+
+def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> ItemReview:
+    """The one extension of a review, approved by a leader, at most 10 working days (15 for joint handling)."""
+    now = now or timezone.now()
+    permissions.require_leader(actor)
+    if not (reason or "").strip():
+        raise DomainError(_("An extension must give the applicant its reason."))
+    with transaction.atomic():
+        review = _load(review.pk)
+        joint = bool(review.application.package_id and review.application.package.joint)
+        limit = MAX_JOINT_EXTENSION_DAYS if joint else MAX_EXTENSION_DAYS
+        if not isinstance(days, int) or not 1 <= days <= limit:
+            raise DomainError(_("An extension is between 1 and %(limit)d working days.") % {"limit": limit})
+        if review.extension_days:
+            raise WrongState(_("This review has already been extended once; the law allows one extension."))
+        if review.status not in (R.UNDER_REVIEW, R.SUSPENDED):
+            raise WrongState(_("Only a review that is running or suspended can be extended."))
+        paused = review.status == R.SUSPENDED
+        due, legal_due = (None, None) if paused else review_due_times(review, extension_days=days)
+        review.extend(days=days, reason=reason.strip(), by=actor, at=now, due_at=due, legal_due_at=legal_due)
+        locking.save(review)
+        timeline.record(review.application, EventKind.EXTENDED, actor=actor, now=now, subject=review,
+                        department=review.department, message=reason.strip(), request=request,
+                        data={"item": review.item.code, "days": days,
+                              "due_at": due.isoformat() if due else None})
+    return review
+
+
+# --- the chief's decision and signature -------------------------------------------------------------------
+def approve(review, *, actor, reasons: str = "", now=None, request=None) -> ItemReview:
+    now = now or timezone.now()
+    with transaction.atomic():
+        review = _load(review.pk)
+        permissions.require_chief(actor, review)
+        locking.check(review, review.approve, _("This item is not waiting for a decision (status: %(s)s).")
+                      % {"s": review.get_status_display()})
+        on_commitment = review.item.commitment_allowed and review.application.commitments.filter(
+            item=review.item).exists()
+        review.approve(by=actor, at=now, reasons=(reasons or "").strip() or _("The application meets the conditions."),
+                       on_commitment=on_commitment)
+        locking.save(review)
+        timeline.record(review.application, EventKind.DECIDED_ITEM, actor=actor, now=now, subject=review,
+                        department=review.department, request=request,
+                        data={"item": review.item.code, "decision": Decision.APPROVE})
+    return review
+
+
+def refuse(review, *, actor, reasons: str, remedy_notice: str = "", now=None, request=None) -> ItemReview:
+    """A refusal states its reasons and tells of reconsideration and litigation (Art. 38)."""
+    now = now or timezone.now()
+    if not (reasons or "").strip():
+        raise DomainError(_("A refusal must state its reasons (Art. 38)."))
+    with transaction.atomic():
+        review = _load(review.pk)
+        permissions.require_chief(actor, review)
+        locking.check(review, review.refuse, _("This item is not waiting for a decision (status: %(s)s).")
+                      % {"s": review.get_status_display()})
+        review.refuse(by=actor, at=now, reasons=reasons.strip(),
+                      remedy_notice=(remedy_notice or "").strip() or str(DEFAULT_REMEDY_NOTICE))
+        locking.save(review)
+        timeline.record(review.application, EventKind.DECIDED_ITEM, actor=actor, now=now, subject=review,
+                        department=review.department, request=request,
+                        data={"item": review.item.code, "decision": Decision.REFUSE})
+    return review
+
+
+def canonical_content(review, *, signer, signed_at) -> dict:
+    """What the signature covers, as plain JSON with sorted keys."""
+    return {
+        "application": review.application.reference,
+        "enterprise": review.application.enterprise.credit_code,
+        "item": review.item.code,
+        "item_name": review.item.name,
+        "department": review.department.code,
+        "decision": review.decision,
+        "reasons": review.reasons,
+        "remedy_notice": review.remedy_notice,
+        "on_commitment": review.on_commitment,
+        "decided_at": review.decided_at.isoformat(),
+        "signer": signer.username,
+        "signed_at": signed_at.isoformat(),
+    }
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode()).hexdigest()
+
+
+def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview]:
+    """Sign one or several decided reviews of the chief's department with one fresh TOTP code.
+
+    All or nothing: if any review cannot be signed, none is. The code is checked once for the batch; a code
+    already used (e.g. for logging in) is refused by the device, so each signature needs a fresh one.
+    """
+    now = now or timezone.now()
+    ids = sorted({getattr(r, "pk", r) for r in reviews})
+    if not ids:
+        raise DomainError(_("Choose at least one decision to sign."))
+    with transaction.atomic():
+        loaded = [_load(pk) for pk in ids]
+        for review in loaded:
+            permissions.require_chief(actor, review)
+            locking.check(review, review.sign, _("“%(item)s” has no decision waiting for a signature (status: %(s)s).")
+                          % {"item": review.item.name, "s": review.get_status_display()})
+        if verify_totp(actor, otp) is None:
+            raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
+                               "your authenticator app to sign."))
+        for review in loaded:
+            content = canonical_content(review, signer=actor, signed_at=now)
+            DecisionSignature.objects.create(review=review, signer=actor, signer_name=actor.display_name,
+                                             signed_at=now, decision=review.decision, content=content,
+                                             content_sha256=content_hash(content))
+            review.sign()
+            locking.save(review)
+            timeline.record(review.application, EventKind.SIGNED, actor=actor, now=now, subject=review,
+                            department=review.department, request=request,
+                            data={"item": review.item.code, "decision": review.decision,
+                                  "sha256": review.signature.content_sha256})
+            _after_signature(review, actor=actor, now=now)
+    return loaded
