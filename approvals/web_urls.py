@@ -1,13 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
+from approvals import urls_applicant, urls_desk, urls_reviews
 from approvals.views import calendar, catalog
 
 app_name = "approvals"
 
 urlpatterns = [
-    path("", catalog.item_list, name="catalog"),
-    path("items/<str:code>/", catalog.item_detail, name="item"),
-    path("packages/", catalog.package_list, name="packages"),
-    path("packages/<slug:code>/", catalog.package_detail, name="package"),
-    path("calendar/", calendar.calendar_month, name="calendar"),
+    path("catalog/", catalog.item_list, name="catalog"),
+    path("catalog/items/<str:code>/", catalog.item_detail, name="item"),
+    path("catalog/packages/", catalog.package_list, name="packages"),
+    path("catalog/packages/<slug:code>/", catalog.package_detail, name="package"),
+    path("catalog/calendar/", calendar.calendar_month, name="calendar"),
+    path("applications/", include(urls_applicant)),
+    path("desk/", include(urls_desk)),
+    path("reviews/", include(urls_reviews)),
 ]

@@ -1,0 +1,3 @@
+"""Page URLs (names live in the "approvals" namespace)."""
+
+urlpatterns = []
