@@ -1,0 +1,2 @@
+from . import calendar  # noqa: F401
+from . import catalog  # noqa: F401
