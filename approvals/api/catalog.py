@@ -1,7 +1,7 @@
 """Read-only catalog API: departments, items (with materials, fields and fee rules) and packages."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -87,18 +87,26 @@ class PackageSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "joint", "stages"]
 
 
-class BundledMaterialSerializer(serializers.Serializer):
+class ItemCodesMixin:
+    """`items` as the codes of the items a bundled field or material serves."""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_items(self, bundled):
+        return [item.code for item in bundled.items]
+
+
+class BundledMaterialSerializer(ItemCodesMixin, serializers.Serializer):
     material_type = MaterialTypeSerializer()
     required = serializers.BooleanField()
     copies = serializers.IntegerField()
     held_by_government = serializers.BooleanField()
-    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    items = serializers.SerializerMethodField()
 
 
-class BundledFieldSerializer(serializers.Serializer):
+class BundledFieldSerializer(ItemCodesMixin, serializers.Serializer):
     field = FormFieldSerializer()
     required = serializers.BooleanField()
-    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    items = serializers.SerializerMethodField()
 
 
 class RequirementsSerializer(serializers.Serializer):
