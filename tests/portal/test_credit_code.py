@@ -15,12 +15,13 @@ def test_published_codes_are_valid(code):
     assert problem(code) is None
 
 
+# The messages are checked in Chinese, the language the portal speaks by default.
 @pytest.mark.parametrize("code, fragment", [
-    ("91440300708461136", "18"),              # too short
-    ("91440300708461136TX", "18"),            # too long
-    ("91440300708461136I", "not allowed"),    # I is never used
-    ("9144030070846113OT", "not allowed"),    # O is never used
-    ("914403007084611360", "check character"),
+    ("91440300708461136", "17"),               # too short: says how many characters it has
+    ("91440300708461136TX", "19"),             # too long
+    ("91440300708461136I", "不允许"),           # I is never used
+    ("9144030070846113OT", "不允许"),           # O is never used
+    ("914403007084611360", "应为T"),            # the check character, and what it should be
 ])
 def test_invalid_codes_say_why(code, fragment):
     with pytest.raises(ValidationError) as err:
