@@ -1,3 +1,19 @@
-"""Page URLs (names live in the "approvals" namespace)."""
+"""Page URLs (names live in the "approvals" namespace): the department review inbox and pages, batch signing,
+and the leader's extensions."""
 
-urlpatterns = []
+from django.urls import path
+
+from approvals.views import extensions, reviews
+
+urlpatterns = [
+    path("", reviews.inbox, name="inbox"),
+    path("sign/", reviews.sign_batch, name="sign_batch"),
+    path("<int:pk>/", reviews.review_detail, name="review"),
+    path("<int:pk>/opinion/", reviews.review_opinion, name="review_opinion"),
+    path("<int:pk>/suspend/", reviews.review_suspend, name="review_suspend"),
+    path("<int:pk>/resume/", reviews.review_resume, name="review_resume"),
+    path("<int:pk>/decide/", reviews.review_decide, name="review_decide"),
+    path("<int:pk>/sign/", reviews.review_sign, name="review_sign"),
+    path("extensions/", extensions.extension_list, name="extensions"),
+    path("extensions/<int:pk>/", extensions.extension_detail, name="extension"),
+]

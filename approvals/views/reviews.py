@@ -1,0 +1,400 @@
+"""Department review pages: the inbox, the review page with the staff's and the chief's actions, batch signing.
+
+Thin views: every change goes through approvals.services.reviews. A domain error becomes a form error (the input
+stays on the page); a WrongState (a second click, a colleague faster than you) becomes a message and a redirect to
+the fresh page; a NotAllowed becomes 403. Reviews of another department are 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from approvals import clocks
+from approvals.calendar.loading import get_calendar
+from approvals.forms_reviews import (
+    ALL, OPEN, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm, SuspendForm,
+)
+from approvals.models import (
+    ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
+)
+from approvals.services import reviews as review_services
+from approvals.services.applications import requirements_of
+from approvals.services.permissions import department_of, is_chief_of
+from approvals.services.progress import review_clock
+from portal.errors import DomainError, NotAllowed, WrongState
+from portal.models.users import Role
+
+R = ReviewStatus
+CLOSED_STATES = [R.SIGNED, R.CANCELLED]
+AWAITING_SIGNATURE = [R.APPROVED, R.REFUSED]
+PAGE_SIZE = 25
+REVIEWER_ROLES = (Role.STAFF, Role.CHIEF)
+
+
+# --- access ---------------------------------------------------------------------------------------------------
+def _my_department(request):
+    """The department whose reviews the user works on; 403 for everybody else."""
+    department = department_of(request.user)
+    if request.user.role not in REVIEWER_ROLES or department is None:
+        raise PermissionDenied(_("Only department staff and chief representatives have a review inbox."))
+    return department
+
+
+def _review_or_404(request, pk):
+    """The review, if the user is staff or chief of its department; otherwise it does not exist for them."""
+    review = get_object_or_404(
+        ItemReview.objects.select_related("application__enterprise", "application__package",
+                                          "application__lead_department", "item", "department", "stage",
+                                          "decided_by", "opinion_by", "extended_by"),
+        pk=pk,
+    )
+    department = department_of(request.user)
+    if request.user.role not in REVIEWER_ROLES or department is None or department.pk != review.department_id:
+        raise Http404
+    return review
+
+
+def _require_chief(request, review):
+    if not is_chief_of(request.user, review.department):
+        raise PermissionDenied(_("Only the chief representative of %(department)s can decide and sign this item.")
+                               % {"department": review.department})
+
+
+def _fresh(review):
+    return ItemReview.objects.select_related("decided_by").get(pk=review.pk)
+
+
+def state_message(exc, review) -> str:
+    """The service's words, plus who already acted when a second click or a colleague came first."""
+    current = _fresh(review)
+    parts = [exc.message]
+    if current.decided_by_id:
+        parts.append(_("Already decided (%(decision)s) by %(name)s at %(time)s.") % {
+            "decision": current.get_decision_display(), "name": current.decided_by.display_name,
+            "time": formats.date_format(timezone.localtime(current.decided_at), "DATETIME_FORMAT")})
+    signature = DecisionSignature.objects.filter(review=current).first()
+    if signature is not None:
+        parts.append(_("Signed by %(name)s at %(time)s.") % {
+            "name": signature.signer_name,
+            "time": formats.date_format(timezone.localtime(signature.signed_at), "DATETIME_FORMAT")})
+    return " ".join(parts)
+
+
+def _wrong_state(request, exc, review):
+    messages.error(request, state_message(exc, review))
+    return redirect("approvals:review", review.pk)
+
+
+# --- inbox ----------------------------------------------------------------------------------------------------
+def _stage_light(stage, cal, now):
+    if stage.status != StageStatus.OPEN or stage.due_at is None or stage.opened_at is None:
+        return clocks.Light.DONE if stage.status == StageStatus.CLOSED else "waiting"
+    return clocks.light(cal, now=now, due=stage.due_at,
+                        full_budget=clocks.budget(cal, stage.opened_at, stage.promised_limit_days),
+                        yellow_days=settings.CLOCK_YELLOW_DAYS, yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
+
+
+@login_required
+def inbox(request):
+    """The department's reviews by due time, with lights, filters and counts; the stages it leads."""
+    department = _my_department(request)
+    now = timezone.now()
+    is_chief = request.user.role == Role.CHIEF
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    status, light, q = data.get("status") or OPEN, data.get("light") or "", (data.get("q") or "").strip()
+
+    base = ItemReview.objects.filter(department=department)
+    status_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    # Lights are computed from the clocks (the same function as the API) for the reviews still open;
+    # a department's open reviews are a working list, not an archive.
+    open_reviews = list(base.exclude(status__in=CLOSED_STATES).select_related("item"))
+    clock_of = {r.pk: review_clock(r, now=now) for r in open_reviews}
+    light_counts = {value: 0 for value, _label in InboxFilterForm.base_fields["light"].choices if value}
+    for clock in clock_of.values():
+        light_counts[clock.light] = light_counts.get(clock.light, 0) + 1
+    light_counts[clocks.Light.DONE] = sum(status_counts.get(s, 0) for s in CLOSED_STATES)
+
+    rows = base.select_related("application__enterprise", "item", "stage", "decided_by")
+    if status == OPEN:
+        rows = rows.exclude(status__in=CLOSED_STATES)
+    elif status != ALL:
+        rows = rows.filter(status=status)
+    if light == clocks.Light.DONE:
+        rows = rows.filter(status__in=CLOSED_STATES)
+    elif light:
+        rows = rows.filter(pk__in=[pk for pk, clock in clock_of.items() if clock.light == light])
+    if q:
+        rows = rows.filter(Q(application__reference__icontains=q) | Q(application__enterprise__name__icontains=q)
+                           | Q(application__enterprise__credit_code__icontains=q.upper()))
+    rows = rows.order_by(F("due_at").asc(nulls_last=True), F("decided_at").desc(nulls_last=True),
+                         "application__reference", "item__code")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for review in page.object_list:
+        review.clock = clock_of.get(review.pk) or review_clock(review, now=now)
+        review.awaits_signature = review.status in AWAITING_SIGNATURE
+
+    cal = get_calendar()
+    stages = list(
+        ApplicationStage.objects.filter(lead_department=department, status__in=[StageStatus.WAITING, StageStatus.OPEN])
+        .select_related("application__enterprise")
+        .annotate(total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
+        .order_by(F("due_at").asc(nulls_last=True), "application__reference", "order")
+    )
+    for stage in stages:
+        stage.light = _stage_light(stage, cal, now)
+
+    status_summary = [(value, label, status_counts.get(value, 0)) for value, label in R.choices]
+    light_summary = [(value, label, light_counts.get(value, 0))
+                     for value, label in InboxFilterForm.base_fields["light"].choices if value]
+    return render(request, "approvals/reviews/inbox.html", {
+        "department": department,
+        "form": form,
+        "page": page,
+        "status": status,
+        "light": light,
+        "status_summary": status_summary,
+        "light_summary": light_summary,
+        "open_total": len(open_reviews),
+        "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
+        "stages": stages,
+        "is_chief": is_chief,
+        "batch_form": SignForm(auto_id="batch_%s") if is_chief else None,
+    })
+
+
+# --- the review page ---------------------------------------------------------------------------------------------
+def _display_value(form_field, value):
+    if value is None or value == "":
+        return ""
+    if form_field.field_type == FieldType.BOOLEAN:
+        return _("Yes") if value in (True, "true", "on", "1", "yes") else _("No")
+    return f"{value} {form_field.unit}".strip() if form_field.unit else str(value)
+
+
+def _review_context(request, review, **forms):
+    application = review.application
+    now = timezone.now()
+    user = request.user
+    is_chief = is_chief_of(user, review.department)
+    requirements = requirements_of(application)
+    form_values = [{
+        "label": bundled.field.label,
+        "key": bundled.field.key,
+        "value": _display_value(bundled.field, application.form_data.get(bundled.field.key)),
+        "for_item": any(i.pk == review.item_id for i in bundled.items),
+    } for bundled in requirements.fields]
+    materials = list(application.materials.filter(is_current=True).select_related("material_type")
+                     .prefetch_related("items"))
+    for material in materials:
+        material.for_item = any(i.pk == review.item_id for i in material.items.all())
+    present = {m.material_type_id for m in materials}
+    missing = [m for m in requirements.materials
+               if any(i.pk == review.item_id for i in m.items) and m.material_type.pk not in present]
+    commitment = application.commitments.filter(item=review.item).select_related("signed_by").first()
+    status = review.status
+    initial_decision = {"decision": review.proposed_decision or None, "reasons": review.opinion}
+    return {
+        "review": review,
+        "application": application,
+        "item": review.item,
+        "form_values": form_values,
+        "materials": materials,
+        "missing_materials": missing,
+        "commitment": commitment,
+        "will_be_on_commitment": bool(commitment and review.item.commitment_allowed),
+        "clock": review_clock(review, now=now),
+        "pauses": review.pauses.select_related("started_by", "ended_by"),
+        "signature": DecisionSignature.objects.filter(review=review).select_related("signer").first(),
+        "siblings": [
+            (other, review_clock(other, now=now))
+            for other in application.reviews.exclude(pk=review.pk).select_related("department", "item", "stage")
+        ],
+        "events": application.events.select_related("actor", "department").order_by("at", "id"),
+        "is_chief": is_chief,
+        "can_prepare": status in (R.UNDER_REVIEW, R.SUSPENDED),
+        "can_suspend": status == R.UNDER_REVIEW,
+        "can_resume": status == R.SUSPENDED,
+        "can_decide": is_chief and status == R.UNDER_REVIEW,
+        "can_sign": is_chief and status in AWAITING_SIGNATURE,
+        "opinion_form": forms.get("opinion_form") or OpinionForm(
+            initial={"opinion": review.opinion, "proposed_decision": review.proposed_decision or None}),
+        "suspend_form": forms.get("suspend_form") or SuspendForm(),
+        "decide_form": forms.get("decide_form") or DecideForm(initial=initial_decision),
+        "sign_form": forms.get("sign_form") or SignForm(auto_id="sign_%s"),
+        "Decision": Decision,
+    }
+
+
+def _render_review(request, review, *, status=200, **forms):
+    return render(request, "approvals/reviews/review.html", _review_context(request, review, **forms), status=status)
+
+
+@login_required
+def review_detail(request, pk):
+    review = _review_or_404(request, pk)
+    return _render_review(request, review)
+
+
+def _staff_action(request, review, call, *, form, form_name, success):
+    """Run a staff service call: form errors re-render, wrong state redirects with a message."""
+    try:
+        call()
+    except WrongState as exc:
+        return _wrong_state(request, exc, review)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("approvals:review", review.pk)
+        form.add_error(None, exc.message)
+        return _render_review(request, review, **{form_name: form})
+    messages.success(request, success)
+    return redirect("approvals:review", review.pk)
+
+
+@require_POST
+@login_required
+def review_opinion(request, pk):
+    review = _review_or_404(request, pk)
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, opinion_form=form)
+    return _staff_action(
+        request, review,
+        lambda: review_services.record_opinion(review, actor=request.user, opinion=form.cleaned_data["opinion"],
+                                               proposed_decision=form.cleaned_data["proposed_decision"],
+                                               request=request),
+        form=form, form_name="opinion_form", success=_("Your opinion is saved for the chief representative."))
+
+
+@require_POST
+@login_required
+def review_suspend(request, pk):
+    review = _review_or_404(request, pk)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, suspend_form=form)
+    data = form.cleaned_data
+    return _staff_action(
+        request, review,
+        lambda: review_services.suspend(review, actor=request.user, kind=data["kind"], reason=data["reason"],
+                                        expected_days=data["expected_days"], request=request),
+        form=form, form_name="suspend_form",
+        success=_("The review is suspended; its clock has stopped and the applicant is told why."))
+
+
+@require_POST
+@login_required
+def review_resume(request, pk):
+    review = _review_or_404(request, pk)
+    return _staff_action(
+        request, review, lambda: review_services.resume(review, actor=request.user, request=request),
+        form=None, form_name="", success=_("The review is resumed; the due date has moved by the paused time."))
+
+
+def _sign_one(request, review, otp):
+    """Sign one decided review; a wrong code keeps the decision and asks for the current code."""
+    try:
+        review_services.sign([review], actor=request.user, otp=otp, request=request)
+    except WrongState as exc:
+        return _wrong_state(request, exc, review)
+    except NotAllowed as exc:
+        fresh = _review_or_404(request, review.pk)
+        sign_form = SignForm({"otp": otp}, auto_id="sign_%s")
+        sign_form.is_valid()
+        sign_form.add_error("otp", exc.message)
+        messages.warning(request, _("Your decision (%(decision)s) is recorded and waits for your signature. "
+                                    "Nothing was signed: enter the current code to sign.")
+                         % {"decision": fresh.get_decision_display()})
+        return _render_review(request, fresh, sign_form=sign_form)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("approvals:review", review.pk)
+    messages.success(request, _("Decision signed. It can no longer change."))
+    return redirect("approvals:review", review.pk)
+
+
+@require_POST
+@login_required
+def review_decide(request, pk):
+    """The chief decides and signs in one submit: the decision is recorded, then signed with the fresh code."""
+    review = _review_or_404(request, pk)
+    _require_chief(request, review)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, review, decide_form=form)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == Decision.APPROVE:
+            review_services.approve(review, actor=request.user, reasons=data["reasons"], request=request)
+        else:
+            review_services.refuse(review, actor=request.user, reasons=data["reasons"],
+                                   remedy_notice=data["remedy_notice"], request=request)
+    except WrongState as exc:
+        return _wrong_state(request, exc, review)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _render_review(request, review, decide_form=form)
+    return _sign_one(request, review, data["otp"])
+
+
+@require_POST
+@login_required
+def review_sign(request, pk):
+    """Sign a decision recorded earlier (e.g. after a wrong code)."""
+    review = _review_or_404(request, pk)
+    _require_chief(request, review)
+    form = SignForm(request.POST, auto_id="sign_%s")
+    if not form.is_valid():
+        return _render_review(request, review, sign_form=form)
+    return _sign_one(request, review, form.cleaned_data["otp"])
+
+
+# --- signing several ----------------------------------------------------------------------------------------------
+@login_required
+def sign_batch(request):
+    """The chief signs several decided reviews of the department with one code: all or nothing."""
+    department = _my_department(request)
+    if request.user.role != Role.CHIEF:
+        raise PermissionDenied(_("Only the chief representative can sign decisions."))
+    department_reviews = ItemReview.objects.filter(department=department)
+    awaiting = list(department_reviews.filter(status__in=AWAITING_SIGNATURE)
+                    .select_related("application__enterprise", "item", "decided_by")
+                    .order_by("decided_at", "pk"))
+    form = BatchSignForm(request.POST or None, queryset=department_reviews, auto_id="batch_%s")
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["reviews"])
+        try:
+            signed = review_services.sign(chosen, actor=request.user, otp=form.cleaned_data["otp"], request=request)
+        except WrongState as exc:
+            messages.error(request, exc.message + " " + _("Nothing was signed; the list below is up to date."))
+            return redirect("approvals:sign_batch")
+        except NotAllowed as exc:
+            form.add_error("otp", exc.message)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(n)d decisions signed with one code.") % {"n": len(signed)})
+            return redirect("approvals:inbox")
+    selected = set()
+    if form.is_bound:
+        selected = {str(v) for v in form.data.getlist("reviews")}
+    for review in awaiting:
+        review.selected = str(review.pk) in selected
+    return render(request, "approvals/reviews/sign_batch.html", {
+        "department": department, "form": form, "awaiting": awaiting,
+        "inbox_url": reverse("approvals:inbox"),
+    })
