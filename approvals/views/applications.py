@@ -1,0 +1,504 @@
+"""The applicant's pages: my applications, starting a bundle, the one form, materials, pre-review and
+submission, the application's timeline and results, the supplement answer, withdrawing and paying.
+
+Thin views: every change goes through a service in `approvals.services`; a DomainError is shown to the user
+as a message or a form error, and the page is re-rendered with what they typed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from approvals.forms_applications import (
+    ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, PaymentForm, WithdrawForm,
+)
+from approvals.models import (
+    Application, ApplicationStatus, ItemReview, MaterialSource, Package, ReviewStatus, ServiceItem,
+)
+from approvals.services import applications as app_services
+from approvals.services import acceptance as acceptance_services
+from approvals.services import fees_charged, permissions, progress
+from approvals.services.applications import SubmissionIncomplete
+from approvals.services.bundling import bundle_requirements
+from portal.errors import DomainError
+from portal.models.users import Role
+
+S = ApplicationStatus
+
+
+# --- loading ------------------------------------------------------------------------------------------------
+def applicant_side(user, application) -> bool:
+    """The enterprise's applicant, or the window clerk who filed it in person (may change it)."""
+    return permissions.acts_for_enterprise(user, application.enterprise) or (
+        user.role == Role.CLERK and application.created_by_id == user.pk)
+
+
+def _application(request, pk, *, change=False):
+    """The application if the user may see it (or change it); 404 otherwise, so nobody learns it exists."""
+    application = get_object_or_404(
+        Application.objects.select_related("enterprise", "package", "lead_department", "created_by"), pk=pk)
+    allowed = applicant_side(request.user, application) if change else (
+        permissions.can_view_application(request.user, application))
+    if not allowed:
+        raise Http404
+    return application
+
+
+def next_due(application):
+    """The next deadline the applicant waits for: acceptance, or the earliest running review."""
+    if application.status == S.SUBMITTED:
+        return application.acceptance_due_at
+    dues = [r.due_at for r in application.reviews.all() if r.due_at is not None]
+    return min(dues) if dues else None
+
+
+def field_problems(form):
+    """The form's errors as a list for the summary at the top of the page, in the order of the form."""
+    if not form.is_bound:
+        return []
+    return [{"key": key, "label": form.fields[key].label, "message": " ".join(form.errors[key])}
+            for key in form.fields if key in form.errors]
+
+
+def _step_links(application):
+    return {
+        "form": reverse("approvals:application_form", args=[application.pk]),
+        "materials": reverse("approvals:application_materials", args=[application.pk]),
+        "detail": reverse("approvals:application", args=[application.pk]),
+    }
+
+
+# --- my applications ----------------------------------------------------------------------------------------
+@login_required
+def my_applications(request):
+    user = request.user
+    if user.role == Role.APPLICANT and user.enterprise_id:
+        applications = Application.objects.filter(enterprise_id=user.enterprise_id)
+    else:
+        applications = Application.objects.filter(created_by=user)
+    form = ApplicationFilterForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["status"]:
+        applications = applications.filter(status=form.cleaned_data["status"])
+    applications = applications.select_related("lead_department").prefetch_related(
+        Prefetch("reviews", queryset=ItemReview.objects.select_related("item")))
+    rows = [{"application": a, "light": progress.application_light(a), "next_due": next_due(a)}
+            for a in applications]
+    return render(request, "approvals/applications/my_applications.html", {
+        "form": form, "rows": rows, "can_start": user.role == Role.APPLICANT,
+    })
+
+
+# --- starting -----------------------------------------------------------------------------------------------
+def items_by_department(selected_codes=()):
+    groups, current = [], None
+    for item in ServiceItem.objects.filter(active=True).select_related("department").order_by(
+            "department__code", "code"):
+        if current is None or current["department"].pk != item.department_id:
+            current = {"department": item.department, "items": []}
+            groups.append(current)
+        current["items"].append({"item": item, "checked": item.code in selected_codes})
+    return groups
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_application(request):
+    package = None
+    if request.method == "POST":
+        form = ChooseItemsForm(request.POST)
+        if request.user.role != Role.APPLICANT or not request.user.enterprise_id:
+            form.add_error(None, _("Only an applicant of a registered enterprise can start an application online."))
+        if form.is_valid():
+            package = form.cleaned_data["package"]
+            try:
+                application = app_services.create_draft(
+                    actor=request.user, enterprise=request.user.enterprise, package=package,
+                    item_codes=[i.code for i in form.cleaned_data["items"]] if not package else (),
+                    title=form.cleaned_data["title"], request=request)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Draft %(ref)s created. Fill in the one form, then upload the "
+                                            "materials.") % {"ref": application.reference})
+                return redirect("approvals:application_form", application.pk)
+        package = form.cleaned_data.get("package") if hasattr(form, "cleaned_data") else None
+        selected = request.POST.getlist("items")
+    else:
+        code = request.GET.get("package")
+        if code:
+            package = Package.objects.filter(code=code, active=True).first()
+            if package is None:
+                messages.error(request, _("There is no package “%(code)s”; choose the items instead.")
+                               % {"code": code})
+        selected = request.GET.getlist("items")
+        form = ChooseItemsForm(initial={"package": package.code if package else None})
+    requirements = None
+    if package is not None:
+        requirements = bundle_requirements(list(package.items()))
+    elif selected:
+        requirements = bundle_requirements(list(ServiceItem.objects.filter(code__in=selected,
+                                                                                        active=True)))
+    if request.user.role != Role.APPLICANT or not request.user.enterprise_id:
+        messages.warning(request, _("Only an applicant of a registered enterprise can start an application "
+                                    "online. Window clerks file for walk-in enterprises from the desk."))
+    return render(request, "approvals/applications/new.html", {
+        "form": form, "package": package, "groups": items_by_department(set(selected)),
+        "requirements": requirements,
+    })
+
+
+# --- the one form -------------------------------------------------------------------------------------------
+def _commitment_rows(application, requirements, posted=None, errors=None):
+    signed = {c.item_id: c for c in application.commitments.all()}
+    rows = []
+    for item in requirements.items:
+        if not item.commitment_allowed:
+            continue
+        rows.append({"item": item, "commitment": signed.get(item.pk),
+                     "name_input": f"commit-{item.code}",
+                     "typed": (posted or {}).get(f"commit-{item.code}", ""),
+                     "error": (errors or {}).get(item.code)})
+    return rows
+
+
+def _form_context(application, requirements, form, *, missing=(), commitment_errors=None, posted=None):
+    missing_names = {m.material_type.key: m.material_type.name for m in requirements.materials}
+    return {
+        "application": application,
+        "requirements": requirements,
+        "form": form,
+        "editable": application.is_editable,
+        "missing": [{"key": k, "name": missing_names.get(k, k)} for k in missing],
+        "commitments": _commitment_rows(application, requirements, posted, commitment_errors),
+        "false_commitment": application.enterprise.false_commitment_recorded,
+        "pre_review": application.pre_reviews.first(),
+        "pre_review_problems": labelled_problems(
+            getattr(application.pre_reviews.first(), "problems", []), problem_labels(requirements)),
+        "links": _step_links(application),
+        "step": "form",
+        "field_problems": field_problems(form),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_form(request, pk):
+    application = _application(request, pk, change=True)
+    requirements = app_services.requirements_of(application)
+    if request.method == "GET":
+        form = OneForm(requirements.fields, initial_values=application.form_data)
+        if not application.is_editable:
+            for field in form.fields.values():
+                field.disabled = True
+        return render(request, "approvals/applications/form.html", _form_context(application, requirements, form))
+
+    action = request.POST.get("action", "save")
+    form = OneForm(requirements.fields, data=request.POST)
+    typed = form.typed_values()
+    commitment_errors, missing, status = {}, [], 200
+    try:
+        errors = app_services.save_form(application, actor=request.user, data=typed, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        application.refresh_from_db()
+        return render(request, "approvals/applications/form.html",
+                      _form_context(application, requirements, form, posted=request.POST), status=exc.http_status)
+
+    if action.startswith("sign:"):
+        item_code = action.split(":", 1)[1]
+        try:
+            app_services.sign_commitment(application, actor=request.user, item_code=item_code,
+                                         signer_name=request.POST.get(f"commit-{item_code}", ""), request=request)
+        except DomainError as exc:
+            commitment_errors[item_code] = exc.message
+            messages.error(request, exc.message)
+            status = exc.http_status
+        else:
+            messages.success(request, _("Commitment signed. Your draft was saved too."))
+            return redirect(reverse("approvals:application_form", args=[application.pk]) + "#commitments")
+    elif action == "submit":
+        try:
+            app_services.submit(application, actor=request.user, request=request)
+        except SubmissionIncomplete as exc:
+            errors, missing = exc.form_errors, exc.missing_materials
+            messages.error(request, exc.message)
+            status = 400
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.http_status
+        else:
+            messages.success(request, _("Submitted. The lead department's window answers within 5 working days."))
+            return redirect("approvals:application", application.pk)
+    elif action == "pre_review":
+        try:
+            app_services.request_pre_review(application, actor=request.user, request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.http_status
+        else:
+            messages.success(request, _("Pre-review requested: the lead department will list every problem at "
+                                        "once. Your draft was saved."))
+            return redirect("approvals:application", application.pk)
+    else:
+        if errors:
+            messages.warning(request, _("Draft saved. %(n)d fields still need attention; they are marked below.")
+                             % {"n": len(errors)})
+        else:
+            messages.success(request, _("Draft saved. The form is complete."))
+        if action == "save_next":
+            return redirect("approvals:application_materials", application.pk)
+
+    application.refresh_from_db()
+    form.attach_errors(errors)
+    return render(request, "approvals/applications/form.html",
+                  _form_context(application, requirements, form, missing=missing,
+                                commitment_errors=commitment_errors, posted=request.POST), status=status)
+
+
+# --- materials ----------------------------------------------------------------------------------------------
+def material_rows(application, requirements, *, only=None, errors=None):
+    """One row per bundled material type: the current file, its history and who uses it."""
+    files = {}
+    for material in application.materials.select_related("material_type").order_by("material_type_id",
+                                                                                   "-version"):
+        files.setdefault(material.material_type.key, []).append(material)
+    rows = []
+    for bundled in requirements.materials:
+        key = bundled.material_type.key
+        if only is not None and key not in only:
+            continue
+        versions = files.get(key, [])
+        current = next((m for m in versions if m.is_current), None)
+        rows.append({
+            "bundled": bundled, "key": key, "current": current,
+            "history": [m for m in versions if not m.is_current],
+            "on_file": current is not None and current.source == MaterialSource.ON_FILE,
+            "error": (errors or {}).get(key),
+        })
+    return rows
+
+
+def _can_upload(application, key):
+    if application.is_editable:
+        return True
+    if application.status == S.SUPPLEMENT_REQUESTED:
+        notice = application.supplement_requests.filter(answered_at__isnull=True).first()
+        return notice is not None and key in notice.material_keys
+    return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_materials(request, pk):
+    application = _application(request, pk, change=True)
+    requirements = app_services.requirements_of(application)
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = MaterialUploadForm(request.POST, request.FILES)
+        key = request.POST.get("material_type", "")
+        if form.is_valid():
+            try:
+                material = app_services.upload_material(application, actor=request.user, material_type_key=key,
+                                                        uploaded=form.cleaned_data["file"], request=request)
+            except DomainError as exc:
+                errors[key] = exc.message
+                status = exc.http_status
+            else:
+                messages.success(request, _("“%(name)s” stored as version %(v)d of %(material)s.") % {
+                    "name": material.original_name, "v": material.version, "material": material.material_type})
+                return redirect(reverse("approvals:application_materials", args=[application.pk]) + f"#m-{key}")
+        else:
+            errors[key] = " ".join(e for errs in form.errors.values() for e in errs)
+            status = 400
+        if errors:
+            messages.error(request, _("The file was not accepted: %(reason)s Everything else is kept.")
+                           % {"reason": errors[key]})
+    rows = material_rows(application, requirements, errors=errors)
+    for row in rows:
+        row["can_upload"] = _can_upload(application, row["key"])
+    form_errors, missing = app_services.completeness_problems(application, requirements)
+    return render(request, "approvals/applications/materials.html", {
+        "application": application, "requirements": requirements, "rows": rows,
+        "missing": missing, "form_error_count": len(form_errors), "links": _step_links(application),
+        "step": "materials", "editable": application.is_editable,
+    }, status=status)
+
+
+# --- the application: status, clocks, timeline, results ------------------------------------------------------
+def _review_rows(application):
+    rows = []
+    reviews = (application.reviews.select_related("item", "department", "stage")
+               .prefetch_related("pauses").order_by("stage__order", "department__code", "item__code"))
+    for review in reviews:
+        signature = getattr(review, "signature", None) if review.status == ReviewStatus.SIGNED else None
+        rows.append({"review": review, "clock": progress.review_clock(review), "signature": signature,
+                     "pauses": list(review.pauses.all())})
+    return rows
+
+
+def _detail_context(application, user, *, payment_form=None):
+    stages = []
+    reviews = _review_rows(application)
+    for stage in application.stages.select_related("lead_department").order_by("order"):
+        stages.append({"stage": stage, "reviews": [r for r in reviews if r["review"].stage_id == stage.pk]})
+    fees = list(application.fees.select_related("item", "rule"))
+    totals = application.fees.aggregate(standard=Sum("standard_amount"), charged=Sum("charged_amount"),
+                                        saving=Sum("saving"))
+    unpaid = [f for f in fees if f.paid_at is None]
+    side = applicant_side(user, application)
+    labels = problem_labels(app_services.requirements_of(application))
+    return {
+        "application": application,
+        "applicant_side": side,
+        "acceptance_clock": progress.acceptance_clock(application),
+        "light": progress.application_light(application),
+        "stages": stages,
+        "decided_reviews": [r for r in reviews if r["review"].decision],
+        "fees": fees, "totals": totals, "unpaid": unpaid,
+        "payment_form": payment_form or (PaymentForm() if side and unpaid else None),
+        "visits": application.visits.count(),
+        "events": application.events.select_related("department").order_by("-at", "-id"),
+        "supplement": application.supplement_requests.filter(answered_at__isnull=True).first(),
+        "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
+                        for n in application.supplement_requests.all()],
+        "pre_review": application.pre_reviews.first(),
+        "commitments": application.commitments.select_related("item"),
+        "can_withdraw": side and application.status in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED,
+                                                        S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW),
+        "links": _step_links(application),
+    }
+
+
+def problem_labels(requirements):
+    """{(kind, key): label} of every field and material of a bundle."""
+    labels = {("field", b.field.key): b.field.label for b in requirements.fields}
+    labels.update({("material", m.material_type.key): m.material_type.name for m in requirements.materials})
+    return labels
+
+
+def labelled_problems(problems, labels):
+    """A notice's problems with the names the applicant knows, not the canonical keys."""
+    return [{**p, "label": labels.get((p["kind"], p["key"]), p["key"])} for p in problems or []]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request, pk):
+    application = _application(request, pk)
+    payment_form, status = None, 200
+    if request.method == "POST":
+        if not applicant_side(request.user, application):
+            raise Http404
+        payment_form = PaymentForm(request.POST)
+        if payment_form.is_valid():
+            try:
+                fees_charged.record_payment(application, actor=request.user,
+                                            receipt_number=payment_form.cleaned_data["receipt_number"],
+                                            request=request)
+            except DomainError as exc:
+                payment_form.add_error("receipt_number", exc.message)
+                status = exc.http_status
+            else:
+                messages.success(request, _("Thank you: the payment is recorded."))
+                return redirect("approvals:application", application.pk)
+        else:
+            status = 400
+    context = _detail_context(application, request.user, payment_form=payment_form)
+    return render(request, "approvals/applications/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_application(request, pk):
+    application = _application(request, pk, change=True)
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            app_services.withdraw(application, actor=request.user, reason=form.cleaned_data["reason"],
+                                  request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("approvals:application", application.pk)
+        messages.success(request, _("The application %(ref)s is withdrawn.") % {"ref": application.reference})
+        return redirect("approvals:application", application.pk)
+    if request.method == "POST":
+        status = 400
+    return render(request, "approvals/applications/withdraw.html",
+                  {"application": application, "form": form}, status=status)
+
+
+# --- answering a supplement request ---------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_supplement(request, pk):
+    application = _application(request, pk, change=True)
+    notice = application.supplement_requests.filter(answered_at__isnull=True).first()
+    if application.status != S.SUPPLEMENT_REQUESTED or notice is None:
+        messages.info(request, _("There is no supplement request to answer."))
+        return redirect("approvals:application", application.pk)
+    requirements = app_services.requirements_of(application)
+    form = OneForm(requirements.fields, data=request.POST or None, initial_values=application.form_data,
+                   editable=notice.field_keys)
+    upload_errors, missing, status = {}, [], 200
+    if request.method == "POST":
+        action = request.POST.get("action", "answer")
+        for key in sorted(notice.material_keys):
+            uploaded = request.FILES.get(f"m-{key}")
+            if uploaded is None:
+                continue
+            try:
+                app_services.upload_material(application, actor=request.user, material_type_key=key,
+                                             uploaded=uploaded, request=request)
+            except DomainError as exc:
+                upload_errors[key] = exc.message
+        typed = form.typed_values()
+        if upload_errors:
+            messages.error(request, _("Some files were not accepted; the reasons are shown next to them. "
+                                      "Everything else you entered is kept."))
+            status = 400
+            form.attach_errors({})
+        elif action == "answer":
+            try:
+                acceptance_services.answer_supplement(application, actor=request.user, form=typed,
+                                                      request=request)
+            except SubmissionIncomplete as exc:
+                form.attach_errors({k: v for k, v in exc.form_errors.items()})
+                missing = exc.missing_materials
+                messages.error(request, exc.message)
+                status = 400
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                form.attach_errors({})
+                status = exc.http_status
+            else:
+                messages.success(request, _("Your answer is submitted; the acceptance clock starts again from "
+                                            "today."))
+                return redirect("approvals:application", application.pk)
+        else:
+            messages.success(request, _("Files uploaded. Submit the answer when everything listed is ready."))
+            form.attach_errors({})
+    application.refresh_from_db()
+    problems = {(p["kind"], p["key"]): p["reason"] for p in notice.problems}
+    rows = material_rows(application, requirements, only=notice.material_keys, errors=upload_errors)
+    for row in rows:
+        row["reason"] = problems.get(("material", row["key"]))
+        row["fresh"] = row["current"] is not None and row["current"].uploaded_at > notice.requested_at
+    for (kind, key), reason in problems.items():
+        if kind == "field" and key in form.fields:
+            form.fields[key].supplement_reason = reason
+    labels = problem_labels(requirements)
+    return render(request, "approvals/applications/supplement.html", {
+        "application": application, "notice": notice, "form": form, "rows": rows,
+        "listed_fields": [form[key] for key in form.fields if key in notice.field_keys],
+        "other_fields": [form[key] for key in form.fields if key not in notice.field_keys],
+        "problems": labelled_problems(notice.problems, labels),
+        "missing": [{"key": k, "name": labels.get(("material", k), k)} for k in missing],
+        "field_problems": field_problems(form), "links": _step_links(application), "hide_upload_link": True,
+    }, status=status)
+
