@@ -8,6 +8,10 @@ from portal.models.users import Role
 # (url name, label, roles that see it; None = everyone logged in)
 MENU = [
     ("portal:home", _("My workspace"), None),
+    ("approvals:my_applications", _("My applications"), {Role.APPLICANT}),
+    ("approvals:desk", _("Acceptance desk"), {Role.CLERK}),
+    ("approvals:inbox", _("Review inbox"), {Role.STAFF, Role.CHIEF}),
+    ("approvals:extensions", _("Extensions"), {Role.LEADER}),
     ("approvals:catalog", _("Service catalog"), None),
     ("approvals:packages", _("Packages"), None),
     ("approvals:calendar", _("Working-day calendar"), None),

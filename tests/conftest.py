@@ -17,3 +17,15 @@ def _fresh_calendar():
     invalidate()
     yield
     invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with PBKDF2 costs about a second per user on this machine; tests do not need its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded and generated files of a test never land in the project's media folder."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

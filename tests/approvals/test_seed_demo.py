@@ -249,3 +249,21 @@ def test_calendar_is_loaded_when_the_command_exists():
         assert CalendarDay.objects.exists()
     else:
         assert "load_calendar" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_each_demo_enterprise_has_its_business_licence_on_file_as_a_real_pdf():
+    from approvals.models import EnterpriseDocument
+    from approvals.services.uploads import count_pdf_pages
+
+    call_command("seed_demo", "--quiet", "--skip-calendar")
+    documents = list(EnterpriseDocument.objects.select_related("enterprise", "material_type"))
+    assert len(documents) == 8
+    for document in documents:
+        assert document.material_type.key == "business_licence"
+        content = document.file.read()
+        assert content.startswith(b"%PDF-")
+        assert count_pdf_pages(content) == 1
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+    call_command("seed_demo", "--quiet", "--skip-calendar")
+    assert EnterpriseDocument.objects.count() == 8
