@@ -1,12 +1,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from approvals.api import calendar, catalog
+from approvals.api import applications, calendar, catalog, reviews
 
 router = DefaultRouter()
 router.register("departments", catalog.DepartmentViewSet, basename="department")
 router.register("items", catalog.ServiceItemViewSet, basename="item")
 router.register("packages", catalog.PackageViewSet, basename="package")
+router.register("applications", applications.ApplicationViewSet, basename="application")
+router.register("reviews", reviews.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("calendar/days/", calendar.CalendarDaysView.as_view(), name="calendar-days"),

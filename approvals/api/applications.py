@@ -1,0 +1,312 @@
+"""REST API of applications (bundles): /api/v1/applications/.
+
+Thin: each endpoint checks the shape of its input, calls ONE service function and answers with the
+application's detail. Business rules and permissions live in approvals.services; their errors become
+400 / 403 / 409 with a message (portal.api.errors). What the caller cannot see answers 404.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from approvals.api.permissions import visible_applications
+from approvals.api.serializers import applications as s
+from approvals.models import Application, ApplicationStatus
+from approvals.services import acceptance, applications, delivery, fees_charged, permissions
+from approvals.services.applications import SubmissionIncomplete
+from portal.errors import WrongState
+from portal.models.users import Role
+
+ERROR = OpenApiResponse(s.ErrorSerializer, description="A business rule refused: the message says why.")
+NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="No such application, or not visible to the caller.")
+
+
+def responses(ok=s.ApplicationDetailSerializer, ok_status=200, *, incomplete=False):
+    """The documented answers of an action: its result, and 400 / 403 / 404 / 409 with a message."""
+    bad_request = (OpenApiResponse(s.IncompleteSerializer, description="Invalid input, or the application is "
+                                   "incomplete: every form error and missing material at once.")
+                   if incomplete else OpenApiResponse(s.ErrorSerializer, description="Invalid input (field errors) "
+                                                      "or refused by a business rule."))
+    return {ok_status: ok, 400: bad_request, 403: ERROR, 404: NOT_FOUND,
+            409: OpenApiResponse(s.ErrorSerializer, description="Wrong state, e.g. a second click.")}
+
+
+def incomplete_response(error: SubmissionIncomplete) -> Response:
+    return Response({"detail": str(error.message), "code": error.code,
+                     "form_errors": {k: str(v) for k, v in error.form_errors.items()},
+                     "missing_materials": list(error.missing_materials)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def checked(serializer_class, request, **kwargs) -> dict:
+    """The validated input, or a 400 with field errors."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def choose_delivery(application, *, actor, method: str) -> None:
+    """Keep the applicant's delivery choice on a draft.
+
+    TODO(lead): belongs in approvals.services.applications (no service sets the delivery method yet); kept
+    here guarded by the same permission and state checks as save_form.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        permissions.require_applicant_side(actor, application)
+        if not application.is_editable:
+            raise WrongState(_("The delivery method can only be changed while the application is a draft."))
+        Application.objects.filter(pk=application.pk).update(delivery_method=method, updated_at=timezone.now())
+
+
+def application_detail(request, application, *, status_code=200) -> Response:
+    fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
+             .prefetch_related("items__department", "stages__lead_department", "commitments__item",
+                               "events__department")
+             .get(pk=application.pk))
+    context = {"request": request, "now": timezone.now()}
+    return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)
+
+
+# --- acceptance by the lead window: shared with reviews/{id}/accept/ etc. ---------------------------------------
+def accept_application(request, application) -> Response:
+    acceptance.accept(application, actor=request.user, request=request)
+    return application_detail(request, application)
+
+
+def refuse_acceptance_of(request, application) -> Response:
+    data = checked(s.RefuseAcceptanceSerializer, request)
+    acceptance.refuse_acceptance(application, actor=request.user, reason=data["reason"],
+                                 apply_instead_to=data["apply_instead_to"], request=request)
+    return application_detail(request, application)
+
+
+def request_supplement_of(request, application) -> Response:
+    data = checked(s.RequestSupplementSerializer, request)
+    acceptance.request_supplement(application, actor=request.user, problems=data["problems"], request=request)
+    return application_detail(request, application)
+
+
+@extend_schema(tags=["applications"])
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bundled applications: one form, one set of materials, one acceptance, parallel reviews."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = Application.objects.none()  # narrowed per user in get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        qs = visible_applications(self.request.user).select_related("enterprise", "package", "lead_department")
+        if self.action == "list":
+            qs = qs.prefetch_related("reviews")
+            wanted = [v for raw in self.request.query_params.getlist("status") for v in raw.split(",") if v]
+            if wanted:
+                qs = qs.filter(status__in=wanted)
+        return qs.order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        return s.ApplicationListSerializer if self.action == "list" else s.ApplicationDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        summary="List the applications the caller may see",
+        description="Applicants see their enterprise's applications; window clerks, staff and chiefs those of "
+                    "their department (as lead, or with an item review in it); leaders, administrators and "
+                    "supervisors all.",
+        parameters=[OpenApiParameter("status", str, many=True, enum=ApplicationStatus.values,
+                                     description="Only these statuses (repeat or separate by commas).")],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="One application with its form, materials, stages, reviews and clocks, fees and "
+                           "timeline", responses={200: s.ApplicationDetailSerializer, 404: NOT_FOUND})
+    def retrieve(self, request, *args, **kwargs):
+        return application_detail(request, self.get_object())
+
+    @extend_schema(
+        summary="Start a draft from a package or a free choice of items",
+        description="Creates the draft (create_draft), then keeps the given form values (save_form). The "
+                    "answer's `form_errors` lists what still needs attention.",
+        request=s.ApplicationCreateSerializer, responses=responses(ok_status=201),
+    )
+    def create(self, request, *args, **kwargs):
+        data = checked(s.ApplicationCreateSerializer, request)
+        user = request.user
+        enterprise = data.get("enterprise")
+        if enterprise is None:
+            if user.role != Role.APPLICANT or user.enterprise is None:
+                return Response({"enterprise": [_("Give the credit code of the enterprise you file for.")]},
+                                status=status.HTTP_400_BAD_REQUEST)
+            enterprise = user.enterprise
+        with transaction.atomic():
+            application = applications.create_draft(
+                actor=user, enterprise=enterprise, package=data.get("package"), item_codes=data.get("items") or (),
+                title=data["title"], request=request)
+            if data["form"]:
+                applications.save_form(application, actor=user, data=data["form"], request=request)
+            if data.get("delivery_method"):
+                choose_delivery(application, actor=user, method=data["delivery_method"])
+        return application_detail(request, application, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change the form of a draft",
+        description="Keeps the typed values (even invalid ones) and answers with the detail, whose "
+                    "`form_errors` lists every problem of the form.",
+        request=s.ApplicationPatchSerializer, responses=responses(),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        data = checked(s.ApplicationPatchSerializer, request)
+        with transaction.atomic():
+            if "form" in data:
+                applications.save_form(application, actor=request.user, data=data["form"], request=request)
+            if data.get("delivery_method"):
+                choose_delivery(application, actor=request.user, method=data["delivery_method"])
+        return application_detail(request, application)
+
+    # --- materials ----------------------------------------------------------------------------------------
+    @extend_schema(methods=["GET"], summary="The current materials (uploaded or on file) and what is missing",
+                   responses={200: s.MaterialListSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        methods=["POST"], summary="Upload one material (multipart)",
+        description="The file is checked by its content (PDF, PNG or JPEG; size and page limits), stored once "
+                    "with its SHA-256 and linked to every item that needs it. A rejected file answers 400 with "
+                    "the reason and changes nothing.",
+        request={"multipart/form-data": s.MaterialUploadSerializer},
+        responses=responses(ok=s.MaterialSerializer, ok_status=201),
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request, pk=None):
+        application = self.get_object()
+        if request.method == "GET":
+            _form_errors, missing = applications.completeness_problems(application)
+            current = (application.materials.filter(is_current=True)
+                       .select_related("material_type", "uploaded_by").prefetch_related("items"))
+            return Response(s.MaterialListSerializer({"materials": current, "missing": missing}).data)
+        data = checked(s.MaterialUploadSerializer, request)
+        material = applications.upload_material(application, actor=request.user,
+                                                material_type_key=data["material_type"], uploaded=data["file"],
+                                                request=request)
+        return Response(s.MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
+
+    # --- the applicant's actions --------------------------------------------------------------------------
+    @extend_schema(summary="Submit formally (the 5-working-day acceptance clock starts)", request=None,
+                   responses=responses(incomplete=True))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        application = self.get_object()
+        try:
+            applications.submit(application, actor=request.user, request=request)
+        except SubmissionIncomplete as error:
+            return incomplete_response(error)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Answer the supplement notice",
+                   description="Upload the listed materials first; `form` carries the new values of the listed "
+                               "fields (and only those).",
+                   request=s.SupplementAnswerSerializer, responses=responses(incomplete=True))
+    @action(detail=True, methods=["post"])
+    def supplement(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.SupplementAnswerSerializer, request)
+        try:
+            acceptance.answer_supplement(application, actor=request.user, form=data["form"],
+                                         at_window=request.user.role == Role.CLERK, request=request)
+        except SubmissionIncomplete as error:
+            return incomplete_response(error)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Withdraw before the decision", request=s.WithdrawSerializer, responses=responses())
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.WithdrawSerializer, request)
+        applications.withdraw(application, actor=request.user, reason=data["reason"], request=request)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Ask the lead department for a pre-review of the unsealed drafts", request=None,
+                   responses=responses())
+    @action(detail=True, methods=["post"], url_path="pre-review")
+    def pre_review(self, request, pk=None):
+        application = self.get_object()
+        applications.request_pre_review(application, actor=request.user, request=request)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Answer a pre-review (lead department): every problem at once",
+                   request=s.AnswerPreReviewSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="answer-pre-review")
+    def answer_pre_review(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.AnswerPreReviewSerializer, request)
+        applications.answer_pre_review(application, actor=request.user, problems=data["problems"],
+                                       comment=data["comment"], request=request)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Sign the written commitment (告知承诺) of an item", request=s.CommitmentInputSerializer,
+                   responses=responses(ok_status=201))
+    @action(detail=True, methods=["post"])
+    def commitments(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.CommitmentInputSerializer, request)
+        applications.sign_commitment(application, actor=request.user, item_code=data["item"],
+                                     signer_name=data["signer_name"], request=request)
+        return application_detail(request, application, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Record the payment of the fees (receipt number)", request=s.PaySerializer,
+                   responses=responses())
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.PaySerializer, request)
+        fees_charged.record_payment(application, actor=request.user, receipt_number=data["receipt_number"],
+                                    request=request)
+        return application_detail(request, application)
+
+    # --- the lead department's window ---------------------------------------------------------------------
+    @extend_schema(summary="Accept the bundle (lead window); the first stage's reviews start", request=None,
+                   responses=responses())
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return accept_application(request, self.get_object())
+
+    @extend_schema(summary="Do not accept (lead window): reason and where to apply instead",
+                   request=s.RefuseAcceptanceSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="refuse-acceptance")
+    def refuse_acceptance(self, request, pk=None):
+        return refuse_acceptance_of(request, self.get_object())
+
+    @extend_schema(summary="Request supplements (lead window): every problem in one notice",
+                   request=s.RequestSupplementSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="request-supplement")
+    def request_supplement(self, request, pk=None):
+        return request_supplement_of(request, self.get_object())
+
+    @extend_schema(summary="Deliver the results (lead window): electronic, mail with tracking number, or window",
+                   request=s.DeliverSerializer, responses=responses())
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.DeliverSerializer, request)
+        delivery.deliver(application, actor=request.user, method=data.get("method"),
+                         tracking_number=data["tracking_number"], request=request)
+        return application_detail(request, application)
+
+    @extend_schema(summary="Close a delivered or not-accepted application (lead window)", request=None,
+                   responses=responses())
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        application = self.get_object()
+        delivery.close(application, actor=request.user, request=request)
+        return application_detail(request, application)
+

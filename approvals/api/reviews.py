@@ -1,0 +1,243 @@
+"""REST API of item reviews: /api/v1/reviews/ — the department inbox and the review actions.
+
+Thin, like the applications API: shape checks here, rules in approvals.services.reviews. Another department's
+review answers 404 (not visible); a visible review whose action the caller may not take answers 403.
+"""
+
+from collections import Counter
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from approvals.api.applications import (
+    NOT_FOUND, accept_application, checked, refuse_acceptance_of, request_supplement_of, responses,
+)
+from approvals.api.permissions import visible_reviews
+from approvals.api.serializers import applications as app_s
+from approvals.api.serializers import reviews as s
+from approvals.api.serializers.common import LIGHTS
+from approvals.models import ItemReview, ReviewStatus
+from approvals.models.reviews import OPEN_REVIEW_STATES
+from approvals.services import reviews as review_services
+from approvals.services.progress import review_clock
+
+
+def review_responses(ok=s.InboxReviewSerializer):
+    return responses(ok=ok)
+
+
+class InboxPagination(PageNumberPagination):
+    """Page-number pagination plus the number of reviews per light (before the `light` filter)."""
+
+    counts: dict | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["counts"] = self.counts or {}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["counts"] = {
+            "type": "object", "description": "Reviews per light, over the status and department filters.",
+            "properties": {light: {"type": "integer"} for light in LIGHTS}, "required": LIGHTS,
+        }
+        paginated.setdefault("required", []).append("counts")
+        return paginated
+
+
+STATUS_PARAM = OpenApiParameter(
+    "status", str, many=True, enum=["open", "all", *ReviewStatus.values],
+    description="Only these statuses (repeat or separate by commas). Default `open`: under review, suspended, "
+                "or decided and waiting for the signature. `all` lists every status.")
+LIGHT_PARAM = OpenApiParameter("light", str, many=True, enum=LIGHTS,
+                               description="Only reviews with these lights (repeat or separate by commas).")
+DEPARTMENT_PARAM = OpenApiParameter("department", str,
+                                    description="Department code (leaders, administrators and supervisors, who "
+                                                "see every department).")
+
+
+def _values(request, name):
+    return [v for raw in request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
+
+
+@extend_schema(tags=["reviews"])
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The inbox of the caller's department, ordered by due time, with lights and counts; and the review actions."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    serializer_class = s.InboxReviewSerializer
+    pagination_class = InboxPagination
+    queryset = ItemReview.objects.none()  # narrowed per user in get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ItemReview.objects.none()
+        return (visible_reviews(self.request.user)
+                .select_related("application__enterprise", "item__department", "department", "stage", "decided_by",
+                                "extended_by", "signature")
+                .prefetch_related("pauses"))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _filtered(self, request):
+        """(reviews ordered by due time after the status/department filters, their clocks by id)."""
+        qs = self.get_queryset()
+        wanted = _values(request, "status") or ["open"]
+        if "all" not in wanted:
+            statuses = set(wanted) - {"open"} | ({str(v) for v in OPEN_REVIEW_STATES} if "open" in wanted else set())
+            qs = qs.filter(status__in=statuses)
+        if request.query_params.get("department"):
+            qs = qs.filter(department__code=request.query_params["department"])
+        reviews = list(qs.order_by(F("due_at").asc(nulls_last=True), "stage__order", "id"))
+        now = timezone.now()
+        clocks = {review.pk: review_clock(review, now=now) for review in reviews}
+        return reviews, clocks, now
+
+    @extend_schema(summary="The department's inbox, ordered by due time",
+                   description="Every review of the caller's department (leaders, administrators and supervisors: "
+                               "of every department), soonest due first, with its light and remaining working time. "
+                               "`counts` gives the number per light before the `light` filter.",
+                   parameters=[STATUS_PARAM, LIGHT_PARAM, DEPARTMENT_PARAM])
+    def list(self, request, *args, **kwargs):
+        reviews, clocks, now = self._filtered(request)
+        counts = Counter(clock.light for clock in clocks.values())
+        lights = set(_values(request, "light"))
+        if lights:
+            reviews = [r for r in reviews if clocks[r.pk].light in lights]
+        self.paginator.counts = {light: counts.get(light, 0) for light in LIGHTS}
+        page = self.paginate_queryset(reviews)
+        context = {**self.get_serializer_context(), "now": now, "_clocks": clocks}
+        return self.get_paginated_response(s.InboxReviewSerializer(page, many=True, context=context).data)
+
+    @extend_schema(summary="Reviews per light in the inbox", parameters=[STATUS_PARAM, DEPARTMENT_PARAM],
+                   responses={200: s.LightCountsSerializer})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def counts(self, request):
+        _reviews, clocks, _now = self._filtered(request)
+        counts = Counter(clock.light for clock in clocks.values())
+        return Response({light: counts.get(light, 0) for light in LIGHTS})
+
+    @extend_schema(summary="One review with its clock, pauses, extension, decision and signature",
+                   responses={200: s.InboxReviewSerializer, 404: NOT_FOUND})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def _review(self, review, status_code=200):
+        fresh = self.get_queryset().get(pk=review.pk)
+        return Response(s.InboxReviewSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    # --- acceptance of the review's application (the bundle's one decision; lead window only) ----------------
+    @extend_schema(summary="Accept the review's application (lead window)", request=None,
+                   responses=responses())
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return accept_application(request, self.get_object().application)
+
+    @extend_schema(summary="Do not accept the review's application (lead window)",
+                   request=app_s.RefuseAcceptanceSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="refuse-acceptance")
+    def refuse_acceptance(self, request, pk=None):
+        return refuse_acceptance_of(request, self.get_object().application)
+
+    @extend_schema(summary="Request supplements for the review's application (lead window)",
+                   request=app_s.RequestSupplementSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="request-supplement")
+    def request_supplement(self, request, pk=None):
+        return request_supplement_of(request, self.get_object().application)
+
+    # --- department work --------------------------------------------------------------------------------------
+    @extend_schema(summary="Record the staff opinion and proposed decision", request=s.OpinionInputSerializer,
+                   responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.OpinionInputSerializer, request)
+        review_services.record_opinion(review, actor=request.user, opinion=data["opinion"],
+                                       proposed_decision=data["proposed_decision"], request=request)
+        return self._review(review)
+
+    @extend_schema(summary="Suspend the clock (expert review, hearing, testing ...; Art. 45)",
+                   request=s.SuspendInputSerializer, responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.SuspendInputSerializer, request)
+        review_services.suspend(review, actor=request.user, kind=data["kind"], reason=data["reason"],
+                                expected_days=data["expected_days"], request=request)
+        return self._review(review)
+
+    @extend_schema(summary="Resume a suspended review (its due time moves by the paused time)", request=None,
+                   responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        review = self.get_object()
+        review_services.resume(review, actor=request.user, request=request)
+        return self._review(review)
+
+    @extend_schema(summary="Extend the limit once (leader; Art. 42)", request=s.ExtendInputSerializer,
+                   responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.ExtendInputSerializer, request)
+        review_services.extend(review, actor=request.user, days=data["days"], reason=data["reason"],
+                               request=request)
+        return self._review(review)
+
+    # --- the chief's decision and signature -------------------------------------------------------------------
+    @extend_schema(summary="Approve (chief representative); the decision then waits for the signature",
+                   request=s.ApproveInputSerializer, responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.ApproveInputSerializer, request)
+        review_services.approve(review, actor=request.user, reasons=data.get("reasons", ""), request=request)
+        return self._review(review)
+
+    @extend_schema(summary="Refuse with reasons and the notice of remedies (chief representative; Art. 38)",
+                   request=s.RefuseInputSerializer, responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.RefuseInputSerializer, request)
+        review_services.refuse(review, actor=request.user, reasons=data["reasons"],
+                               remedy_notice=data.get("remedy_notice", ""), request=request)
+        return self._review(review)
+
+    @extend_schema(summary="Sign the decision with a fresh TOTP code (chief representative)",
+                   request=s.SignInputSerializer, responses=review_responses())
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        review = self.get_object()
+        data = checked(s.SignInputSerializer, request)
+        review_services.sign([review], actor=request.user, otp=data["otp"], request=request)
+        return self._review(review)
+
+    @extend_schema(operation_id="v1_reviews_sign_batch",
+                   summary="Sign several decisions with one fresh TOTP code: all or none",
+                   request=s.BatchSignInputSerializer, responses=responses(ok=s.BatchSignOutputSerializer))
+    @action(detail=False, methods=["post"], url_path="sign", url_name="sign-batch")
+    def sign_batch(self, request):
+        data = checked(s.BatchSignInputSerializer, request)
+        ids = sorted(set(data["ids"]))
+        found = list(self.get_queryset().filter(pk__in=ids))
+        unknown = sorted(set(ids) - {r.pk for r in found})
+        if unknown:
+            raise NotFound(_("No such reviews in your department: %(ids)s")
+                           % {"ids": ", ".join(str(i) for i in unknown)})
+        review_services.sign(found, actor=request.user, otp=data["otp"], request=request)
+        signed = self.get_queryset().filter(pk__in=ids).order_by("id")
+        return Response({"signed": s.ReviewSerializer(signed, many=True, context=self.get_serializer_context()).data},
+                        status=status.HTTP_200_OK)

@@ -1,0 +1,370 @@
+"""Applications (bundles): list and detail output, and the input of every applicant and window action."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from approvals.api.serializers.common import (
+    LIGHTS, ClockSerializer, DepartmentRefSerializer, EnterpriseRefSerializer, ItemRefSerializer, PackageRefSerializer,
+    choice_field,
+)
+from approvals.api.serializers.reviews import ReviewSerializer
+from approvals.models import (
+    Application, ApplicationEvent, ApplicationStage, ApplicationStatus, Channel, Commitment, DeliveryMethod, FeeCharge,
+    MaterialFile, MaterialSource, Outcome, Package, PreReview, ProblemKind, StageStatus, SupplementRequest,
+)
+from approvals.services.applications import completeness_problems, requirements_of
+from approvals.services.progress import acceptance_clock, application_light
+from portal.models import Enterprise
+
+
+def _now(serializer):
+    return serializer.context.get("now") or timezone.now()
+
+
+def _filled(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+# --- output ------------------------------------------------------------------------------------------------
+class ApplicationListSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseRefSerializer()
+    package = PackageRefSerializer(allow_null=True)
+    lead_department = DepartmentRefSerializer()
+    status = choice_field(ApplicationStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display")
+    outcome = choice_field(Outcome, read_only=True, allow_blank=True)
+    channel = choice_field(Channel, read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    light = serializers.SerializerMethodField(help_text="The worst light of the application's running clocks.")
+
+    class Meta:
+        model = Application
+        fields = ["id", "reference", "title", "status", "status_label", "outcome", "outcome_label", "channel",
+                  "enterprise", "package", "lead_department", "light", "created_at", "submitted_at",
+                  "accepted_at", "decided_at"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))
+    def get_light(self, application):
+        return application_light(application, now=_now(self))
+
+
+class MaterialTypeRefSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    material_type = MaterialTypeRefSerializer()
+    source = choice_field(MaterialSource, read_only=True)
+    source_label = serializers.CharField(source="get_source_display")
+    items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", default=None, allow_null=True)
+
+    class Meta:
+        model = MaterialFile
+        fields = ["id", "material_type", "original_name", "content_type", "size", "pages", "sha256", "version",
+                  "is_current", "source", "source_label", "items", "uploaded_by", "uploaded_at"]
+
+
+class StageSerializer(serializers.ModelSerializer):
+    lead_department = DepartmentRefSerializer()
+    status = choice_field(StageStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = ApplicationStage
+        fields = ["order", "name", "lead_department", "status", "status_label", "promised_limit_days",
+                  "opened_at", "due_at", "closed_at"]
+
+
+class FeeSerializer(serializers.ModelSerializer):
+    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    name = serializers.CharField(source="rule.name")
+    unit = serializers.CharField(source="rule.unit")
+
+    class Meta:
+        model = FeeCharge
+        fields = ["item", "name", "unit", "quantity", "standard_amount", "charged_amount", "saving", "paid_at",
+                  "receipt_number"]
+
+
+class FeesSerializer(serializers.Serializer):
+    charges = FeeSerializer(many=True)
+    standard_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    charged_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    saving_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unpaid_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid = serializers.BooleanField(help_text="True when there are charges and all are paid.")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="What happened (see kind_label).")
+    kind_label = serializers.CharField(source="get_kind_display")
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["at", "kind", "kind_label", "department", "message", "data"]
+
+
+class ProblemSerializer(serializers.Serializer):
+    kind = choice_field(ProblemKind)
+    key = serializers.CharField(max_length=64)
+    reason = serializers.CharField(max_length=1000)
+
+
+class SupplementRequestSerializer(serializers.ModelSerializer):
+    problems = ProblemSerializer(many=True)
+
+    class Meta:
+        model = SupplementRequest
+        fields = ["requested_at", "problems", "answered_at"]
+
+
+class PreReviewSerializer(serializers.ModelSerializer):
+    problems = ProblemSerializer(many=True)
+
+    class Meta:
+        model = PreReview
+        fields = ["requested_at", "answered_at", "problems", "comment"]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = ["item", "signer_name", "signed_at", "text_sha256"]
+
+
+class RequiredFieldSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    field_type = serializers.CharField()
+    required = serializers.BooleanField()
+    unit = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField(), help_text="The options of a choice field.")
+    items = serializers.ListField(child=serializers.CharField())
+    filled = serializers.BooleanField()
+
+
+class RequiredMaterialSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    required = serializers.BooleanField()
+    held_by_government = serializers.BooleanField()
+    items = serializers.ListField(child=serializers.CharField())
+    present = serializers.BooleanField(help_text="A current file (uploaded or on file) is attached.")
+
+
+class RequirementsSummarySerializer(serializers.Serializer):
+    field_count = serializers.IntegerField(help_text="Fields of the one form.")
+    material_count = serializers.IntegerField(help_text="Materials of the one set.")
+    fields_item_by_item = serializers.IntegerField()
+    materials_item_by_item = serializers.IntegerField()
+    fields_saved = serializers.IntegerField(help_text="Fields not asked again thanks to the bundle.")
+    materials_saved = serializers.IntegerField(help_text="Materials not asked again thanks to the bundle.")
+    fields_filled = serializers.IntegerField()
+    materials_present = serializers.IntegerField()
+    form_fields = RequiredFieldSerializer(many=True)
+    material_list = RequiredMaterialSerializer(many=True)
+
+
+class ApplicationDetailSerializer(ApplicationListSerializer):
+    """Everything about one bundle: form, requirements, materials, stages, reviews with clocks, fees, timeline."""
+
+    items = ItemRefSerializer(many=True, read_only=True)
+    form = serializers.JSONField(source="form_data")
+    form_errors = serializers.SerializerMethodField()
+    missing_materials = serializers.SerializerMethodField()
+    requirements = serializers.SerializerMethodField()
+    materials = serializers.SerializerMethodField()
+    stages = StageSerializer(many=True, read_only=True)
+    reviews = serializers.SerializerMethodField()
+    fees = serializers.SerializerMethodField()
+    visits = serializers.IntegerField(source="visits.count", read_only=True)
+    acceptance_clock = serializers.SerializerMethodField()
+    supplement_request = serializers.SerializerMethodField()
+    pre_review = serializers.SerializerMethodField()
+    commitments = CommitmentSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    delivery_method = choice_field(DeliveryMethod, read_only=True)
+
+    class Meta(ApplicationListSerializer.Meta):
+        fields = [
+            *ApplicationListSerializer.Meta.fields, "items", "delivery_method", "delivery_address",
+            "tracking_number", "received_at", "acceptance_due_at", "deemed_accepted", "not_accepted_reason",
+            "apply_instead_to", "delivered_at", "closed_at", "withdrawn_at", "withdraw_reason", "form",
+            "form_version", "form_errors", "missing_materials", "requirements", "materials", "stages", "reviews",
+            "fees", "visits", "acceptance_clock", "supplement_request", "pre_review", "commitments", "events",
+        ]
+
+    # Computed once per application and serializer run.
+    def _problems(self, application):
+        cache = self.context.setdefault("_problems", {})
+        if application.pk not in cache:
+            requirements = requirements_of(application)
+            form_errors, missing = completeness_problems(application, requirements)
+            cache[application.pk] = (requirements, form_errors, missing)
+        return cache[application.pk]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(),
+                                               help_text="Problems of the form as it stands, by field key."))
+    def get_form_errors(self, application):
+        return {key: str(message) for key, message in self._problems(application)[1].items()}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(),
+                                               help_text="Keys of required materials not attached yet."))
+    def get_missing_materials(self, application):
+        return self._problems(application)[2]
+
+    @extend_schema_field(RequirementsSummarySerializer)
+    def get_requirements(self, application):
+        requirements = self._problems(application)[0]
+        present = set(application.materials.filter(is_current=True).values_list("material_type__key", flat=True))
+        form_fields = [{
+            "key": b.field.key, "label": b.field.label, "field_type": b.field.field_type, "required": b.required,
+            "unit": b.field.unit, "choices": [str(c) for c in b.field.choices or []],
+            "items": [i.code for i in b.items], "filled": _filled(application.form_data.get(b.field.key)),
+        } for b in requirements.fields]
+        material_list = [{
+            "key": m.material_type.key, "name": m.material_type.name, "required": m.required,
+            "held_by_government": m.held_by_government, "items": [i.code for i in m.items],
+            "present": m.material_type.key in present,
+        } for m in requirements.materials]
+        return RequirementsSummarySerializer({
+            "field_count": len(requirements.fields), "material_count": len(requirements.materials),
+            "fields_item_by_item": requirements.fields_item_by_item,
+            "materials_item_by_item": requirements.materials_item_by_item,
+            "fields_saved": requirements.fields_saved, "materials_saved": requirements.materials_saved,
+            "fields_filled": sum(1 for f in form_fields if f["filled"]),
+            "materials_present": sum(1 for m in material_list if m["present"]),
+            "form_fields": form_fields, "material_list": material_list,
+        }).data
+
+    @extend_schema_field(MaterialSerializer(many=True))
+    def get_materials(self, application):
+        current = (application.materials.filter(is_current=True).select_related("material_type", "uploaded_by")
+                   .prefetch_related("items"))
+        return MaterialSerializer(current, many=True).data
+
+    @extend_schema_field(ReviewSerializer(many=True))
+    def get_reviews(self, application):
+        reviews = (application.reviews.select_related("item__department", "department", "stage", "decided_by",
+                                                      "extended_by", "signature")
+                   .prefetch_related("pauses"))
+        return ReviewSerializer(reviews, many=True, context=self.context).data
+
+    @extend_schema_field(FeesSerializer)
+    def get_fees(self, application):
+        charges = list(application.fees.select_related("item", "rule"))
+        zero = Decimal("0.00")
+        return FeesSerializer({
+            "charges": charges,
+            "standard_total": sum((c.standard_amount for c in charges), zero),
+            "charged_total": sum((c.charged_amount for c in charges), zero),
+            "saving_total": sum((c.saving for c in charges), zero),
+            "unpaid_total": sum((c.charged_amount for c in charges if c.paid_at is None), zero),
+            "paid": bool(charges) and all(c.paid_at is not None for c in charges),
+        }).data
+
+    @extend_schema_field(ClockSerializer(allow_null=True))
+    def get_acceptance_clock(self, application):
+        clock = acceptance_clock(application, now=_now(self))
+        return None if clock is None else ClockSerializer(clock).data
+
+    @extend_schema_field(SupplementRequestSerializer(allow_null=True))
+    def get_supplement_request(self, application):
+        """The latest supplement notice (the pending one while the applicant has to answer)."""
+        notice = application.supplement_requests.order_by("-requested_at", "-id").first()
+        return None if notice is None else SupplementRequestSerializer(notice).data
+
+    @extend_schema_field(PreReviewSerializer(allow_null=True))
+    def get_pre_review(self, application):
+        pre_review = application.pre_reviews.order_by("-requested_at", "-id").first()
+        return None if pre_review is None else PreReviewSerializer(pre_review).data
+
+
+class MaterialListSerializer(serializers.Serializer):
+    materials = MaterialSerializer(many=True)
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Required material keys still missing.")
+
+
+# --- input: shape only --------------------------------------------------------------------------------------
+class ApplicationCreateSerializer(serializers.Serializer):
+    package = serializers.SlugRelatedField(slug_field="code", queryset=Package.objects.filter(active=True),
+                                           required=False, allow_null=True, help_text="Package code.")
+    items = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50,
+                                  help_text="Item codes, for a free choice of items (instead of a package).")
+    enterprise = serializers.SlugRelatedField(
+        slug_field="credit_code", queryset=Enterprise.objects.all(), required=False, allow_null=True,
+        help_text="Credit code of the enterprise; an applicant's own enterprise when left out.")
+    form = serializers.DictField(required=False, default=dict, help_text="Form values by canonical field key.")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    delivery_method = choice_field(DeliveryMethod, required=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("package")) == bool(attrs.get("items")):
+            raise serializers.ValidationError({"package": ["Give either a package or a list of items."]})
+        return attrs
+
+
+class ApplicationPatchSerializer(serializers.Serializer):
+    form = serializers.DictField(required=False, help_text="Values to change, by canonical field key.")
+    delivery_method = choice_field(DeliveryMethod, required=False)
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    material_type = serializers.CharField(max_length=64, help_text="Key of the material type.")
+    file = serializers.FileField(allow_empty_file=True, help_text="PDF, PNG or JPEG; checked by its content.")
+
+
+class SupplementAnswerSerializer(serializers.Serializer):
+    form = serializers.DictField(required=False, default=dict,
+                                 help_text="New values of the fields listed in the supplement notice.")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class RefuseAcceptanceSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    apply_instead_to = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class RequestSupplementSerializer(serializers.Serializer):
+    problems = ProblemSerializer(many=True, allow_empty=False,
+                                 help_text="Every missing or wrong material and field, in one notice.")
+
+
+class AnswerPreReviewSerializer(serializers.Serializer):
+    problems = ProblemSerializer(many=True, help_text="Every problem found; empty means ready to submit.")
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CommitmentInputSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=64, help_text="Code of the item that allows 告知承诺.")
+    signer_name = serializers.CharField(max_length=64)
+
+
+class PaySerializer(serializers.Serializer):
+    receipt_number = serializers.CharField(max_length=64)
+
+
+class DeliverSerializer(serializers.Serializer):
+    method = choice_field(DeliveryMethod, required=False)
+    tracking_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class IncompleteSerializer(ErrorSerializer):
+    form_errors = serializers.DictField(child=serializers.CharField())
+    missing_materials = serializers.ListField(child=serializers.CharField())
