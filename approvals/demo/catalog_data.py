@@ -521,6 +521,12 @@ ACCOUNTS = [
      "department": "zjw", "title": "审批科工作人员"},
     {"username": "chief_cg", "role": "chief", "full_name": "罗健（城管首席代表）", "department": "cgj",
      "title": "审批科科长、首席代表"},
+    # The urban-management trio used to need the signatures of three review units (seed 000: "申请人前往各审核
+    # 单位签署意见"); in the big approval section each unit's head signs as a deputy chief representative.
+    {"username": "chief_cg_lh", "role": "chief", "full_name": "何静（城管副首席代表·园林绿化）", "department": "cgj",
+     "title": "副首席代表（园林绿化）"},
+    {"username": "chief_cg_zm", "role": "chief", "full_name": "高翔（城管副首席代表·城市照明）", "department": "cgj",
+     "title": "副首席代表（城市照明）"},
     {"username": "chief_gh", "role": "chief", "full_name": "谢芳（规划首席代表）", "department": "ghzy",
      "title": "审批科科长、首席代表"},
     {"username": "chief_zj", "role": "chief", "full_name": "韩冰（住建首席代表）", "department": "zjw",
