@@ -6,6 +6,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,25 +75,29 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
         lead = items[0].department
     with transaction.atomic():
         application = Application.objects.create(
-            reference=f"tmp-{uuid.uuid4().hex}", enterprise=enterprise, package=package, lead_department=lead,
+            reference=f"tmp-{uuid.uuid4().hex[:28]}", enterprise=enterprise, package=package, lead_department=lead,
             title=title.strip() or (package.name if package else "、".join(i.name for i in items))[:200],
             created_by=actor, channel=channel,
         )
         application.reference = f"YB{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
         application.save(update_fields=["reference"])
         application.items.set(items)
-        _attach_documents_on_file(application, items)
+        _attach_documents_on_file(application, items, now=now)
         timeline.record(application, EventKind.CREATED, actor=actor, now=now, request=request,
                         message=_("Draft created for %(n)d items.") % {"n": len(items)})
     return application
 
 
-def _attach_documents_on_file(application, items):
+def _attach_documents_on_file(application, items, *, now):
     """Materials the government already holds for the enterprise are attached, not asked for (免提交)."""
     requirements = bundle_requirements(items)
     wanted = {m.material_type.pk: m for m in requirements.materials}
+    # An expired document is not attached (the applicant uploads a current one); among valid ones the newest
+    # wins, undated last on every database (PostgreSQL sorts NULL first in descending order).
+    today = timezone.localdate(now)
     documents = (EnterpriseDocument.objects.filter(enterprise=application.enterprise, material_type_id__in=wanted)
-                 .order_by("material_type_id", "-issued_at"))
+                 .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+                 .order_by("material_type_id", F("issued_at").desc(nulls_last=True), "-pk"))
     seen = set()
     for document in documents:
         if document.material_type_id in seen:
@@ -117,7 +122,7 @@ def save_form(application, *, actor, data: dict, request=None) -> dict:
         requirements = requirements_of(application)
         merged = {**application.form_data, **one_form.keep_known(requirements.fields, data)}
         _store_form(application, merged, actor=actor, reason="draft")
-    _, errors = one_form.validate(requirements.fields, merged)
+    _cleaned, errors = one_form.validate(requirements.fields, merged)
     return errors
 
 
@@ -168,6 +173,8 @@ def upload_material(application, *, actor, material_type_key: str, uploaded, req
         material.save()
         material.items.set(bundled.items)
         timeline.record(application, EventKind.MATERIAL_UPLOADED, actor=actor,
+                        message=_("%(material)s, version %(version)d") % {"material": bundled.material_type.name,
+                                                                          "version": version},
                         subject=material, request=request,
                         data={"material_type": material_type_key, "version": version, "sha256": checked.sha256})
     return material
@@ -257,7 +264,7 @@ def _checked_problems(application, problems, *, allow_empty=False) -> list:
 def completeness_problems(application, requirements=None):
     """(form errors by key, missing material keys) of the application as it stands."""
     requirements = requirements or requirements_of(application)
-    _, form_errors = one_form.validate(requirements.fields, application.form_data)
+    _cleaned, form_errors = one_form.validate(requirements.fields, application.form_data)
     present = set(application.materials.filter(is_current=True).values_list("material_type__key", flat=True))
     missing = [m.material_type.key for m in requirements.materials if m.required and m.material_type.key not in present]
     return form_errors, missing

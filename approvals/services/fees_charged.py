@@ -29,6 +29,10 @@ def compute_charges(application, *, now):
                           "charged_amount": line.charged, "saving": line.saving, "computed_at": now},
             )
             timeline.record(application, EventKind.FEE, now=now,
+                            message=_("%(fee)s: %(charged)s yuan charged at the legal lower bound "
+                                      "(standard %(standard)s, %(saving)s saved).")
+                            % {"fee": line.name, "charged": f"{line.charged:,.2f}",
+                               "standard": f"{line.standard:,.2f}", "saving": f"{line.saving:,.2f}"},
                             data={"item": item.code, "fee": line.name, "standard": str(line.standard),
                                   "charged": str(line.charged), "saving": str(line.saving)})
 

@@ -7,6 +7,7 @@ bundle is decided: all approved, partly approved, or refused.
 
 import hashlib
 import json
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import transaction
@@ -241,8 +242,14 @@ def refuse(review, *, actor, reasons: str, remedy_notice: str = "", now=None, re
     return review
 
 
+def _canonical_time(value) -> str:
+    # UTC, so the content recomputed later from the stored rows (read back in UTC) gives the same hash
+    # whatever time zone the signing request's `now` carried.
+    return value.astimezone(dt_timezone.utc).isoformat()
+
+
 def canonical_content(review, *, signer, signed_at) -> dict:
-    """What the signature covers, as plain JSON with sorted keys."""
+    """What the signature covers, as plain JSON with sorted keys (times in UTC)."""
     return {
         "application": review.application.reference,
         "enterprise": review.application.enterprise.credit_code,
@@ -253,9 +260,9 @@ def canonical_content(review, *, signer, signed_at) -> dict:
         "reasons": review.reasons,
         "remedy_notice": review.remedy_notice,
         "on_commitment": review.on_commitment,
-        "decided_at": review.decided_at.isoformat(),
+        "decided_at": _canonical_time(review.decided_at),
         "signer": signer.username,
-        "signed_at": signed_at.isoformat(),
+        "signed_at": _canonical_time(signed_at),
     }
 
 
@@ -280,10 +287,10 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
             permissions.require_chief(actor, review)
             locking.check(review, review.sign, _("“%(item)s” has no decision waiting for a signature (status: %(s)s).")
                           % {"item": review.item.name, "s": review.get_status_display()})
-        if verify_totp(actor, otp) is None:
-            raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
-                               "your authenticator app to sign."))
-        for review in loaded:
+        # On a wrong code leave the block normally: nothing was signed, and the device's failure count (its
+        # throttle against guessing) must be committed, not rolled back with an exception.
+        device = verify_totp(actor, otp)
+        for review in loaded if device is not None else ():
             content = canonical_content(review, signer=actor, signed_at=now)
             DecisionSignature.objects.create(review=review, signer=actor, signer_name=actor.display_name,
                                              signed_at=now, decision=review.decision, content=content,
@@ -295,4 +302,7 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                             data={"item": review.item.code, "decision": review.decision,
                                   "sha256": review.signature.content_sha256})
             _after_signature(review, actor=actor, now=now)
+    if device is None:
+        raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
+                           "your authenticator app to sign."))
     return loaded
