@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
@@ -22,12 +23,13 @@ from approvals.models import (
 )
 from approvals.services import locking, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
-from portal.services.authentication import verify_totp
+from portal.services import audit
+from portal.services.authentication import throttled_message, totp_wait_seconds, verify_totp
 
 R = ReviewStatus
 MAX_EXTENSION_DAYS = 10  # Art. 42
 MAX_JOINT_EXTENSION_DAYS = 15  # Art. 42, joint or centralised handling
-DEFAULT_REMEDY_NOTICE = _(
+DEFAULT_REMEDY_NOTICE = gettext_lazy(
     "If you do not accept this decision, you may apply for administrative reconsideration within 60 days of "
     "receiving it, or bring an administrative lawsuit within 6 months."
 )
@@ -131,8 +133,10 @@ def record_opinion(review, *, actor, opinion: str, proposed_decision: str, reque
             raise WrongState(_("An opinion can only be prepared while the item is under review."))
         review.opinion, review.proposed_decision, review.opinion_by = opinion.strip(), proposed_decision, actor
         review.save(update_fields=["opinion", "proposed_decision", "opinion_by"])
-        timeline.record(review.application, "opinion", actor=actor, subject=review, request=request,
-                        department=review.department, data={"item": review.item.code})
+        # An internal draft for the chief: audited, but not on the applicant's timeline.
+        audit.record("review.opinion", actor=actor, subject=review, request=request,
+                     summary=f"{review.application.reference} {review.item.code}",
+                     data={"application": review.application_id, "proposed_decision": proposed_decision})
     return review
 
 
@@ -289,6 +293,9 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                           % {"item": review.item.name, "s": review.get_status_display()})
         # On a wrong code leave the block normally: nothing was signed, and the device's failure count (its
         # throttle against guessing) must be committed, not rolled back with an exception.
+        wait = totp_wait_seconds(actor)
+        if wait:
+            raise NotAllowed(throttled_message(wait))
         device = verify_totp(actor, otp)
         for review in loaded if device is not None else ():
             content = canonical_content(review, signer=actor, signed_at=now)

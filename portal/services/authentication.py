@@ -41,6 +41,23 @@ def locked_out_message() -> str:
     ) % {"minutes": minutes}
 
 
+def totp_wait_seconds(user, now=None) -> int:
+    """Seconds before the user's authenticator accepts another code after wrong ones (django-otp throttling)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    wait = 0
+    for device in devices_for_user(user, confirmed=True):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            wait = max(wait, int((info["locked_until"] - now).total_seconds()) + 1)
+    return wait
+
+
+def throttled_message(seconds: int) -> str:
+    return _("Too many wrong dynamic codes: please wait %(s)d seconds, then enter the current code.") % {"s": seconds}
+
+
 def verify_totp(user, token: str):
     """The confirmed TOTP device that accepts `token`, or None."""
     token = (token or "").strip().replace(" ", "")
@@ -73,13 +90,16 @@ def check_credentials(request, username: str, password: str, token: str) -> Logi
         if not token:
             raise LoginRefused(_("This account needs the 6-digit dynamic code from your authenticator app."),
                                code="otp_required")
-        device = verify_totp(user, token)
+        wait = totp_wait_seconds(user)
+        device = None if wait else verify_totp(user, token)
         if device is None:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             audit.record("login", actor=None, success=False, summary="wrong second factor",
                          data={"username": username}, request=request)
             if AxesProxyHandler.is_locked(request, credentials):
                 raise LockedOut(locked_out_message())
+            if wait:
+                raise LoginRefused(throttled_message(wait), code="otp_throttled")
             raise LoginRefused(_("The dynamic code is not correct or has expired. Please enter the current code."),
                                code="otp_invalid")
     return LoginResult(user=user, device=device)

@@ -39,7 +39,7 @@ def login_view(request):
             form.add_error(None, exc.message)
             status = 403
         except LoginRefused as exc:
-            field = "otp_token" if exc.code in ("otp_required", "otp_invalid") else None
+            field = "otp_token" if exc.code in ("otp_required", "otp_invalid", "otp_throttled") else None
             form.add_error(field, exc.message)
         else:
             log_in(request, result)
