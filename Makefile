@@ -1,0 +1,136 @@
+# One-stop approval portal: developer entry points.
+#
+#   make run    create .venv, install, migrate, load the demo data and start web + Celery worker + beat
+#   make test   run the whole test suite (extra pytest arguments: make test PYTEST_ARGS="-k clocks -x")
+#
+# Only Python 3.11+ is needed; everything else is installed into .venv. Settings come from the environment
+# (see portal/settings/base.py): without DATABASE_URL / REDIS_URL the portal runs on a SQLite file and
+# Celery's filesystem transport under var/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+URL := http://127.0.0.1:$(PORT)/
+PYTEST_ARGS ?=
+# The demo data loader (idempotent); SEED_CMD=true skips it. It writes every demo account to ACCOUNTS_JSON.
+ACCOUNTS_JSON := var/demo-accounts.json
+SEED_CMD ?= $(PY) manage.py seed_demo --accounts-json $(ACCOUNTS_JSON)
+SEED_ARGS ?=
+# Benchmarks: BENCH=<name> runs only bench/<name>_bench.py.
+BENCH ?=
+BENCH_ARGS ?=
+LANGS := -l zh_Hans -l en
+# makemessages/compilemessages must not wander into the virtualenv or generated files.
+I18N_IGNORE := --ignore=.venv --ignore='.venv/*' --ignore='var/*' --ignore='media/*' --ignore='staticfiles/*' \
+	--ignore='bench/*' --ignore='tests/*'
+# Hash of the requirement files that were last installed into the virtualenv.
+STAMP := $(VENV)/.requirements.sha256
+REQUIREMENTS := requirements.txt requirements-test.txt
+
+.PHONY: help run test venv migrate seed messages bench
+
+help:
+	@echo "make run      install into .venv, migrate, load demo data, start web + worker + beat (PORT=$(PORT))"
+	@echo "make test     the whole test suite (PYTEST_ARGS=...)"
+	@echo "make venv | migrate | seed | messages | bench (BENCH=<name>)"
+
+## venv: create .venv if missing; (re)install requirements-test.txt only when the requirement files changed.
+venv:
+	@if [ ! -x "$(PY)" ]; then \
+		if ! command -v "$(PYTHON)" >/dev/null; then \
+			echo "error: $(PYTHON) not found; install Python 3.11+ or pass PYTHON=/path/to/python3.11" >&2; exit 1; \
+		fi; \
+		if ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+			echo "error: Python 3.11+ is needed, $(PYTHON) is $$("$(PYTHON)" -V 2>&1)" >&2; exit 1; \
+		fi; \
+		echo "Creating $(VENV) with $$("$(PYTHON)" -V 2>&1)"; \
+		if ! "$(PYTHON)" -m venv "$(VENV)"; then \
+			rm -rf "$(VENV)"; \
+			echo "error: '$(PYTHON) -m venv' failed (Debian/Ubuntu: apt-get install python3-venv)" >&2; exit 1; \
+		fi; \
+	fi
+	@want=$$("$(PY)" -c 'import hashlib, sys; print(hashlib.sha256(b"".join(open(p, "rb").read() for p in sys.argv[1:])).hexdigest())' $(REQUIREMENTS)); \
+	if [ "$$(cat "$(STAMP)" 2>/dev/null)" != "$$want" ]; then \
+		echo "Installing requirements-test.txt into $(VENV)"; \
+		"$(PY)" -m pip install --quiet -r requirements-test.txt; \
+		echo "$$want" > "$(STAMP)"; \
+	fi
+
+migrate: venv
+	"$(PY)" manage.py migrate --noinput
+
+## seed: load the demo data (idempotent); prints every demo account with its TOTP secret.
+seed: migrate
+	@mkdir -p var
+	$(SEED_CMD) $(SEED_ARGS)
+
+# One demo login per role, read from the accounts file seed_demo writes (all of them are in that file).
+define BANNER_PY
+import json, sys
+url, path = sys.argv[1], sys.argv[2]
+print()
+print("=" * 78)
+print(f"  Portal: {url}")
+try:
+    with open(path, encoding="utf-8") as handle:
+        accounts = json.load(handle)
+except (OSError, ValueError):
+    accounts = []
+first = {}
+for account in accounts:
+    first.setdefault(account["role"], account)
+if first:
+    print("  Demo logins, one per role (staff roles need the TOTP code as second factor):")
+    print(f"    {'role':<12}{'username':<16}{'password':<20}TOTP secret")
+    for role, account in first.items():
+        print(f"    {role:<12}{account['username']:<16}{account['password']:<20}{account.get('totp_secret') or '-'}")
+    print(f"  All {len(accounts)} demo accounts: {path}; authenticator URIs: python manage.py seed_demo")
+else:
+    print(f"  No demo accounts found in {path}.")
+print("  Stop with Ctrl-C.")
+print("=" * 78)
+print(flush=True)
+endef
+export BANNER_PY
+
+## run: web (runserver, DEBUG), Celery worker and beat under honcho. Ctrl-C stops all three.
+# honcho gets an empty env file on purpose: a .env in the checkout belongs to docker-compose (production
+# settings) and must not leak into the development processes. The banner is printed again once the web
+# process accepts connections, so the URL is not lost in the start-up output.
+run: SEED_ARGS = --quiet
+run: seed
+	@mkdir -p var/celery
+	@"$(PY)" -c "$$BANNER_PY" "$(URL)" "$(ACCOUNTS_JSON)"
+	@( for _ in $$(seq 1 120); do \
+		if "$(PY)" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' $(PORT) 2>/dev/null; then \
+			sleep 3; "$(PY)" -c "$$BANNER_PY" "$(URL)" "$(ACCOUNTS_JSON)"; exit 0; \
+		fi; \
+		sleep 1; \
+	done ) &
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" "$(VENV)/bin/honcho" start --procfile Procfile --env /dev/null --port $(PORT)
+
+## test: the whole suite. pytest's own exit code is kept (5 = no tests collected is a failure too).
+test: venv
+	"$(PY)" -m pytest $(PYTEST_ARGS)
+
+## messages: extract and compile translations (needs GNU gettext: apt-get install gettext).
+messages: venv
+	"$(PY)" manage.py makemessages $(LANGS) --no-obsolete $(I18N_IGNORE)
+	"$(PY)" manage.py makemessages -d djangojs $(LANGS) --no-obsolete $(I18N_IGNORE)
+	"$(PY)" manage.py compilemessages $(LANGS) $(I18N_IGNORE)
+
+## bench: run bench/*_bench.py (or BENCH=<name>); results go to bench/results/ (see bench/README.md).
+bench: migrate
+	@mkdir -p bench/results
+	@shopt -s nullglob; \
+	scripts=(); for script in bench/$(if $(BENCH),$(BENCH),*)_bench.py; do [ -f "$$script" ] && scripts+=("$$script"); done; \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "error: no benchmark matches bench/$(if $(BENCH),$(BENCH),*)_bench.py" >&2; exit 1; fi; \
+	for script in "$${scripts[@]}"; do \
+		echo "== $$script"; \
+		BENCH_RESULTS_DIR=bench/results "$(PY)" "$$script" $(BENCH_ARGS); \
+	done
