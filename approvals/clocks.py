@@ -65,6 +65,16 @@ def warning_window(cal: WorkCalendar, full_budget: timedelta, *, yellow_days: fl
     return min(cal.office_day * yellow_days, full_budget * yellow_fraction)
 
 
+def warn_at(cal: WorkCalendar, start: datetime, days: int, due: datetime | None, *, yellow_days: float = 1,
+            yellow_fraction: float = 0.25) -> datetime | None:
+    """When the light of a clock turns yellow: the warning window before its due time, in office time."""
+    if due is None:
+        return None
+    window = warning_window(cal, budget(cal, start, days), yellow_days=yellow_days,
+                            yellow_fraction=yellow_fraction)
+    return cal.subtract_working_hours(due, window)
+
+
 def remaining(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:
     """Office time left until `due` (negative once it has passed)."""
     return cal.working_time_between(now, due)

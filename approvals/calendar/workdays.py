@@ -390,6 +390,19 @@ class WorkCalendar:
             return start
         return self._instant_at(origin + us)
 
+    def subtract_working_hours(self, end: datetime, amount) -> datetime:
+        """The instant `amount` of office time before `end` (the inverse of `add_working_hours`): the earliest t
+        with working_time_between(t, end) == amount. Subtracting zero returns `end` unchanged."""
+        us = _duration_us(amount)
+        if us < 0:
+            raise ValueError("Working hours to subtract must not be negative.")
+        if us == 0:
+            return end
+        target = self._office_us(end) - us
+        if target <= 0:
+            raise ValueError(f"The result is before the calendar's first date {self._first}.")
+        return self._instant_at(target)
+
     def working_time_between(self, a: datetime, b: datetime, pauses: Iterable = ()) -> timedelta:
         """Office time in [a, b) with the pause intervals excluded.
 

@@ -4,6 +4,7 @@ from .applications import (
 )
 from .calendar import CalendarDay, CalendarYear
 from .charges import FeeCharge, Visit, VisitKind
+from .deadlines import DeadlineFiring, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
 from .materials import EnterpriseDocument, MaterialFile, MaterialSource
@@ -13,6 +14,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "DeadlineFiring", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
     "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FormVersion",
     "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PreReview", "ProblemKind",

@@ -84,6 +84,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     not_accepted_reason = models.TextField(_("reason for not accepting"), blank=True)
     apply_instead_to = models.CharField(_("where to apply instead"), max_length=255, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    delivery_due_at = models.DateTimeField(_("delivery due at (Art. 44)"), null=True, blank=True)
+    delivery_check_at = models.DateTimeField(_("next delivery check"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -97,6 +99,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # The acceptance sweep looks only at submitted applications with a due time.
             models.Index(fields=["acceptance_due_at"], name="app_acceptance_due_open",
                          condition=models.Q(status="submitted")),
+            # ... and only at decided applications whose delivery clock has not fired yet.
+            models.Index(fields=["delivery_check_at"], name="app_delivery_check",
+                         condition=models.Q(delivery_check_at__isnull=False)),
         ]
 
     def __str__(self):
@@ -141,13 +146,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.acceptance_due_at = None
 
     @transition(field=status, source=S.UNDER_REVIEW, target=S.DECIDED)
-    def decide(self, *, outcome, now):
+    def decide(self, *, outcome, now, delivery_due_at=None):
         self.outcome = outcome
         self.decided_at = now
+        self.delivery_due_at = delivery_due_at
+        self.delivery_check_at = delivery_due_at
 
     @transition(field=status, source=S.DECIDED, target=S.DELIVERED)
     def deliver(self, *, now, tracking_number=""):
         self.delivered_at = now
+        self.delivery_check_at = None
         if tracking_number:
             self.tracking_number = tracking_number
 

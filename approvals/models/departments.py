@@ -24,6 +24,11 @@ class Department(models.Model):
         help_text=_("The department's section inside the big approval section, e.g. 区住建委行政审批科."),
     )
     window = models.CharField(_("service window"), max_length=64, blank=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible leader"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="led_departments", limit_choices_to={"role": "leader"},
+        help_text=_("The leader who receives this department's escalations (督办) and approves extensions."),
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
     class Meta:

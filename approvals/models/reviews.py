@@ -29,6 +29,8 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
                       protected=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next deadline check"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -36,23 +38,28 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("application stages")
         ordering = ["application", "order"]
         constraints = [models.UniqueConstraint(fields=["application", "order"], name="app_stage_order_once")]
-        indexes = [models.Index(fields=["due_at"], name="stage_due_open", condition=models.Q(status="open"))]
+        indexes = [models.Index(fields=["next_check_at"], name="stage_next_check",
+                                condition=models.Q(next_check_at__isnull=False))]
 
     def __str__(self):
         return f"{self.application_id} #{self.order} {self.name}"
 
     @transition(field=status, source=StageStatus.WAITING, target=StageStatus.OPEN)
-    def open(self, *, now, due_at):
+    def open(self, *, now, due_at, warn_at):
         self.opened_at = now
         self.due_at = due_at
+        self.warn_at = warn_at
+        self.next_check_at = warn_at or due_at
 
     @transition(field=status, source=StageStatus.OPEN, target=StageStatus.CLOSED)
     def close(self, *, now):
         self.closed_at = now
+        self.next_check_at = None
 
     @transition(field=status, source=[StageStatus.WAITING, StageStatus.OPEN], target=StageStatus.CANCELLED)
     def cancel(self, *, now):
         self.closed_at = now
+        self.next_check_at = None
 
 
 class ReviewStatus(models.TextChoices):
@@ -93,6 +100,11 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     legal_due_at = models.DateTimeField(_("legal limit due at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    next_check_at = models.DateTimeField(
+        _("next deadline check"), null=True, blank=True,
+        help_text=_("The next instant a warning or escalation can fire; empty while the clock is stopped."),
+    )
 
     # The staff opinion and the chief's decision.
     opinion = models.TextField(_("staff opinion"), blank=True)
@@ -116,10 +128,9 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
         ordering = ["application", "stage__order", "department__code", "item__code"]
         constraints = [models.UniqueConstraint(fields=["application", "item"], name="one_review_per_item")]
         indexes = [
-            # The deadline sweep looks only at running clocks.
-            models.Index(fields=["due_at"], name="review_due_running", condition=models.Q(status="under_review")),
-            models.Index(fields=["legal_due_at"], name="review_legal_due_running",
-                         condition=models.Q(status="under_review")),
+            # The deadline sweep reads only running clocks whose next threshold has come.
+            models.Index(fields=["next_check_at"], name="review_next_check",
+                         condition=models.Q(next_check_at__isnull=False)),
             models.Index(fields=["department", "status", "due_at"], name="review_inbox"),
         ]
 
@@ -127,33 +138,36 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
         return f"{self.application_id}: {self.item.code}"
 
     # --- transitions ---------------------------------------------------------------------------------
-    @transition(field=status, source=R.PENDING, target=R.UNDER_REVIEW)
-    def start(self, *, at, due_at, legal_due_at):
-        self.started_at = at
+    def _set_clock(self, due_at, legal_due_at, warn_at):
+        """Store a (re)computed clock; the sweep starts again from its first threshold."""
         self.due_at = due_at
         self.legal_due_at = legal_due_at
+        self.warn_at = warn_at
+        self.next_check_at = (warn_at or due_at) if due_at else None
+
+    @transition(field=status, source=R.PENDING, target=R.UNDER_REVIEW)
+    def start(self, *, at, due_at, legal_due_at, warn_at=None):
+        self.started_at = at
+        self._set_clock(due_at, legal_due_at, warn_at)
 
     @transition(field=status, source=R.UNDER_REVIEW, target=R.SUSPENDED)
     def suspend(self):
         # A paused clock never fires: its due time is unknown until it resumes.
-        self.due_at = None
-        self.legal_due_at = None
+        self._set_clock(None, None, None)
 
     @transition(field=status, source=R.SUSPENDED, target=R.UNDER_REVIEW)
-    def resume(self, *, due_at, legal_due_at):
-        self.due_at = due_at
-        self.legal_due_at = legal_due_at
+    def resume(self, *, due_at, legal_due_at, warn_at=None):
+        self._set_clock(due_at, legal_due_at, warn_at)
 
     @transition(field=status, source=[R.UNDER_REVIEW, R.SUSPENDED],
                 target=RETURN_VALUE(R.UNDER_REVIEW, R.SUSPENDED), conditions=[lambda self: self.extension_days == 0])
-    def extend(self, *, days, reason, by, at, due_at, legal_due_at):
+    def extend(self, *, days, reason, by, at, due_at, legal_due_at, warn_at=None):
         """The one extension (Art. 42); a suspended review stays suspended, its clock still unknown."""
         self.extension_days = days
         self.extension_reason = reason
         self.extended_by = by
         self.extended_at = at
-        self.due_at = due_at
-        self.legal_due_at = legal_due_at
+        self._set_clock(due_at, legal_due_at, warn_at)
         return self.status
 
     @transition(field=status, source=R.UNDER_REVIEW, target=R.APPROVED)
@@ -175,14 +189,13 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=status, source=[R.APPROVED, R.REFUSED], target=R.SIGNED)
     def sign(self):
-        self.due_at = None
-        self.legal_due_at = None
+        # The due times stay on record (was it decided in time?); the clock stops.
+        self.next_check_at = None
 
     @transition(field=status, source=[R.PENDING, R.UNDER_REVIEW, R.SUSPENDED, R.APPROVED, R.REFUSED],
                 target=R.CANCELLED)
     def cancel(self):
-        self.due_at = None
-        self.legal_due_at = None
+        self._set_clock(None, None, None)
 
     @property
     def is_decided(self) -> bool:

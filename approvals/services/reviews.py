@@ -41,12 +41,20 @@ def _pauses(review):
 
 
 def review_due_times(review, cal=None, *, extension_days=None):
-    """(due_at, legal_due_at) of a review from its start, limits, extension and pauses."""
+    """(due_at, legal_due_at, warn_at) of a review from its start, limits, extension and pauses."""
     cal = cal or get_calendar()
     pauses = _pauses(review)
     extra = review.extension_days if extension_days is None else extension_days
-    return (clocks.due_at(cal, review.started_at, review.limit_days + extra, pauses),
-            clocks.due_at(cal, review.started_at, review.legal_limit_days + extra, pauses))
+    days = review.limit_days + extra
+    due = clocks.due_at(cal, review.started_at, days, pauses)
+    legal = clocks.due_at(cal, review.started_at, review.legal_limit_days + extra, pauses)
+    return due, legal, _warn_at(cal, review.started_at, days, due)
+
+
+def _warn_at(cal, start, days, due):
+    """The yellow threshold: the warning window (settings) before the due time, in office time."""
+    return clocks.warn_at(cal, start, days, due, yellow_days=settings.CLOCK_YELLOW_DAYS,
+                          yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
 
 
 def review_light(review, *, now=None, cal=None) -> str:
@@ -68,14 +76,15 @@ def open_stage(stage, *, at, actor=None, now=None):
     cal = get_calendar()
     stage = locking.lock(ApplicationStage, stage.pk)
     locking.check(stage, stage.open)
-    stage.open(now=at, due_at=clocks.due_at(cal, at, stage.promised_limit_days))
+    stage_due = clocks.due_at(cal, at, stage.promised_limit_days)
+    stage.open(now=at, due_at=stage_due, warn_at=_warn_at(cal, at, stage.promised_limit_days, stage_due))
     locking.save(stage)
     timeline.record(stage.application, EventKind.STAGE_OPENED, actor=actor, now=now,
                     department=stage.lead_department, subject=stage, data={"stage": stage.order})
     for review in stage.reviews.select_related("item"):
         review.started_at = at
-        due, legal_due = review_due_times(review, cal)
-        review.start(at=at, due_at=due, legal_due_at=legal_due)
+        due, legal_due, warn = review_due_times(review, cal)
+        review.start(at=at, due_at=due, legal_due_at=legal_due, warn_at=warn)
         locking.save(review)
         timeline.record(stage.application, EventKind.REVIEW_STARTED, actor=actor, now=now, subject=review,
                         department=review.department,
@@ -108,7 +117,8 @@ def _after_signature(review, *, actor, now):
     total = application.reviews.count()
     outcome = (Outcome.ALL_APPROVED if approved == total else Outcome.REFUSED if approved == 0
                else Outcome.PARTLY_APPROVED)
-    application.decide(outcome=outcome, now=now)
+    application.decide(outcome=outcome, now=now,
+                       delivery_due_at=get_calendar().add_working_days(now, clocks.DELIVERY_DAYS))
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
@@ -172,8 +182,8 @@ def resume(review, *, actor, now=None, request=None) -> ItemReview:
         pause = review.pauses.get(ended_at__isnull=True)
         pause.ended_at, pause.ended_by = max(now, pause.started_at), actor
         pause.save(update_fields=["ended_at", "ended_by"])
-        due, legal_due = review_due_times(review)
-        review.resume(due_at=due, legal_due_at=legal_due)
+        due, legal_due, warn = review_due_times(review)
+        review.resume(due_at=due, legal_due_at=legal_due, warn_at=warn)
         locking.save(review)
         timeline.record(review.application, EventKind.RESUMED, actor=actor, now=now, subject=review,
                         department=review.department, request=request,
@@ -198,8 +208,9 @@ def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> 
         if review.status not in (R.UNDER_REVIEW, R.SUSPENDED):
             raise WrongState(_("Only a review that is running or suspended can be extended."))
         paused = review.status == R.SUSPENDED
-        due, legal_due = (None, None) if paused else review_due_times(review, extension_days=days)
-        review.extend(days=days, reason=reason.strip(), by=actor, at=now, due_at=due, legal_due_at=legal_due)
+        due, legal_due, warn = (None, None, None) if paused else review_due_times(review, extension_days=days)
+        review.extend(days=days, reason=reason.strip(), by=actor, at=now, due_at=due, legal_due_at=legal_due,
+                      warn_at=warn)
         locking.save(review)
         timeline.record(review.application, EventKind.EXTENDED, actor=actor, now=now, subject=review,
                         department=review.department, message=reason.strip(), request=request,

@@ -399,3 +399,13 @@ def test_office_hours_round_trip(periods):
     assert [(s.hour * 60 + s.minute, e.hour * 60 + e.minute) for s, e in parsed] == pairs
     cal = WorkCalendar(office_hours=spec)
     assert cal.office_day == timedelta(minutes=sum(e - s for s, e in pairs))
+
+
+@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 1), timezones=st.just(SH)),
+       st.integers(min_value=0, max_value=40 * 7 * 60))
+def test_subtracting_working_minutes_inverts_adding_them(start, minutes):
+    cal = CAL
+    end = cal.add_working_hours(start, timedelta(minutes=minutes))
+    back = cal.subtract_working_hours(end, timedelta(minutes=minutes))
+    assert cal.working_time_between(back, end) == timedelta(minutes=minutes)
+    assert back <= end

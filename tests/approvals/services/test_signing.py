@@ -42,7 +42,8 @@ def test_signing_records_who_when_what_and_the_hash_of_the_canonical_content(cat
 
     review = reload(review)
     assert review.status == R.SIGNED
-    assert review.due_at is None and review.legal_due_at is None
+    # The clock stops; its due times stay on record to tell whether the decision came in time.
+    assert review.next_check_at is None and review.due_at is not None and review.due_at > signed_at
     signature = DecisionSignature.objects.get(review=review)
     assert (signature.signer, signature.signer_name, signature.signed_at, signature.decision) == (
         chief, chief.display_name, signed_at, Decision.APPROVE)

@@ -461,8 +461,8 @@ def test_detail_shows_reviews_clocks_fees_and_payment(applicant_client, bundle):
     body = text(applicant_client.get(url))
     assert body.count("data-review=") == 3
     assert "working days" in body and 'data-light="green"' in body
-    assert 'data-testid="fee-total"><strong>2410.00<' in body  # 120.5 m² × 20 yuan (lower bound)
-    assert "4820.00" in body and 'data-testid="i-have-paid"' in body
+    assert 'data-testid="fee-total"><strong>2,410.00<' in body  # 120.5 m² × 20 yuan (lower bound)
+    assert "4,820.00" in body and 'data-testid="i-have-paid"' in body
 
     blank = applicant_client.post(url, {"receipt_number": ""})
     assert blank.status_code == 400 and "Enter the receipt number" in text(blank)
