@@ -23,3 +23,12 @@ def record_heartbeat(process: str = "beat") -> None:
 def echo(token: str) -> dict:
     """Round-trip probe: returns what it was given and which worker answered."""
     return {"token": token, "worker": socket.gethostname()}
+
+
+@shared_task(name="portal.tasks.deliver_notification", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, time_limit=60, soft_time_limit=50)
+def deliver_notification(delivery_id: int) -> str:
+    """Deliver one notification on one channel; safe to run twice (the row says whether it is done)."""
+    from portal.services.notify import deliver
+
+    return deliver(delivery_id)

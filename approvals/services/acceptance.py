@@ -37,7 +37,7 @@ def accept(application, *, actor, now=None, request=None, deemed=False) -> Appli
         application.accept(by=actor, at=accepted_at, deemed=deemed)
         locking.save(application)
         _lay_out_stages(application)
-        fees_charged.compute_charges(application, now=now)
+        fees_charged.compute_charges(application, now=now, strict=not deemed)
         timeline.record(application, EventKind.DEEMED_ACCEPTED if deemed else EventKind.ACCEPTED, actor=actor,
                         now=now, department=application.lead_department, request=request,
                         message=_("Deemed accepted from the day the materials were received (Art. 32).") if deemed

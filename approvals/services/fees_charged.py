@@ -11,17 +11,22 @@ from portal.errors import DomainError, WrongState
 from portal.models.users import Role
 
 
-def compute_charges(application, *, now):
+def compute_charges(application, *, now, strict: bool = True):
     """One FeeCharge per fee rule of the application's items, from the quantities in its form.
 
     Runs inside the acceptance transaction; a missing quantity stops the acceptance with the field named, so
-    the window asks for it in a supplement notice instead.
+    the window asks for it in a supplement notice instead (`strict`), except for a deemed acceptance, which
+    the law makes happen anyway: the problem is then put on the timeline for the window to settle.
     """
     for item in application.items.prefetch_related("fee_rules"):
         try:
             sheet = quote_item_fees(item, application.form_data)
         except ValueError as exc:
-            raise DomainError(str(exc)) from None
+            if strict:
+                raise DomainError(str(exc)) from None
+            # A deemed acceptance (Art. 32) cannot wait for a quantity: the fee is settled by the window later.
+            timeline.record(application, EventKind.FEE, now=now, message=str(exc), data={"item": item.code})
+            continue
         for line in sheet.lines:
             FeeCharge.objects.update_or_create(
                 application=application, rule=line.rule,

@@ -1,0 +1,44 @@
+"""Deadline firings: each warning, escalation or legal consequence happens at most once.
+
+A firing is keyed by its subject, its kind and the deadline it belongs to; the unique constraint makes a
+second sweep, a second beat or a retried task a no-op. When a clock moves (pause, resume, extension) it gets a
+new deadline, so its warnings can fire again for the new time.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FiringKind(models.TextChoices):
+    DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted (Art. 32)")
+    REVIEW_YELLOW = "review_yellow", _("Review: little time left")
+    REVIEW_RED = "review_red", _("Review: promised limit passed")
+    REVIEW_LEGAL = "review_legal", _("Review: legal limit passed")
+    STAGE_YELLOW = "stage_yellow", _("Stage: little time left")
+    STAGE_RED = "stage_red", _("Stage: promised limit passed")
+    DELIVERY_RED = "delivery_red", _("Certificate not delivered in 10 working days (Art. 44)")
+
+
+class DeadlineFiring(models.Model):
+    subject_type = models.CharField(_("subject type"), max_length=48)
+    subject_id = models.BigIntegerField(_("subject id"))
+    kind = models.CharField(_("kind"), max_length=32, choices=FiringKind.choices)
+    deadline_at = models.DateTimeField(_("deadline"))
+    fired_at = models.DateTimeField(_("fired at"))
+    application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="firings",
+                                    null=True, blank=True)
+    department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="firings",
+                                   null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline firing")
+        verbose_name_plural = _("deadline firings")
+        ordering = ["-fired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "deadline_at"],
+                                    name="firing_once"),
+        ]
+        indexes = [models.Index(fields=["department", "kind", "fired_at"], name="firing_board")]
+
+    def __str__(self):
+        return f"{self.subject_type}#{self.subject_id} {self.kind} @ {self.fired_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,257 @@
+"""The deadline sweep: finds every clock whose next threshold has come and fires it, exactly once.
+
+Each clock keeps indexed columns written by the services whenever it changes (see approvals/clocks.py):
+`next_check_at` on reviews and stages, `acceptance_due_at` on submitted applications, `delivery_check_at` on
+decided ones. A sweep pass reads only rows whose column has passed (a partial index range scan), claims each
+row with `SELECT ... FOR UPDATE SKIP LOCKED` in its own short transaction, re-checks it, records the firing in
+`DeadlineFiring` (unique per subject, kind and deadline) and moves the column on. A second sweep, a second beat
+or a retried task therefore changes nothing; a row that fails is pushed back, not retried in a tight loop.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.models import (
+    Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
+)
+from approvals.services import acceptance
+from portal.models.users import Role, User
+from portal.services.notify import notify, relay_pending
+
+log = logging.getLogger(__name__)
+BATCH = 200
+RETRY_AFTER = timedelta(minutes=5)
+
+
+@dataclass
+class SweepReport:
+    fired: dict = field(default_factory=dict)
+    deemed_accepted: int = 0
+    relayed: int = 0
+    failed: int = 0
+
+    def count(self, kind):
+        self.fired[kind] = self.fired.get(kind, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.fired.values()) + self.deemed_accepted
+
+
+# --- who is told --------------------------------------------------------------------------------------------
+def chiefs_of(department) -> list:
+    return list(User.objects.filter(assignment__department=department, role=Role.CHIEF, is_active=True))
+
+
+def leaders_of(department) -> list:
+    if department.leader_id:
+        return [department.leader]
+    return list(User.objects.filter(role=Role.LEADER, is_active=True))
+
+
+def supervisors() -> list:
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+
+
+def applicants_of(application) -> list:
+    return list(User.objects.filter(enterprise=application.enterprise, role=Role.APPLICANT, is_active=True))
+
+
+# --- firing -------------------------------------------------------------------------------------------------
+def fire(kind, subject, *, deadline_at, now, application=None, department=None) -> bool:
+    """Record the firing; False when it already exists (someone fired it before)."""
+    try:
+        with transaction.atomic():
+            DeadlineFiring.objects.create(subject_type=subject._meta.model_name, subject_id=subject.pk, kind=kind,
+                                          deadline_at=deadline_at, fired_at=now, application=application,
+                                          department=department)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _review_link(review) -> str:
+    return reverse("approvals:review", args=[review.pk])
+
+
+def _review_thresholds(review):
+    return [(FiringKind.REVIEW_YELLOW, review.warn_at, review.due_at),
+            (FiringKind.REVIEW_RED, review.due_at, review.due_at),
+            (FiringKind.REVIEW_LEGAL, review.legal_due_at, review.legal_due_at)]
+
+
+def _tell_review(kind, review, now):
+    app, item, dept = review.application, review.item, review.department
+    context = {"item": item.name, "ref": app.reference, "enterprise": app.enterprise.name,
+               "due": timezone.localtime(review.due_at).strftime("%Y-%m-%d %H:%M") if review.due_at else ""}
+    if kind == FiringKind.REVIEW_YELLOW:
+        recipients, title = chiefs_of(dept), _("Due soon: %(item)s (%(ref)s)") % context
+        body = _("%(enterprise)s — %(item)s is due at %(due)s. Please decide and sign in time.") % context
+    elif kind == FiringKind.REVIEW_RED:
+        recipients = chiefs_of(dept) + supervisors()
+        title = _("Overdue (督办): %(item)s (%(ref)s)") % context
+        body = _("The promised limit of %(item)s for %(enterprise)s passed at %(due)s.") % context
+    else:
+        context["legal"] = timezone.localtime(review.legal_due_at).strftime("%Y-%m-%d %H:%M")
+        recipients = leaders_of(dept) + chiefs_of(dept) + supervisors()
+        title = _("Legal limit exceeded: %(item)s (%(ref)s)") % context
+        body = _("The legal limit of %(item)s for %(enterprise)s passed at %(legal)s (Art. 42).") % context
+    notify(recipients, kind=kind, title=title, body=body, link=_review_link(review),
+           key=f"{kind}:review:{review.pk}:{review.due_at.isoformat() if review.due_at else ''}")
+
+
+def _claim(model, pk, column, now):
+    """The row, locked, if it still needs this sweep; None when another sweep holds it or did it already."""
+    return (model.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, **{f"{column}__lte": now}).first())
+
+
+def check_review(review_id, *, now, report: SweepReport) -> None:
+    with transaction.atomic():
+        review = _claim(ItemReview, review_id, "next_check_at", now)
+        if review is None:
+            return
+        review = (ItemReview.objects.select_related("application__enterprise", "item", "department")
+                  .get(pk=review.pk))
+        next_check = None
+        for kind, threshold, deadline in _review_thresholds(review):
+            if threshold is None:
+                continue
+            if threshold > now:
+                next_check = threshold if next_check is None else min(next_check, threshold)
+                continue
+            if fire(kind, review, deadline_at=deadline, now=now, application=review.application,
+                    department=review.department):
+                _tell_review(kind, review, now)
+                report.count(kind)
+        ItemReview.objects.filter(pk=review.pk).update(next_check_at=next_check)
+
+
+def check_stage(stage_id, *, now, report: SweepReport) -> None:
+    with transaction.atomic():
+        stage = _claim(ApplicationStage, stage_id, "next_check_at", now)
+        if stage is None:
+            return
+        stage = ApplicationStage.objects.select_related("application__enterprise", "lead_department").get(pk=stage.pk)
+        next_check = None
+        for kind, threshold in ((FiringKind.STAGE_YELLOW, stage.warn_at), (FiringKind.STAGE_RED, stage.due_at)):
+            if threshold is None:
+                continue
+            if threshold > now:
+                next_check = threshold if next_check is None else min(next_check, threshold)
+                continue
+            if fire(kind, stage, deadline_at=stage.due_at, now=now, application=stage.application,
+                    department=stage.lead_department):
+                context = {"stage": stage.name, "ref": stage.application.reference,
+                           "enterprise": stage.application.enterprise.name}
+                recipients = chiefs_of(stage.lead_department)
+                if kind == FiringKind.STAGE_RED:
+                    recipients += supervisors()
+                    title = _("Stage overdue (督办): %(stage)s (%(ref)s)") % context
+                else:
+                    title = _("Stage due soon: %(stage)s (%(ref)s)") % context
+                notify(recipients, kind=kind, title=title,
+                       body=_("%(enterprise)s — stage “%(stage)s”, led by your department.") % context,
+                       link=reverse("approvals:inbox"), key=f"{kind}:stage:{stage.pk}:{stage.due_at.isoformat()}")
+                report.count(kind)
+        ApplicationStage.objects.filter(pk=stage.pk).update(next_check_at=next_check)
+
+
+def check_delivery(application_id, *, now, report: SweepReport) -> None:
+    with transaction.atomic():
+        application = _claim(Application, application_id, "delivery_check_at", now)
+        if application is None:
+            return
+        Application.objects.filter(pk=application.pk).update(delivery_check_at=None)
+        if application.status != ApplicationStatus.DECIDED:
+            return
+        if fire(FiringKind.DELIVERY_RED, application, deadline_at=application.delivery_due_at, now=now,
+                application=application, department=application.lead_department):
+            context = {"ref": application.reference, "enterprise": application.enterprise.name}
+            notify(chiefs_of(application.lead_department) + supervisors(), kind=FiringKind.DELIVERY_RED,
+                   title=_("Not delivered in 10 working days (督办): %(ref)s") % context,
+                   body=_("The results for %(enterprise)s were decided but are still not delivered (Art. 44).")
+                   % context,
+                   link=reverse("approvals:desk_handover", args=[application.pk]),
+                   key=f"delivery_red:{application.pk}:{application.delivery_due_at.isoformat()}")
+            report.count(FiringKind.DELIVERY_RED)
+
+
+def deem_accepted(application_id, *, now, report: SweepReport) -> None:
+    """Art. 32: no answer within 5 working days -> accepted from the day of receipt, automatically."""
+    with transaction.atomic():
+        application = _claim(Application, application_id, "acceptance_due_at", now)
+        if application is None or application.status != ApplicationStatus.SUBMITTED:
+            return
+        deadline = application.acceptance_due_at
+        if not fire(FiringKind.DEEMED_ACCEPTED, application, deadline_at=deadline, now=now,
+                    application=application, department=application.lead_department):
+            return
+        acceptance.accept(application, actor=None, now=now, deemed=True)
+        application.refresh_from_db()
+        department = application.lead_department
+        context = {"ref": application.reference, "enterprise": application.enterprise.name,
+                   "received": timezone.localtime(application.received_at).strftime("%Y-%m-%d")}
+        notify(chiefs_of(department) + leaders_of(department), kind=FiringKind.DEEMED_ACCEPTED,
+               title=_("Deemed accepted: %(ref)s") % context,
+               body=_("%(enterprise)s's application was not answered within 5 working days and counts as accepted "
+                      "from %(received)s (Art. 32). The reviews have started.") % context,
+               link=reverse("approvals:desk_application", args=[application.pk]),
+               key=f"deemed:{application.pk}")
+        notify(applicants_of(application), kind=FiringKind.DEEMED_ACCEPTED,
+               title=_("Your application %(ref)s is accepted") % context,
+               body=_("It counts as accepted from %(received)s, the day your materials were received (Art. 32).")
+               % context,
+               link=reverse("approvals:application", args=[application.pk]), key=f"deemed-applicant:{application.pk}")
+        report.deemed_accepted += 1
+
+
+# --- the pass -----------------------------------------------------------------------------------------------
+def _due_ids(queryset, column, now):
+    return list(queryset.filter(**{f"{column}__lte": now}).order_by(column).values_list("pk", flat=True)[:BATCH])
+
+
+def _run(ids, check, *, now, report, model, column, push_back):
+    for pk in ids:
+        try:
+            check(pk, now=now, report=report)
+        except Exception:  # noqa: BLE001 - one bad row must not stop the sweep
+            report.failed += 1
+            log.exception("Deadline check of %s %s failed", model.__name__, pk)
+            if push_back:  # a check column (not a legal date) is moved on, so the row is retried later
+                model.objects.filter(pk=pk).update(**{column: now + RETRY_AFTER})
+
+
+def sweep(*, now=None, relay: bool = True) -> SweepReport:
+    """One pass over every kind of clock; returns what fired."""
+    now = now or timezone.now()
+    report = SweepReport()
+    # (rows, column, check, model, push_back): the acceptance due date is a legal date and is never moved; a
+    # failing acceptance is simply tried again by the next pass.
+    plans = [
+        (Application.objects.filter(status=ApplicationStatus.SUBMITTED), "acceptance_due_at", deem_accepted,
+         Application, False),
+        (ItemReview.objects.filter(next_check_at__isnull=False), "next_check_at", check_review, ItemReview, True),
+        (ApplicationStage.objects.filter(next_check_at__isnull=False), "next_check_at", check_stage,
+         ApplicationStage, True),
+        (Application.objects.filter(delivery_check_at__isnull=False), "delivery_check_at", check_delivery,
+         Application, True),
+    ]
+    for queryset, column, check, model, push_back in plans:
+        seen = set()
+        while True:
+            ids = [pk for pk in _due_ids(queryset, column, now) if pk not in seen]
+            if not ids:
+                break
+            seen.update(ids)
+            _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
+    if relay:
+        report.relayed = relay_pending(now=now)
+    return report
+
