@@ -57,6 +57,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
                                         on_delete=models.PROTECT, related_name="led_applications")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
                                    related_name="created_applications")
+    filed_by_agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by park service agent"),
+                                       on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="agent_applications")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     status = FSMField(_("status"), max_length=32, choices=ApplicationStatus.choices, default=S.DRAFT,
                       protected=True, db_index=True)

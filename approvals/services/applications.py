@@ -16,7 +16,7 @@ from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
 )
-from approvals.services import locking, one_form, permissions, timeline
+from approvals.services import delegation, locking, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
 from approvals.services.uploads import check_upload
 from portal.errors import DomainError, NotAllowed, WrongState
@@ -59,15 +59,20 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
                  now=None, request=None) -> Application:
     """A new draft for `enterprise`, from a package or a free choice of items."""
     now = now or timezone.now()
+    items = _resolve_items(package, item_codes)
+    agent = None
     if actor.role == Role.APPLICANT:
         if not permissions.acts_for_enterprise(actor, enterprise):
             raise NotAllowed(_("You can only apply for your own enterprise."))
         channel = Channel.ONLINE
     elif actor.role == Role.CLERK:
         channel = Channel.WINDOW
+    elif actor.role == Role.AGENT:
+        delegation.check(actor, enterprise, items)  # refused with the reason: expired, revoked, out of scope
+        channel, agent = Channel.ONLINE, actor
     else:
-        raise NotAllowed(_("Only an applicant, or a window clerk for a walk-in enterprise, can start an application."))
-    items = _resolve_items(package, item_codes)
+        raise NotAllowed(_("Only an applicant, an authorised park service agent, or a window clerk for a walk-in "
+                           "enterprise can start an application."))
     if package is not None:
         first_stage = package.stages.select_related("lead_department").order_by("order").first()
         lead = first_stage.lead_department
@@ -77,7 +82,7 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
         application = Application.objects.create(
             reference=f"tmp-{uuid.uuid4().hex[:28]}", enterprise=enterprise, package=package, lead_department=lead,
             title=title.strip() or (package.name if package else "、".join(i.name for i in items))[:200],
-            created_by=actor, channel=channel,
+            created_by=actor, channel=channel, filed_by_agent=agent,
         )
         application.reference = f"YB{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
         application.save(update_fields=["reference"])

@@ -21,6 +21,7 @@ from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
 )
 from approvals.services import acceptance
+from approvals.signals import deadline_fired
 from portal.models.users import Role, User
 from portal.services.notify import notify, relay_pending
 
@@ -130,6 +131,8 @@ def check_review(review_id, *, now, report: SweepReport) -> None:
                     department=review.department):
                 _tell_review(kind, review, now)
                 report.count(kind)
+                deadline_fired.send(sender=ItemReview, kind=kind, subject=review, application=review.application,
+                                    now=now)
         ItemReview.objects.filter(pk=review.pk).update(next_check_at=next_check)
 
 
@@ -228,6 +231,17 @@ def _run(ids, check, *, now, report, model, column, push_back):
                 model.objects.filter(pk=pk).update(**{column: now + RETRY_AFTER})
 
 
+# Clocks of other packages (the agents' demands) join the same pass: register(rows, column, check, push_back).
+_extra_sweepers: list = []
+
+
+def register_sweeper(rows, column: str, check, *, push_back: bool = True) -> None:
+    """`rows()` returns the queryset of candidate rows; `check(pk, now=, report=)` handles one, claimed."""
+    entry = (rows, column, check, push_back)
+    if entry not in _extra_sweepers:
+        _extra_sweepers.append(entry)
+
+
 def sweep(*, now=None, relay: bool = True) -> SweepReport:
     """One pass over every kind of clock; returns what fired."""
     now = now or timezone.now()
@@ -243,6 +257,7 @@ def sweep(*, now=None, relay: bool = True) -> SweepReport:
         (Application.objects.filter(delivery_check_at__isnull=False), "delivery_check_at", check_delivery,
          Application, True),
     ]
+    plans += [(rows(), column, check, rows().model, push_back) for rows, column, check, push_back in _extra_sweepers]
     for queryset, column, check, model, push_back in plans:
         seen = set()
         while True:

@@ -23,8 +23,15 @@ def is_chief_of(user, department) -> bool:
 
 
 def acts_for_enterprise(user, enterprise) -> bool:
-    """An applicant of the enterprise. (Agents acting under an authorisation arrive with the agents app.)"""
+    """An applicant of the enterprise (a member acting in its own name)."""
     return user.role == Role.APPLICANT and user.enterprise_id == enterprise.pk
+
+
+def acts_as_agent_for(user, application) -> bool:
+    """A park service agent whose authorisation covers every item of the application today."""
+    from approvals.services import delegation
+
+    return user.role == Role.AGENT and delegation.may_act(user, application.enterprise, application.items.all())
 
 
 def can_view_application(user, application) -> bool:
@@ -32,6 +39,8 @@ def can_view_application(user, application) -> bool:
         return False
     if acts_for_enterprise(user, application.enterprise) or application.created_by_id == user.pk:
         return True
+    if user.role == Role.AGENT:
+        return acts_as_agent_for(user, application)
     if user.role in OVERSEEING_ROLES:
         return True
     department = department_of(user)
@@ -43,8 +52,13 @@ def can_view_application(user, application) -> bool:
 
 
 def require_applicant_side(user, application):
-    """The enterprise's applicant, or the window clerk who filed it in person."""
+    """The enterprise's applicant, the window clerk who filed it in person, or an authorised agent."""
     if acts_for_enterprise(user, application.enterprise):
+        return
+    if user.role == Role.AGENT:
+        from approvals.services import delegation
+
+        delegation.check(user, application.enterprise, application.items.all())  # NotAllowed names the reason
         return
     if user.role == Role.CLERK and application.created_by_id == user.pk:
         return

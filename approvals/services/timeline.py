@@ -10,7 +10,10 @@ def record(application, kind, *, actor=None, message="", department=None, data=N
            request=None):
     """One timeline event for the applicant and one audit entry for the record."""
     now = now or timezone.now()
-    data = data or {}
+    data = dict(data or {})
+    if getattr(actor, "role", None) == "agent":  # "agent X for company Y", for the company and the audit
+        data.setdefault("agent", actor.get_username())
+        data.setdefault("on_behalf_of", application.enterprise.credit_code)
     event = ApplicationEvent.objects.create(
         application=application, at=now, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
         department=department, message=str(message), data=data,
