@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgentsConfig(AppConfig):
     name = "agents"
     verbose_name = _("Park agency service")
+
+    def ready(self):
+        from . import hooks  # noqa: F401  (delegation check, demand sweeper, chasing on red reviews)

@@ -1,0 +1,3 @@
+"""REST API of the agents package under /api/v1/."""
+
+urlpatterns = []

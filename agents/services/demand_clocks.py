@@ -1,0 +1,83 @@
+"""The 222 clocks of demands, on the working-day calendar, swept with the approvals' deadline sweep."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agents.models import Demand, DemandClass
+from approvals import clocks
+from approvals.calendar.loading import get_calendar
+from approvals.models import FiringKind
+from approvals.services.deadlines import fire
+from portal.services.notify import notify
+
+LIMITS = {  # the 222 rule (seed 000)
+    DemandClass.SMALL: ("hours", 2),
+    DemandClass.GENERAL: ("days", 2),
+    DemandClass.BIG: ("days", 2),  # a solution plan within 2 working days
+}
+
+
+def due_times(classification, start, cal=None):
+    """(due_at, warn_at) of a demand of `classification` raised (or reopened) at `start`."""
+    cal = cal or get_calendar()
+    unit, amount = LIMITS[classification]
+    if unit == "hours":
+        due = cal.add_working_hours(start, timedelta(hours=amount))
+        full = timedelta(hours=amount)
+    else:
+        due = cal.add_working_days(start, amount)
+        full = clocks.budget(cal, start, amount)
+    window = clocks.warning_window(cal, full, yellow_days=settings.CLOCK_YELLOW_DAYS,
+                                   yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
+    return due, cal.subtract_working_hours(due, window)
+
+
+def running_demands():
+    return Demand.objects.filter(next_check_at__isnull=False)
+
+
+def check_demand(demand_id, *, now, report) -> None:
+    """Fire yellow and red for one demand (claimed), escalating red to the company's leader."""
+    with transaction.atomic():
+        demand = (Demand.objects.select_for_update(skip_locked=True)
+                  .filter(pk=demand_id, next_check_at__lte=now).first())
+        if demand is None:
+            return
+        demand = Demand.objects.select_related("enterprise__leader", "owner").get(pk=demand.pk)
+        next_check = None
+        for kind, threshold in ((FiringKind.DEMAND_YELLOW, demand.warn_at), (FiringKind.DEMAND_RED, demand.due_at)):
+            if threshold is None:
+                continue
+            if threshold > now:
+                next_check = threshold if next_check is None else min(next_check, threshold)
+                continue
+            if fire(kind, demand, deadline_at=demand.due_at, now=now):
+                context = {"ref": demand.reference, "title": demand.title, "enterprise": demand.enterprise.name}
+                if kind == FiringKind.DEMAND_RED:
+                    recipients = [demand.owner, demand.enterprise.leader]
+                    title = _("Demand overdue (督办): %(title)s (%(ref)s)") % context
+                else:
+                    recipients = [demand.owner]
+                    title = _("Demand due soon: %(title)s (%(ref)s)") % context
+                notify(recipients, kind=kind, title=title,
+                       body=_("%(enterprise)s: %(title)s") % context,
+                       link=reverse("agents:demand", args=[demand.pk]),
+                       key=f"{kind}:demand:{demand.pk}:{demand.due_at.isoformat()}")
+                report.count(kind)
+        Demand.objects.filter(pk=demand.pk).update(next_check_at=next_check)
+
+
+def light(demand, *, now=None) -> str:
+    now = now or timezone.now()
+    if demand.due_at is None:
+        return clocks.Light.DONE if demand.status in ("resolved", "closed", "plan_proposed") else "waiting"
+    if now >= demand.due_at:
+        return clocks.Light.RED
+    if demand.warn_at and now >= demand.warn_at:
+        return clocks.Light.YELLOW
+    return clocks.Light.GREEN

@@ -1,0 +1,5 @@
+"""Page URLs of the agents package (namespace "agents")."""
+
+app_name = "agents"
+
+urlpatterns = []
