@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from approvals import urls_applicant, urls_desk, urls_reviews
+from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews
 from approvals.views import calendar, catalog
 
 app_name = "approvals"
@@ -14,4 +14,5 @@ urlpatterns = [
     path("applications/", include(urls_applicant)),
     path("desk/", include(urls_desk)),
     path("reviews/", include(urls_reviews)),
+    path("boards/", include(urls_boards)),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import account, auth, health, home
+from portal.views import account, auth, health, home, notifications
 
 app_name = "portal"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("account/", account.account, name="account"),
     path("account/two-factor/", account.enrol_totp, name="enrol_totp"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("healthz", health.healthz, name="healthz"),
 ]

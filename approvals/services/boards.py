@@ -1,0 +1,151 @@
+"""The deadline boards' figures, as set-based queries on the stored clock columns. Read-only.
+
+Nothing here computes a light row by row: a running review is red when `due_at <= now`, yellow when
+`warn_at <= now < due_at`, and over its legal limit when `legal_due_at <= now` — the same thresholds the
+services store on every start, pause, resume and extension and the sweep fires on. Counts per department are
+one grouped query per kind of clock (served by the `review_inbox` index on department, status, due_at), so a
+board costs the same few queries with ten reviews or a million.
+
+Only the rows a page shows are given a `review_clock` (remaining working time, for display); ordering by
+`due_at` is ordering by remaining working time, since the office time left until a due time never decreases
+as the due time moves later.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils import timezone
+
+from approvals.models import (
+    Application, ApplicationStage, ApplicationStatus, DeadlineFiring, Department, FiringKind, ItemReview,
+    ReviewStatus, StageStatus,
+)
+
+R = ReviewStatus
+# A review's clock runs while it is under review and while its decision waits for the chief's signature
+# (the same states progress.review_clock shows a remaining time for); a suspended clock has no due time.
+RUNNING_STATES = [R.UNDER_REVIEW, R.APPROVED, R.REFUSED]
+
+
+def running_reviews(department=None):
+    rows = ItemReview.objects.filter(status__in=RUNNING_STATES, due_at__isnull=False)
+    return rows.filter(department=department) if department is not None else rows
+
+
+def _with_links(rows):
+    return rows.select_related("application__enterprise", "item", "department", "stage")
+
+
+def red_reviews(*, now, department=None):
+    """Running reviews past their promised limit, the most overdue first; `legal_overrun` flags the legal one."""
+    return (_with_links(running_reviews(department).filter(due_at__lte=now))
+            .annotate(legal_overrun=Case(When(legal_due_at__lte=now, then=Value(True)), default=Value(False),
+                                         output_field=BooleanField()))
+            .order_by("due_at", "pk"))
+
+
+def yellow_reviews(*, now, department=None):
+    """Running reviews inside their warning window: the least time left first."""
+    return _with_links(running_reviews(department).filter(warn_at__lte=now, due_at__gt=now)).order_by("due_at", "pk")
+
+
+def late_stages(*, now, department=None):
+    """Open stages whose light is yellow or red (`is_red`), the most urgent first."""
+    rows = ApplicationStage.objects.filter(status=StageStatus.OPEN, warn_at__lte=now)
+    if department is not None:
+        rows = rows.filter(lead_department=department)
+    return (rows.select_related("application__enterprise", "lead_department")
+            .annotate(is_red=Case(When(due_at__lte=now, then=Value(True)), default=Value(False),
+                                  output_field=BooleanField()),
+                      total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
+            .order_by("due_at", "pk"))
+
+
+def undelivered(*, now, department=None):
+    """Decided applications whose results were not delivered within 10 working days (Art. 44)."""
+    rows = Application.objects.filter(status=ApplicationStatus.DECIDED, delivery_due_at__lte=now)
+    return rows.filter(lead_department=department) if department is not None else rows
+
+
+@dataclass
+class DepartmentCounts:
+    department: Department
+    yellow: int = 0
+    red: int = 0
+    legal: int = 0
+    red_stages: int = 0
+    undelivered: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yellow + self.red + self.red_stages + self.undelivered
+
+
+def review_counts(*, now, department=None) -> dict:
+    """{department id: {"yellow", "red", "legal"}} over running reviews — one grouped query."""
+    rows = (running_reviews(department).filter(Q(warn_at__lte=now) | Q(due_at__lte=now)).order_by()
+            .values("department_id")
+            .annotate(yellow=Count("id", filter=Q(due_at__gt=now)), red=Count("id", filter=Q(due_at__lte=now)),
+                      legal=Count("id", filter=Q(legal_due_at__lte=now))))
+    return {row["department_id"]: row for row in rows}
+
+
+def counts_by_department(*, now) -> list[DepartmentCounts]:
+    """Every department with its yellow / red / legal-overrun reviews, red stages and undelivered decisions.
+
+    Three grouped queries (reviews, stages, applications) plus the department list; departments with the most
+    red first."""
+    reviews = review_counts(now=now)
+    stages = dict(ApplicationStage.objects.filter(status=StageStatus.OPEN, due_at__lte=now).order_by()
+                  .values("lead_department_id").annotate(n=Count("id")).values_list("lead_department_id", "n"))
+    late = dict(undelivered(now=now).order_by().values("lead_department_id").annotate(n=Count("id"))
+                .values_list("lead_department_id", "n"))
+    result = []
+    for department in Department.objects.order_by("code"):
+        r = reviews.get(department.pk, {})
+        result.append(DepartmentCounts(department=department, yellow=r.get("yellow", 0), red=r.get("red", 0),
+                                       legal=r.get("legal", 0), red_stages=stages.get(department.pk, 0),
+                                       undelivered=late.get(department.pk, 0)))
+    result.sort(key=lambda c: (-c.legal, -c.red, -c.red_stages, -c.undelivered, -c.yellow, c.department.code))
+    return result
+
+
+def totals(counts: list[DepartmentCounts]) -> DepartmentCounts:
+    return DepartmentCounts(department=None, yellow=sum(c.yellow for c in counts), red=sum(c.red for c in counts),
+                            legal=sum(c.legal for c in counts), red_stages=sum(c.red_stages for c in counts),
+                            undelivered=sum(c.undelivered for c in counts))
+
+
+def firings(*, department=None, kind=None, date_from=None, date_to=None):
+    """The escalation history (every warning, escalation and deemed acceptance), newest first.
+
+    `date_from` / `date_to` are local calendar days, both included."""
+    rows = DeadlineFiring.objects.select_related("application__enterprise", "department")
+    if department is not None:
+        rows = rows.filter(department=department)
+    if kind:
+        rows = rows.filter(kind=kind)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        rows = rows.filter(fired_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        rows = rows.filter(fired_at__lte=datetime.combine(date_to, time.max, tzinfo=zone))
+    return rows.order_by("-fired_at", "-id")
+
+
+def deemed_acceptances(*, department=None):
+    """Applications accepted by law because nobody answered within 5 working days (Art. 32), newest first."""
+    return firings(department=department, kind=FiringKind.DEEMED_ACCEPTED)
+
+
+def describe_subjects(rows) -> None:
+    """Give each firing of `rows` its `subject_review` / `subject_stage` (two queries for a whole page)."""
+    rows = list(rows)
+    review_ids = [f.subject_id for f in rows if f.subject_type == ItemReview._meta.model_name]
+    stage_ids = [f.subject_id for f in rows if f.subject_type == ApplicationStage._meta.model_name]
+    reviews = ItemReview.objects.select_related("item").in_bulk(review_ids) if review_ids else {}
+    stages = ApplicationStage.objects.in_bulk(stage_ids) if stage_ids else {}
+    for firing in rows:
+        firing.subject_review = reviews.get(firing.subject_id) if firing.subject_type == "itemreview" else None
+        firing.subject_stage = stages.get(firing.subject_id) if firing.subject_type == "applicationstage" else None
