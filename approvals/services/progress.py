@@ -27,7 +27,8 @@ class ClockView:
         if self.remaining is None:
             return ""
         days, hours, minutes = clocks.split_office_time(get_calendar(), self.remaining)
-        if self.remaining < timedelta(0):
+        if self.remaining < timedelta(0) or self.light == clocks.Light.RED:
+            # Outside office hours an overdue clock has 0 office time left: it is still overdue.
             return _("overdue by %(d)d working days %(h)d h %(m)d min") % {"d": days, "h": hours, "m": minutes}
         return _("%(d)d working days %(h)d h %(m)d min left") % {"d": days, "h": hours, "m": minutes}
 

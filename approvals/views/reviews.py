@@ -28,7 +28,7 @@ from approvals.models import (
 )
 from approvals.services import reviews as review_services
 from approvals.services.applications import requirements_of
-from approvals.services.permissions import department_of, is_chief_of
+from approvals.services.permissions import OVERSEEING_ROLES, department_of, is_chief_of, works_for
 from approvals.services.progress import review_clock
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.models.users import Role
@@ -49,14 +49,17 @@ def _my_department(request):
     return department
 
 
-def _review_or_404(request, pk):
-    """The review, if the user is staff or chief of its department; otherwise it does not exist for them."""
+def _review_or_404(request, pk, *, read_only=False):
+    """The review, if the user is staff or chief of its department (or, to read it, a leader, administrator or
+    supervisor); otherwise it does not exist for them."""
     review = get_object_or_404(
         ItemReview.objects.select_related("application__enterprise", "application__package",
                                           "application__lead_department", "item", "department", "stage",
                                           "decided_by", "opinion_by", "extended_by"),
         pk=pk,
     )
+    if read_only and request.user.role in OVERSEEING_ROLES:
+        return review
     department = department_of(request.user)
     if request.user.role not in REVIEWER_ROLES or department is None or department.pk != review.department_id:
         raise Http404
@@ -186,6 +189,7 @@ def _review_context(request, review, **forms):
     now = timezone.now()
     user = request.user
     is_chief = is_chief_of(user, review.department)
+    works_here = user.role in REVIEWER_ROLES and works_for(user, review.department)
     requirements = requirements_of(application)
     form_values = [{
         "label": bundled.field.label,
@@ -221,9 +225,9 @@ def _review_context(request, review, **forms):
         ],
         "events": application.events.select_related("actor", "department").order_by("at", "id"),
         "is_chief": is_chief,
-        "can_prepare": status in (R.UNDER_REVIEW, R.SUSPENDED),
-        "can_suspend": status == R.UNDER_REVIEW,
-        "can_resume": status == R.SUSPENDED,
+        "can_prepare": works_here and status in (R.UNDER_REVIEW, R.SUSPENDED),
+        "can_suspend": works_here and status == R.UNDER_REVIEW,
+        "can_resume": works_here and status == R.SUSPENDED,
         "can_decide": is_chief and status == R.UNDER_REVIEW,
         "can_sign": is_chief and status in AWAITING_SIGNATURE,
         "opinion_form": forms.get("opinion_form") or OpinionForm(
@@ -241,7 +245,7 @@ def _render_review(request, review, *, status=200, **forms):
 
 @login_required
 def review_detail(request, pk):
-    review = _review_or_404(request, pk)
+    review = _review_or_404(request, pk, read_only=True)
     return _render_review(request, review)
 
 

@@ -432,3 +432,26 @@ def test_only_leaders_see_the_extension_pages(world):
     assert login(world.chief).get(reverse("approvals:extensions")).status_code == 403
     assert login(world.chief).post(reverse("approvals:extension", args=[world.review.pk]),
                                    {"days": 3, "reason": "x"}).status_code == 403
+
+
+def test_supervisor_reads_a_review_without_any_action(client, db):
+    """Overseers follow the overdue board's links to the review page, read-only; actions stay refused."""
+    from approvals.calendar.seeding import load_from_chinesecalendar
+    from tests.factories.applications import accepted_application, make_catalog
+    from tests.factories.portal import UserFactory, with_totp
+
+    load_from_chinesecalendar(years=[2026])
+    cat = make_catalog()
+    review = accepted_application(cat).reviews.first()
+    supervisor = UserFactory(supervisor=True)
+    device = with_totp(supervisor)
+    client.force_login(supervisor)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    page = client.get(reverse("approvals:review", args=[review.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="opinion"' not in body and 'name="otp"' not in body
+    assert client.post(reverse("approvals:review_suspend", args=[review.pk]),
+                       {"kind": "hearing", "reason": "x", "expected_days": 2}).status_code == 404
