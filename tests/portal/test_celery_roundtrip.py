@@ -12,15 +12,15 @@ import signal
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests import workers
+
 pytestmark = pytest.mark.services
 
-BASE_DIR = Path(settings.BASE_DIR)
-CELERY = Path(sys.executable).with_name("celery")
+BASE_DIR = workers.BASE_DIR
 ROUNDTRIP_TIMEOUT = 60
 
 # Runs in its own interpreter: sends the task exactly as application code does and reports what it saw.
@@ -56,33 +56,14 @@ def celery_env(tmp_path):
 @pytest.fixture
 def worker(celery_env, tmp_path):
     """A real worker process on a private queue; stopped (warm shutdown, then kill) after the test."""
-    assert CELERY.exists(), f"celery executable not found next to {sys.executable}"
     queue = f"roundtrip-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            str(CELERY), "-A", "portal", "worker",
-            "--pool", "solo", "-l", "info",
-            "-Q", queue, "-n", f"{queue}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ],
-        cwd=BASE_DIR,
-        env=celery_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = workers.worker(celery_env, log_path, queues=[queue], name=queue, pool="solo",
+                             extra=["--without-heartbeat"]).start()
     try:
-        yield {"queue": queue, "process": process, "log": log_path}
+        yield {"queue": queue, "process": process.process, "log": log_path}
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        log.close()
+        process.stop()
 
 
 def _send_echo(celery_env, token, queue, worker):
