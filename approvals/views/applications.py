@@ -22,10 +22,11 @@ from approvals.models import (
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
-from approvals.services import fees_charged, permissions, progress
+from approvals.services import delegation, fees_charged, permissions, progress
 from approvals.services.applications import SubmissionIncomplete
 from approvals.services.bundling import bundle_requirements
 from portal.errors import DomainError
+from portal.models import Enterprise
 from portal.models.users import Role
 
 S = ApplicationStatus
@@ -33,20 +34,56 @@ S = ApplicationStatus
 
 # --- loading ------------------------------------------------------------------------------------------------
 def applicant_side(user, application) -> bool:
-    """The enterprise's applicant, or the window clerk who filed it in person (may change it)."""
+    """The enterprise's applicant, the window clerk who filed it in person, or a park service agent whose
+    authorisation covers it today (may change it)."""
     return permissions.acts_for_enterprise(user, application.enterprise) or (
-        user.role == Role.CLERK and application.created_by_id == user.pk)
+        user.role == Role.CLERK and application.created_by_id == user.pk) or (
+        permissions.acts_as_agent_for(user, application))
 
 
 def _application(request, pk, *, change=False):
-    """The application if the user may see it (or change it); 404 otherwise, so nobody learns it exists."""
+    """The application if the user may see it (or change it); 404 otherwise, so nobody learns it exists.
+
+    An agent who filed it but whose authorisation no longer covers it still sees the page, with the reason
+    (expired, revoked, out of scope); the services refuse any change with that same reason."""
     application = get_object_or_404(
-        Application.objects.select_related("enterprise", "package", "lead_department", "created_by"), pk=pk)
-    allowed = applicant_side(request.user, application) if change else (
-        permissions.can_view_application(request.user, application))
+        Application.objects.select_related("enterprise", "package", "lead_department", "created_by",
+                                           "filed_by_agent"), pk=pk)
+    if change:
+        allowed = applicant_side(request.user, application)
+        if not allowed and request.user.role == Role.AGENT and application.filed_by_agent_id == request.user.pk:
+            allowed = True
+            if request.method == "GET":
+                messages.warning(request, _agent_refusal(request.user, application))
+    else:
+        allowed = permissions.can_view_application(request.user, application)
     if not allowed:
         raise Http404
     return application
+
+
+def _agent_refusal(user, application) -> str:
+    try:
+        permissions.require_applicant_side(user, application)
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
+def agent_enterprises(user):
+    """The enterprises a park service agent may file for today (a valid authorisation, any scope)."""
+    return [e for e in Enterprise.objects.order_by("name") if delegation.may_act(user, e, [])]
+
+
+def _chosen_enterprise(request):
+    """Whom the application is for: the applicant's own enterprise, or the one an agent chose."""
+    user = request.user
+    if user.role == Role.APPLICANT and user.enterprise_id:
+        return user.enterprise
+    if user.role != Role.AGENT:
+        return None
+    value = request.POST.get("enterprise") or request.GET.get("enterprise") or ""
+    return Enterprise.objects.filter(pk=value).first() if value.isdigit() else None
 
 
 def next_due(application):
@@ -89,7 +126,7 @@ def my_applications(request):
     rows = [{"application": a, "light": progress.application_light(a), "next_due": next_due(a)}
             for a in applications]
     return render(request, "approvals/applications/my_applications.html", {
-        "form": form, "rows": rows, "can_start": user.role == Role.APPLICANT,
+        "form": form, "rows": rows, "can_start": user.role in (Role.APPLICANT, Role.AGENT),
     })
 
 
@@ -109,15 +146,19 @@ def items_by_department(selected_codes=()):
 @require_http_methods(["GET", "POST"])
 def new_application(request):
     package = None
+    user = request.user
+    enterprise = _chosen_enterprise(request)
     if request.method == "POST":
         form = ChooseItemsForm(request.POST)
-        if request.user.role != Role.APPLICANT or not request.user.enterprise_id:
+        if user.role == Role.AGENT and enterprise is None:
+            form.add_error(None, _("Choose the company you are filing for."))
+        elif enterprise is None:
             form.add_error(None, _("Only an applicant of a registered enterprise can start an application online."))
         if form.is_valid():
             package = form.cleaned_data["package"]
             try:
                 application = app_services.create_draft(
-                    actor=request.user, enterprise=request.user.enterprise, package=package,
+                    actor=user, enterprise=enterprise, package=package,
                     item_codes=[i.code for i in form.cleaned_data["items"]] if not package else (),
                     title=form.cleaned_data["title"], request=request)
             except DomainError as exc:
@@ -143,12 +184,23 @@ def new_application(request):
     elif selected:
         requirements = bundle_requirements(list(ServiceItem.objects.filter(code__in=selected,
                                                                                         active=True)))
-    if request.user.role != Role.APPLICANT or not request.user.enterprise_id:
+    choices = None
+    if user.role == Role.AGENT:
+        choices = agent_enterprises(user)
+        if enterprise is not None and request.method == "GET" and enterprise not in choices:
+            try:
+                delegation.check(user, enterprise, [])
+            except DomainError as exc:
+                messages.warning(request, exc.message)  # expired, revoked, not yet valid: named
+        elif not choices:
+            messages.warning(request, _("No company has authorised you (委托) today, so you cannot file for one."))
+    elif enterprise is None:
         messages.warning(request, _("Only an applicant of a registered enterprise can start an application "
                                     "online. Window clerks file for walk-in enterprises from the desk."))
     return render(request, "approvals/applications/new.html", {
         "form": form, "package": package, "groups": items_by_department(set(selected)),
-        "requirements": requirements,
+        "requirements": requirements, "enterprise": enterprise, "agent_choices": choices,
+        "as_agent": user.role == Role.AGENT,
     })
 
 
@@ -362,7 +414,7 @@ def _detail_context(application, user, *, payment_form=None):
         "fees": fees, "totals": totals, "unpaid": unpaid,
         "payment_form": payment_form or (PaymentForm() if side and unpaid else None),
         "visits": application.visits.count(),
-        "events": application.events.select_related("department").order_by("-at", "-id"),
+        "events": application.events.select_related("department", "actor").order_by("-at", "-id"),
         "supplement": application.supplement_requests.filter(answered_at__isnull=True).first(),
         "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
                         for n in application.supplement_requests.all()],
