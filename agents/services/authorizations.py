@@ -105,5 +105,25 @@ def delegation_check(user, enterprise, items, today):
                      % {"enterprise": enterprise, "reason": "; ".join(dict.fromkeys(str(r) for r in reasons))})
 
 
+def valid_authorizations(enterprise=None, agent=None, *, today=None):
+    """Authorisations in force on `today` (not revoked, inside their validity), newest first."""
+    today = today or timezone.localdate()
+    rows = Authorization.objects.filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+    if enterprise is not None:
+        rows = rows.filter(enterprise=enterprise)
+    if agent is not None:
+        rows = rows.filter(agent=agent)
+    return rows.order_by("-granted_at")
+
+
+def represents(agent, enterprise, *, today=None) -> bool:
+    """Whether park agent `agent` speaks for `enterprise`: its service agent (一企一专员) or authorised today."""
+    if agent is None or agent.role != Role.AGENT:
+        return False
+    if enterprise.service_agent_id == agent.pk:
+        return True
+    return valid_authorizations(enterprise, agent, today=today).exists()
+
+
 def hashed(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()

@@ -1,14 +1,13 @@
 """The 222 clocks of demands, on the working-day calendar, swept with the approvals' deadline sweep."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agents.models import Demand, DemandClass
+from agents.models import Demand, DemandClass, DemandStatus
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
 from approvals.models import FiringKind
@@ -37,6 +36,25 @@ def due_times(classification, start, cal=None):
     return due, cal.subtract_working_hours(due, window)
 
 
+def demand_link(demand) -> str:
+    """The demand's page (agents:demand); empty while the pages are not mounted (a notification still goes out)."""
+    from agents.services.links import page
+
+    return page("demand", demand.pk)
+
+
+def clock_start(demand):
+    """When the current 222 clock started: the last reopening, else the moment the demand was raised."""
+    from portal.models import AuditEntry
+
+    if demand.reopened:
+        entry = (AuditEntry.objects.filter(event="demand.reopened", subject_type=demand._meta.label,
+                                           subject_id=str(demand.pk)).order_by("-pk").first())
+        if entry is not None and entry.data.get("clock_start"):
+            return datetime.fromisoformat(entry.data["clock_start"])
+    return demand.raised_at
+
+
 def running_demands():
     return Demand.objects.filter(next_check_at__isnull=False)
 
@@ -49,6 +67,9 @@ def check_demand(demand_id, *, now, report) -> None:
         if demand is None:
             return
         demand = Demand.objects.select_related("enterprise__leader", "owner").get(pk=demand.pk)
+        if demand.status != DemandStatus.OPEN or demand.due_at is None:  # stopped since it was scheduled
+            Demand.objects.filter(pk=demand.pk).update(next_check_at=None)
+            return
         next_check = None
         for kind, threshold in ((FiringKind.DEMAND_YELLOW, demand.warn_at), (FiringKind.DEMAND_RED, demand.due_at)):
             if threshold is None:
@@ -66,16 +87,24 @@ def check_demand(demand_id, *, now, report) -> None:
                     title = _("Demand due soon: %(title)s (%(ref)s)") % context
                 notify(recipients, kind=kind, title=title,
                        body=_("%(enterprise)s: %(title)s") % context,
-                       link=reverse("agents:demand", args=[demand.pk]),
+                       link=demand_link(demand),
                        key=f"{kind}:demand:{demand.pk}:{demand.due_at.isoformat()}")
                 report.count(kind)
         Demand.objects.filter(pk=demand.pk).update(next_check_at=next_check)
 
 
 def light(demand, *, now=None) -> str:
+    """green / yellow / red while the 222 clock runs; done once resolved, planned or closed; waiting before
+    the park classifies it. A proposed plan past its own date shows red again."""
     now = now or timezone.now()
+    if demand.status == DemandStatus.PLAN_PROPOSED:
+        if demand.plan_due_date and timezone.localdate(now) > demand.plan_due_date:
+            return clocks.Light.RED
+        return clocks.Light.DONE
+    if demand.status in (DemandStatus.RESOLVED, DemandStatus.CLOSED):
+        return clocks.Light.DONE
     if demand.due_at is None:
-        return clocks.Light.DONE if demand.status in ("resolved", "closed", "plan_proposed") else "waiting"
+        return "waiting"
     if now >= demand.due_at:
         return clocks.Light.RED
     if demand.warn_at and now >= demand.warn_at:

@@ -67,6 +67,11 @@ class Command(BaseCommand):
                             + "\n", encoding="utf-8")
             self.stdout.write(f"Accounts written to {path}.")
 
+        from agents.demo import load_agency_demo
+
+        agency = load_agency_demo()
+        self.stdout.write(f"Agency demo: {', '.join(f'{n} {what}' for what, n in agency.items())}.")
+
     def _load_calendar(self):
         if "load_calendar" not in get_commands():
             self.stdout.write(self.style.WARNING(

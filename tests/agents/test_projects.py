@@ -1,0 +1,81 @@
+"""The ten-step track and the 三即 milestones from real events: certificates signed by the chief through the
+review services (GH-XK-001, GH-XK-002, GH-DJ-001)."""
+
+from datetime import date
+
+import pytest
+
+from agents.models import TEN_STEPS
+from agents.services import projects
+from portal.errors import DomainError, NotAllowed
+from tests.factories.agents import certificate_items, link_fields
+from tests.factories.applications import decided_application, reload, shanghai as at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificates(cat):
+    items = certificate_items(cat.departments[0])
+    link_fields(items, cat.fields, cat.materials)
+    return items
+
+
+@pytest.fixture
+def project(cat, agent):
+    return projects.create_project(actor=agent, enterprise=cat.enterprise, name="连年佳智能装备生产基地",
+                                   plot="临空前沿科技城 C12-3/02 地块", contract_signed_on=date(2026, 5, 25),
+                                   owner=agent)
+
+
+def by_key(project):
+    return {m.key: m for m in projects.milestones(reload(project))}
+
+
+def test_ten_steps_are_created_and_updated(cat, agent, project):
+    steps = list(project.steps.order_by("number"))
+    assert [s.number for s in steps] == list(range(1, 11))
+    assert [s.name for s in steps] == [name for _n, name, _w in TEN_STEPS]
+    assert all(s.owner == agent for s in steps)
+    projects.update_step(steps[0], actor=agent, planned_on=date(2026, 4, 1), done_on=date(2026, 4, 2),
+                         note="投资意向书已签")
+    step = reload(steps[0])
+    assert (step.planned_on, step.done_on, step.note) == (date(2026, 4, 1), date(2026, 4, 2), "投资意向书已签")
+    with pytest.raises(DomainError):
+        projects.update_step(steps[1], actor=agent)
+    with pytest.raises(NotAllowed):
+        projects.update_step(steps[1], actor=cat.applicant, note="x")
+    with pytest.raises(DomainError):
+        projects.record_milestone(project, actor=agent, field="name", date=date(2026, 6, 1))
+
+
+def test_san_ji_from_real_events_handover_day_certificates_met(cat, agent, project, certificates):
+    assert all(m.working_days is None for m in projects.milestones(project))
+    projects.record_milestone(project, actor=agent, field="land_supplied_on", date=date(2026, 5, 29))
+    projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
+    assert by_key(project)["handover_to_certificates"].end_on is None  # nothing signed yet
+
+    decided_application(cat, items=certificates, now=at(2026, 6, 3, 10, 0))  # the chief signs the three that day
+    projects.record_milestone(project, actor=agent, field="construction_started_on", date=date(2026, 6, 5))
+    milestones = by_key(project)
+    # Mon 05-25 -> Fri 05-29: Tue, Wed, Thu, Fri = 4 working days.
+    assert (milestones["contract_to_land"].working_days, milestones["contract_to_land"].same_day) == (4, False)
+    handover = milestones["handover_to_certificates"]
+    assert (handover.end_on, handover.working_days, handover.same_day) == (date(2026, 6, 3), 0, True)
+    assert milestones["certificates_to_construction"].working_days == 2  # Thu 06-04, Fri 06-05
+
+
+def test_certificates_a_day_late_miss_the_same_day_promise(cat, agent, project, certificates):
+    decided_application(cat, items=certificates, now=at(2026, 6, 2, 10, 0))  # before the handover: not counted
+    projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
+    assert by_key(project)["handover_to_certificates"].end_on is None
+    decided_application(cat, items=certificates, now=at(2026, 6, 4, 10, 0))
+    handover = by_key(project)["handover_to_certificates"]
+    assert (handover.end_on, handover.working_days, handover.same_day) == (date(2026, 6, 4), 1, False)
+
+
+def test_only_the_park_creates_projects(cat, agent):
+    with pytest.raises(NotAllowed):
+        projects.create_project(actor=cat.applicant, enterprise=cat.enterprise, name="x", owner=agent)
+    with pytest.raises(DomainError):
+        projects.create_project(actor=agent, enterprise=cat.enterprise, name="x", owner=cat.applicant)
