@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 def _publish(task, args):
     try:
         task.apply_async(args=args, retry=False)
-    except Exception:  # noqa: BLE001 - broker unreachable, connection refused, timeout: the sweep relays it
-        log.warning("Could not enqueue %s%r; the sweep will relay it.", task.name, args, exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - broker unreachable, connection refused, timeout: the sweep relays it
+        log.warning("Could not enqueue %s%r (%s: %s); the sweep will relay it.", task.name, args,
+                    exc.__class__.__name__, exc)
 
 
 def enqueue_on_commit(task, *args) -> None:

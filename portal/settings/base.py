@@ -214,7 +214,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Cache: shared by the web, worker and beat processes (the calendar's version key lives here), so a
 # file-based cache in the embedded shape and Redis in the service shape.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: an unreachable Redis must degrade the calendar cache, not hold requests for minutes.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
