@@ -9,6 +9,7 @@ or a retried task therefore changes nothing; a row that fails is pushed back, no
 """
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -46,18 +47,34 @@ class SweepReport:
 
 
 # --- who is told --------------------------------------------------------------------------------------------
+# Within one sweep pass each list of people is read once (10,000 crossings would otherwise read the same chiefs
+# 10,000 times); outside a pass every call reads the database.
+_people_of_pass: ContextVar[dict | None] = ContextVar("deadline_people_of_pass", default=None)
+
+
+def _people(key, users) -> list:
+    """`users()` (a queryset), read once per pass under `key`."""
+    cache = _people_of_pass.get()
+    if cache is None:
+        return list(users())
+    if key not in cache:
+        cache[key] = list(users())
+    return list(cache[key])  # a copy: callers add to it
+
+
 def chiefs_of(department) -> list:
-    return list(User.objects.filter(assignment__department=department, role=Role.CHIEF, is_active=True))
+    return _people(("chiefs", department.pk), lambda: User.objects.filter(
+        assignment__department=department, role=Role.CHIEF, is_active=True))
 
 
 def leaders_of(department) -> list:
     if department.leader_id:
-        return [department.leader]
-    return list(User.objects.filter(role=Role.LEADER, is_active=True))
+        return _people(("leader", department.leader_id), lambda: User.objects.filter(pk=department.leader_id))
+    return _people(("leaders",), lambda: User.objects.filter(role=Role.LEADER, is_active=True))
 
 
 def supervisors() -> list:
-    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+    return _people(("supervisors",), lambda: User.objects.filter(role=Role.SUPERVISOR, is_active=True))
 
 
 def applicants_of(application) -> list:
@@ -108,18 +125,23 @@ def _tell_review(kind, review, now):
 
 
 def _claim(model, pk, column, now):
-    """The row, locked, if it still needs this sweep; None when another sweep holds it or did it already."""
+    """The row, locked, if it still needs this sweep; None when another sweep holds it or did it already.
+
+    `order_by()` drops the model's default ordering: with it (ItemReview orders by application, stage, department
+    and item) the query joined four tables and FOR UPDATE locked those rows too, skipping a review whenever
+    another transaction held its department or item."""
     return (model.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, **{f"{column}__lte": now}).first())
+            .filter(pk=pk, **{f"{column}__lte": now}).order_by().first())
 
 
 def check_review(review_id, *, now, report: SweepReport) -> None:
     with transaction.atomic():
-        review = _claim(ItemReview, review_id, "next_check_at", now)
+        # Claimed and loaded in one query; FOR UPDATE OF the review only (not the joined rows).
+        review = (ItemReview.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("application__enterprise", "item", "department")
+                  .filter(pk=review_id, next_check_at__lte=now).order_by().first())
         if review is None:
             return
-        review = (ItemReview.objects.select_related("application__enterprise", "item", "department")
-                  .get(pk=review.pk))
         next_check = None
         for kind, threshold, deadline in _review_thresholds(review):
             if threshold is None:
@@ -244,6 +266,14 @@ def register_sweeper(rows, column: str, check, *, push_back: bool = True) -> Non
 
 def sweep(*, now=None, relay: bool = True) -> SweepReport:
     """One pass over every kind of clock; returns what fired."""
+    token = _people_of_pass.set({})
+    try:
+        return _sweep(now=now, relay=relay)
+    finally:
+        _people_of_pass.reset(token)
+
+
+def _sweep(*, now, relay) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     # (rows, column, check, model, push_back): the acceptance due date is a legal date and is never moved; a

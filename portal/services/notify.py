@@ -35,8 +35,8 @@ def notify(recipients, *, kind: str, title, body="", link: str = "", key: str) -
         except IntegrityError:
             continue  # this person was already told about this event
         channels = [Channel.IN_APP] + ([Channel.EMAIL] if user.email else [])
-        for channel in channels:
-            delivery = Delivery.objects.create(notification=notification, channel=channel)
+        for delivery in Delivery.objects.bulk_create([Delivery(notification=notification, channel=channel)
+                                                      for channel in channels]):
             enqueue_on_commit(deliver_notification, delivery.pk)
         created.append(notification)
     return created
@@ -46,8 +46,10 @@ def deliver(delivery_id: int, *, now=None) -> str:
     """Complete one delivery. Idempotent: a delivered or claimed row is left alone."""
     now = now or timezone.now()
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("notification__recipient")
-                    .filter(pk=delivery_id).first())
+        # OF self: lock the delivery only; locking the joined notification and user too made the in-app and
+        # e-mail deliveries of one notification skip each other when run at the same time.
+        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("notification__recipient").filter(pk=delivery_id).first())
         if delivery is None:
             return "busy-or-missing"
         if delivery.delivered_at is not None:

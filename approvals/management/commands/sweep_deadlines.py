@@ -17,9 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, no_relay=False, **options):
         moment = None
-        if now:
+        if now is not None:  # an empty --now (an unset shell variable) must not mean "the real now"
             try:
-                moment = datetime.fromisoformat(now)
+                moment = datetime.fromisoformat(now.strip())
             except ValueError as exc:
                 raise CommandError(f"--now must be an ISO date-time: {exc}") from None
             if timezone.is_naive(moment):
