@@ -86,6 +86,10 @@ class Demand(ConcurrentTransitionMixin, models.Model):
         self.warn_at = warn_at
         self.next_check_at = (warn_at or due_at) if due_at else None
 
+    def _stop_clock(self):
+        """Nothing left to sweep; the due time stays on record for the 222 compliance."""
+        self.next_check_at = None
+
     @transition(field=status, source=[D.RAISED, D.OPEN], target=D.OPEN)
     def classify(self, *, classification, owner, at, due_at, warn_at):
         self.classification = classification
@@ -99,20 +103,20 @@ class Demand(ConcurrentTransitionMixin, models.Model):
         self.plan = plan
         self.plan_due_date = plan_due_date
         self.plan_proposed_at = at
-        self._set_clock(None, None)
+        self._stop_clock()
 
     @transition(field=status, source=[D.OPEN, D.PLAN_PROPOSED], target=D.RESOLVED)
     def resolve(self, *, resolution, at):
         self.resolution = resolution
         self.resolved_at = at
-        self._set_clock(None, None)
+        self._stop_clock()
 
     @transition(field=status, source=[D.RESOLVED, D.PLAN_PROPOSED, D.OPEN], target=D.CLOSED)
     def close(self, *, by, at, reason):
         self.closed_by = by
         self.closed_at = at
         self.close_reason = reason
-        self._set_clock(None, None)
+        self._stop_clock()
 
     @transition(field=status, source=[D.RESOLVED, D.CLOSED], target=D.OPEN)
     def reopen(self, *, due_at, warn_at):

@@ -71,11 +71,6 @@ def _check_class(classification):
     return classification
 
 
-def _stop_clock(demand, due_at, warn_at):
-    """Keep the due time of the clock that just stopped (for the 222 record); nothing left to sweep."""
-    demand.due_at, demand.warn_at, demand.next_check_at = due_at, warn_at, None
-
-
 def _load(demand):
     return locking.lock(Demand, demand.pk)
 
@@ -193,9 +188,7 @@ def propose_plan(demand, *, actor, plan, plan_due_date, now=None, request=None) 
         if demand.status == D.OPEN and demand.classification != DemandClass.BIG:
             raise WrongState(_("Only a big demand gets a solution plan; resolve small and general ones."))
         locking.check(demand, demand.propose_plan)
-        due_at, warn_at = demand.due_at, demand.warn_at
         demand.propose_plan(plan=plan, plan_due_date=plan_due_date, at=now)
-        _stop_clock(demand, due_at, warn_at)
         locking.save(demand)
         audit.record("demand.plan_proposed", actor=actor, subject=demand, request=request,
                      summary=f"{demand.reference} plan until {plan_due_date}",
@@ -215,9 +208,7 @@ def resolve(demand, *, actor, resolution, now=None, request=None) -> Demand:
         if demand.status == D.OPEN and demand.classification == DemandClass.BIG:
             raise WrongState(_("A big demand needs a solution plan first (222 rule)."))
         locking.check(demand, demand.resolve)
-        due_at, warn_at = demand.due_at, demand.warn_at
         demand.resolve(resolution=resolution, at=now)
-        _stop_clock(demand, due_at, warn_at)
         locking.save(demand)
         audit.record("demand.resolved", actor=actor, subject=demand, request=request,
                      summary=f"{demand.reference} resolved", data=_data(demand, met_222=demand.met_222))
@@ -240,9 +231,7 @@ def confirm(demand, *, actor, now=None, request=None) -> Demand:
                              % {"enterprise": demand.enterprise})
         if demand.status != D.RESOLVED:
             raise WrongState(_("Only a resolved demand can be confirmed."))
-        due_at, warn_at = demand.due_at, demand.warn_at
         demand.close(by=actor, at=now, reason=_("Confirmed by the company"))
-        _stop_clock(demand, due_at, warn_at)
         locking.save(demand)
         audit.record("demand.confirmed", actor=actor, subject=demand, request=request,
                      summary=f"{demand.reference} closed off by the company", data=_data(demand))
@@ -259,9 +248,7 @@ def close(demand, *, actor, reason, now=None, request=None) -> Demand:
         demand = _load(demand)
         locking.check(demand, demand.close, _("This demand cannot be closed off now: it is “%(status)s”.")
                       % {"status": demand.get_status_display()})
-        due_at, warn_at = demand.due_at, demand.warn_at
         demand.close(by=actor, at=now, reason=reason)
-        _stop_clock(demand, due_at, warn_at)
         locking.save(demand)
         audit.record("demand.closed", actor=actor, subject=demand, request=request, summary=reason,
                      data=_data(demand))
