@@ -18,9 +18,8 @@ from rest_framework.response import Response
 from approvals.api.permissions import visible_applications
 from approvals.api.serializers import applications as s
 from approvals.models import Application, ApplicationStatus
-from approvals.services import acceptance, applications, delivery, fees_charged, permissions
+from approvals.services import acceptance, applications, delivery, fees_charged
 from approvals.services.applications import SubmissionIncomplete
-from portal.errors import WrongState
 from portal.models.users import Role
 
 ERROR = OpenApiResponse(s.ErrorSerializer, description="A business rule refused: the message says why.")
@@ -48,20 +47,6 @@ def checked(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def choose_delivery(application, *, actor, method: str) -> None:
-    """Keep the applicant's delivery choice on a draft.
-
-    TODO(lead): belongs in approvals.services.applications (no service sets the delivery method yet); kept
-    here guarded by the same permission and state checks as save_form.
-    """
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        permissions.require_applicant_side(actor, application)
-        if not application.is_editable:
-            raise WrongState(_("The delivery method can only be changed while the application is a draft."))
-        Application.objects.filter(pk=application.pk).update(delivery_method=method, updated_at=timezone.now())
 
 
 def application_detail(request, application, *, status_code=200) -> Response:
@@ -156,7 +141,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             if data["form"]:
                 applications.save_form(application, actor=user, data=data["form"], request=request)
             if data.get("delivery_method"):
-                choose_delivery(application, actor=user, method=data["delivery_method"])
+                applications.choose_delivery(application, actor=user, method=data["delivery_method"],
+                                             address=data.get("delivery_address", ""), request=request)
         return application_detail(request, application, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -172,7 +158,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             if "form" in data:
                 applications.save_form(application, actor=request.user, data=data["form"], request=request)
             if data.get("delivery_method"):
-                choose_delivery(application, actor=request.user, method=data["delivery_method"])
+                applications.choose_delivery(application, actor=request.user, method=data["delivery_method"],
+                                             address=data.get("delivery_address", ""), request=request)
         return application_detail(request, application)
 
     # --- materials ----------------------------------------------------------------------------------------

@@ -199,6 +199,7 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("Draft created")
     MATERIAL_UPLOADED = "material_uploaded", _("Material uploaded")
     COMMITMENT_SIGNED = "commitment_signed", _("Commitment signed")
+    DELIVERY_CHOSEN = "delivery_chosen", _("Delivery method chosen")
     PRE_REVIEW_REQUESTED = "pre_review_requested", _("Pre-review requested")
     PRE_REVIEW_ANSWERED = "pre_review_answered", _("Pre-review answered")
     SUBMITTED = "submitted", _("Submitted")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from approvals.calendar.loading import get_calendar
 from approvals.clocks import ACCEPTANCE_DAYS
 from approvals.models import (
-    Application, ApplicationStatus, Channel, Commitment, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
+    Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
 )
 from approvals.services import delegation, locking, one_form, permissions, timeline
@@ -139,6 +139,30 @@ def _store_form(application, data, *, actor, reason):
     application.save(update_fields=["form_data", "form_version", "updated_at"])
     FormVersion.objects.create(application=application, version=application.form_version, data=data,
                                saved_by=actor, reason=reason)
+
+
+def choose_delivery(application, *, actor, method: str, address: str = "", request=None) -> Application:
+    """How the results come back: electronically, by mail (an address is needed) or at the window.
+
+    Chosen while the application is a draft or waiting for acceptance; mail and electronic delivery keep the
+    bundle at zero visits."""
+    if method not in DeliveryMethod.values:
+        raise DomainError(_("Choose how the results are delivered."))
+    address = (address or "").strip()
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        if application.status not in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED):
+            raise WrongState(_("The delivery method can no longer be changed: the application is under review."))
+        if method == DeliveryMethod.MAIL and not (address or application.delivery_address):
+            raise DomainError(_("Mail delivery needs the postal address."))
+        application.delivery_method = method
+        if address:
+            application.delivery_address = address[:255]
+        application.save(update_fields=["delivery_method", "delivery_address", "updated_at"])
+        timeline.record(application, EventKind.DELIVERY_CHOSEN, actor=actor, request=request,
+                        data={"method": method})
+    return application
 
 
 def upload_material(application, *, actor, material_type_key: str, uploaded, request=None) -> MaterialFile:

@@ -18,7 +18,7 @@ from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, PaymentForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, ItemReview, MaterialSource, Package, ReviewStatus, ServiceItem,
+    Application, ApplicationStatus, DeliveryMethod, ItemReview, MaterialSource, Package, ReviewStatus, ServiceItem,
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
@@ -218,6 +218,20 @@ def _commitment_rows(application, requirements, posted=None, errors=None):
     return rows
 
 
+def _save_delivery(request, application) -> str:
+    """The delivery choice posted with the one form, through its service; the error message, or ""."""
+    method = request.POST.get("delivery_method")
+    address = request.POST.get("delivery_address", "")
+    if not method or (method == application.delivery_method and address.strip() == application.delivery_address):
+        return ""
+    try:
+        app_services.choose_delivery(application, actor=request.user, method=method, address=address,
+                                     request=request)
+    except DomainError as exc:
+        return exc.message
+    return ""
+
+
 def _form_context(application, requirements, form, *, missing=(), commitment_errors=None, posted=None):
     missing_names = {m.material_type.key: m.material_type.name for m in requirements.materials}
     return {
@@ -234,6 +248,9 @@ def _form_context(application, requirements, form, *, missing=(), commitment_err
         "links": _step_links(application),
         "step": "form",
         "field_problems": field_problems(form),
+        "delivery_choices": DeliveryMethod.choices,
+        "delivery_method": (posted or {}).get("delivery_method") or application.delivery_method,
+        "delivery_address": (posted or {}).get("delivery_address", application.delivery_address),
     }
 
 
@@ -260,6 +277,14 @@ def application_form(request, pk):
         application.refresh_from_db()
         return render(request, "approvals/applications/form.html",
                       _form_context(application, requirements, form, posted=request.POST), status=exc.http_status)
+    delivery_error = _save_delivery(request, application)
+    if delivery_error:
+        messages.error(request, delivery_error)
+        application.refresh_from_db()
+        form.attach_errors(errors)
+        context = _form_context(application, requirements, form, posted=request.POST)
+        context["delivery_error"] = delivery_error
+        return render(request, "approvals/applications/form.html", context, status=400)
 
     if action.startswith("sign:"):
         item_code = action.split(":", 1)[1]

@@ -305,6 +305,8 @@ class ApplicationCreateSerializer(serializers.Serializer):
     form = serializers.DictField(required=False, default=dict, help_text="Form values by canonical field key.")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     delivery_method = choice_field(DeliveryMethod, required=False)
+    delivery_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="",
+                                             help_text="Postal address, for mail delivery.")
 
     def validate(self, attrs):
         if bool(attrs.get("package")) == bool(attrs.get("items")):
@@ -315,6 +317,8 @@ class ApplicationCreateSerializer(serializers.Serializer):
 class ApplicationPatchSerializer(serializers.Serializer):
     form = serializers.DictField(required=False, help_text="Values to change, by canonical field key.")
     delivery_method = choice_field(DeliveryMethod, required=False)
+    delivery_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="",
+                                             help_text="Postal address, for mail delivery.")
 
 
 class MaterialUploadSerializer(serializers.Serializer):

@@ -508,3 +508,18 @@ def test_unknown_item_code_in_the_query_does_not_break_the_page(applicant_client
     assert response.status_code == 200
     assert "There is no package" in text(response)
 
+
+
+def test_the_applicant_chooses_mail_delivery_on_the_form_and_an_address_is_required(applicant_client, bundle):
+    application = bundle.draft()
+    url = reverse("approvals:application_form", args=[application.pk])
+    missing = applicant_client.post(url, {**form_post(bundle.valid_form()), "delivery_method": "mail",
+                                          "delivery_address": ""})
+    assert missing.status_code == 400 and "postal address" in text(missing)
+    application.refresh_from_db()
+    assert application.delivery_method == "electronic"
+    chosen = applicant_client.post(url, {**form_post(bundle.valid_form()), "delivery_method": "mail",
+                                         "delivery_address": "重庆市渝北区临空大道1号"})
+    assert chosen.status_code == 200
+    application.refresh_from_db()
+    assert (application.delivery_method, application.delivery_address) == ("mail", "重庆市渝北区临空大道1号")
