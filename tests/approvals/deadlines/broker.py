@@ -17,19 +17,22 @@ import contextlib
 import json
 from pathlib import Path
 
+from kombu import pools as kombu_pools
+
 from portal.celery import app
 
 _KEYS = ("broker_url", "broker_write_url", "broker_read_url", "broker_transport_options")
 
 
 def _drop_pools():
-    pool, app._pool = app._pool, None
-    if pool is not None:
-        with contextlib.suppress(Exception):
-            pool.force_close_all()
+    """Forget every cached connection and producer pool. kombu keeps its pools in a process-wide registry
+    keyed by connection: closing one without clearing the registry leaves a closed pool there for the next
+    user of the same broker (e.g. a later test on Redis), so the registry is reset as a whole."""
+    app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @contextlib.contextmanager
