@@ -144,7 +144,7 @@ def _store_form(application, data, *, actor, reason):
 def choose_delivery(application, *, actor, method: str, address: str = "", request=None) -> Application:
     """How the results come back: electronically, by mail (an address is needed) or at the window.
 
-    Chosen while the application is a draft or waiting for acceptance; mail and electronic delivery keep the
+    Chosen with the form (a draft, or the answer to a supplement notice); mail and electronic delivery keep the
     bundle at zero visits."""
     if method not in DeliveryMethod.values:
         raise DomainError(_("Choose how the results are delivered."))
@@ -152,8 +152,9 @@ def choose_delivery(application, *, actor, method: str, address: str = "", reque
     with transaction.atomic():
         application = locking.lock(Application, application.pk)
         permissions.require_applicant_side(actor, application)
-        if application.status not in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED):
-            raise WrongState(_("The delivery method can no longer be changed: the application is under review."))
+        if application.status not in (S.DRAFT, S.SUPPLEMENT_REQUESTED):
+            raise WrongState(_("The delivery method can only be changed while the application is a draft or "
+                               "answers a supplement notice."))
         if method == DeliveryMethod.MAIL and not (address or application.delivery_address):
             raise DomainError(_("Mail delivery needs the postal address."))
         application.delivery_method = method

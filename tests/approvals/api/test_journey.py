@@ -14,7 +14,8 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
 
     # One draft for the trio package, with part of the one form.
     created = applicant.post(APPS, {"package": "cg-trio", "form": {"project_name": "悦港大道北侧道路改造"},
-                                    "delivery_method": "mail"}, format="json")
+                                    "delivery_method": "mail", "delivery_address": "重庆市渝北区悦港大道88号"},
+                             format="json")
     assert created.status_code == 201, created.content
     draft = created.json()
     app_id = draft["id"]
