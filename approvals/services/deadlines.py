@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -246,6 +247,8 @@ def _run(ids, check, *, now, report, model, column, push_back):
     for pk in ids:
         try:
             check(pk, now=now, report=report)
+        except SoftTimeLimitExceeded:  # the task's time is up: stop; every crossing done so far is committed
+            raise
         except Exception:  # noqa: BLE001 - one bad row must not stop the sweep
             report.failed += 1
             log.exception("Deadline check of %s %s failed", model.__name__, pk)
