@@ -142,19 +142,11 @@ def case_detail(request, pk):
         bound = _forms(case, {action}, bound=request.POST)[action]
         if action in forms:
             forms[action] = bound
-        if bound is None or bound.is_valid():
-            try:
-                _run(action, case, request.user, bound.cleaned_data if bound is not None else {}, request)
-            except DomainError as exc:
-                status = common.refused(request, exc)
-                if bound is not None:
-                    bound.add_error(None, exc.message)
-            else:
-                messages.success(request, str(DONE[action]))
-                return redirect("agents:case", case.pk)
-        else:
-            status = 400
-            messages.error(request, _("Please correct the marked fields; what you entered is kept."))
+        response, status = common.perform(
+            request, bound, lambda data: _run(action, case, request.user, data, request),
+            done=DONE[action], redirect_to=("agents:case", case.pk))
+        if response is not None:
+            return response
     return render(request, "agents/case.html", {
         "case": case, "forms": forms,
         "progress": services.case_progress(case, now=timezone.now()),

@@ -7,14 +7,16 @@ whose refusals (portal.errors.DomainError) are shown as messages with the user's
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agents.api import permissions as seeing
 from agents.models import Authorization, DemandStatus
 from agents.services import demand_clocks
 from approvals.models import Application, ApplicationStatus, ItemReview
 from approvals.services import progress
+from portal.errors import DomainError
 from portal.models import Enterprise
 from portal.models.users import Role
 
@@ -125,3 +127,19 @@ def refused(request, exc):
     """A service refusal as a message in the user's language (the page then re-renders with their input)."""
     messages.error(request, exc.message)
     return exc.http_status
+
+
+def perform(request, form, call, *, done, redirect_to):
+    """Run one page action through its service: (redirect, 302) when it worked, otherwise (None, status) with
+    the form errors or the service's refusal on the form and as a message; what the user entered is kept."""
+    if form is not None and not form.is_valid():
+        messages.error(request, _("Please correct the marked fields; what you entered is kept."))
+        return None, 400
+    try:
+        call(form.cleaned_data if form is not None else {})
+    except DomainError as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+        return None, refused(request, exc)
+    messages.success(request, str(done))
+    return redirect(*redirect_to), 302

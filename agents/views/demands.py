@@ -179,19 +179,11 @@ def demand_detail(request, pk):
         form = cls(request.POST, prefix=action) if cls else None
         if action in forms:
             forms[action] = form
-        if form is None or form.is_valid():
-            try:
-                _run(action, demand, request.user, form.cleaned_data if form else {}, request)
-            except DomainError as exc:
-                status = common.refused(request, exc)
-                if form is not None:
-                    form.add_error(None, exc.message)
-            else:
-                messages.success(request, str(DONE[action]))
-                return redirect("agents:demand", demand.pk)
-        else:
-            status = 400
-            messages.error(request, _("Please correct the marked fields; what you entered is kept."))
+        response, status = common.perform(
+            request, form, lambda data: _run(action, demand, request.user, data, request),
+            done=DONE[action], redirect_to=("agents:demand", demand.pk))
+        if response is not None:
+            return response
     return render(request, "agents/demand.html", {
         "demand": demand,
         "light": demand_clocks.light(demand),
