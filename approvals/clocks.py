@@ -1,9 +1,10 @@
 """Clock arithmetic of reviews, stages and acceptance, on top of the working-day calendar. Pure: no ORM.
 
-A clock of N working days started at `start` is a *budget of office time*: the office time from `start` to the
-end of office hours of the Nth working day after it (Art. 82: the start day is not counted). Pauses (Art. 45)
-do not consume the budget, so the due time is `start + budget + office time spent paused`. An open pause has
-no due time: a paused clock never fires.
+A clock of N working days started at `start` is due at the end of office hours of the Nth working day after it
+(Art. 82: the start day is not counted). Pauses (Art. 45) count in whole working days: a pause moves the due
+date by the working days after the day the clock stopped up to and including the day it resumed (stopped and
+resumed the same day: nothing moves; stopped Tuesday, resumed Thursday: two). A due time therefore always stays
+at the end of office hours. An open pause has no due time: a paused clock never fires.
 
 Lights: green while more than the warning window is left, yellow inside it, red once the due time has passed.
 The warning window is the smaller of one working day and a quarter of the budget (both configurable in
@@ -38,26 +39,42 @@ def budget(cal: WorkCalendar, start: datetime, days: int) -> timedelta:
     return cal.working_time_between(start, cal.add_working_days(start, days))
 
 
-def paused_time(cal: WorkCalendar, start: datetime, pauses) -> timedelta:
-    """Office time spent in (closed) pauses after `start`; overlapping pauses count once."""
-    closed = [(p.start, p.end) for p in pauses if p.end is not None]
-    if not closed:
-        return timedelta(0)
-    latest = max(end for _, end in closed)
-    if latest <= start:
-        return timedelta(0)
-    return cal.working_time_between(start, latest) - cal.working_time_between(start, latest, closed)
+def paused_days(cal: WorkCalendar, start: datetime, pauses) -> int:
+    """Whole working days a clock started at `start` was stopped by its closed pauses (Art. 45).
+
+    A pause counts the working days after the day it stopped up to and including the day it resumed; days
+    before the clock's start do not count, and a day covered by several pauses (the reviews of one stage)
+    counts once. Open pauses are not counted: a paused clock has no due time.
+    """
+    first = cal.local_date(start)
+    spans = sorted(
+        (max(cal.local_date(p.start), first), cal.local_date(p.end)) for p in pauses if p.end is not None
+    )
+    total, current = 0, None
+    for stopped, resumed in spans:
+        if resumed <= stopped:
+            continue
+        if current is not None and stopped <= current[1]:  # (a, b] and (c, d] with c <= b: one span
+            current = (current[0], max(current[1], resumed))
+            continue
+        if current is not None:
+            total += cal.working_days_between(*current)
+        current = (stopped, resumed)
+    if current is not None:
+        total += cal.working_days_between(*current)
+    return total
 
 
 def due_at(cal: WorkCalendar, start: datetime, days: int, pauses=()) -> datetime | None:
-    """When an N-working-day clock started at `start` runs out, given its pauses; None while paused."""
+    """When an N-working-day clock started at `start` runs out, given its pauses; None while paused.
+
+    The end of office hours of the Nth working day after `start`, moved on by the paused working days."""
     pauses = list(pauses)
     if any(p.end is None for p in pauses):
         return None
-    extra = paused_time(cal, start, pauses)
-    if not extra:
-        return cal.add_working_days(start, days)
-    return cal.add_working_hours(start, budget(cal, start, days) + extra)
+    due = cal.add_working_days(start, days)
+    extra = paused_days(cal, start, pauses)
+    return cal.add_working_days(due, extra) if extra else due
 
 
 def warning_window(cal: WorkCalendar, full_budget: timedelta, *, yellow_days: float = 1,
@@ -72,7 +89,8 @@ def warn_at(cal: WorkCalendar, start: datetime, days: int, due: datetime | None,
         return None
     window = warning_window(cal, budget(cal, start, days), yellow_days=yellow_days,
                             yellow_fraction=yellow_fraction)
-    return cal.subtract_working_hours(due, window)
+    # To the minute (a fraction of a budget that began at 10:00:37.12 has seconds): rounded down, never later.
+    return cal.subtract_working_hours(due, window).replace(second=0, microsecond=0)
 
 
 def remaining(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:

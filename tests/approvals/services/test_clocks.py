@@ -116,7 +116,7 @@ def fee_review(application):
     return reviews_by_code(application)["T-GREEN"]
 
 
-def test_pause_and_resume_move_the_due_time_by_the_paused_working_time(cat):
+def test_pause_and_resume_move_the_due_time_by_the_paused_working_days(cat):
     application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))
     review = fee_review(application)
     staff = cat.staff_of(review.department)
@@ -126,35 +126,117 @@ def test_pause_and_resume_move_the_due_time_by_the_paused_working_time(cat):
     assert reload(review).due_at is None
     reviews.resume(review, actor=staff, now=T(2026, 6, 4, 10))
 
-    # Paused 06-02 10:00 .. 06-04 10:00 = 14 office hours = 2 working days: Fri 06-05 -> Tue 06-09.
+    # Stopped Tue 06-02, resumed Thu 06-04: two working days (Wed, Thu): Fri 06-05 -> Tue 06-09.
     review = reload(review)
     assert review.due_at == T(2026, 6, 9, 17, 30)
     # The legal clock moves alike: 20 working days -> Tue 06-30, + 2 -> Thu 07-02.
     assert review.legal_due_at == T(2026, 7, 2, 17, 30)
 
 
-def test_a_pause_over_national_day_counts_only_working_time(cat):
+def test_a_pause_over_national_day_counts_only_working_days(cat):
     application = accepted_application(cat, items=cat.items, now=T(2026, 9, 28, 10))
-    review = fee_review(application)
+    review = fee_review(application)  # 09-29 (1), 09-30 (2), 10-08 (3), 10-09 (4): due Fri 10-09
     staff = cat.staff_of(review.department)
     reviews.suspend(review, actor=staff, kind="expert_review", reason="专家评审", expected_days=3,
                     now=T(2026, 9, 29, 10))
     reviews.resume(review, actor=staff, now=T(2026, 10, 8, 10))
-    # Paused office time: 09-29 10:00-17:30 (6 h), 09-30 (7 h), holiday (0), 10-08 09:00-10:00 (1 h) = 14 h,
-    # two working days: due Fri 10-09 -> Sat 10-10 (make-up), Mon 10-12.
+    # Stopped Tue 09-29, resumed Thu 10-08: working days after 09-29 up to 10-08 are 09-30 and 10-08 (10-01 ..
+    # 10-07 is the holiday): two. Due Fri 10-09 -> Sat 10-10 (make-up working day), Mon 10-12.
     assert reload(review).due_at == T(2026, 10, 12, 17, 30)
 
 
-def test_a_pause_of_part_of_a_day_moves_the_due_time_within_office_hours(cat):
+def test_a_pause_over_the_spring_festival_counts_only_working_days(cat):
+    application = accepted_application(cat, items=cat.items, now=T(2026, 2, 9, 10))  # Mon
+    review = fee_review(application)  # 02-10 (1), 02-11 (2), 02-12 (3), 02-13 (4): due Fri 02-13
+    # Legal 20: 02-10 .. 02-13 (4), Sat 02-14 (5), 02-24 .. 02-27 (9), Sat 02-28 (10), 03-02 .. 03-06 (15),
+    # 03-09 .. Fri 03-13 (20).
+    assert (review.due_at, review.legal_due_at) == (T(2026, 2, 13, 17, 30), T(2026, 3, 13, 17, 30))
+    staff = cat.staff_of(review.department)
+    reviews.suspend(review, actor=staff, kind="hearing", reason="听证", expected_days=3, now=T(2026, 2, 12, 16))
+    reviews.resume(review, actor=staff, now=T(2026, 2, 25, 9, 5))
+    # Stopped Thu 02-12, resumed Wed 02-25: Fri 02-13, Sat 02-14 (make-up), (02-15 .. 02-23 off), Tue 02-24,
+    # Wed 02-25: four working days. Due Fri 02-13 -> Sat 02-14, Tue 02-24, Wed 02-25, Thu 02-26.
+    # Legal: Fri 03-13, four more: 03-16, 03-17, 03-18, Thu 03-19.
+    review = reload(review)
+    assert (review.due_at, review.legal_due_at) == (T(2026, 2, 26, 17, 30), T(2026, 3, 19, 17, 30))
+
+
+def test_a_pause_within_one_day_moves_nothing(cat):
     application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))
     review = fee_review(application)
     staff = cat.staff_of(review.department)
     reviews.suspend(review, actor=staff, kind="inspection", reason="现场勘验", expected_days=1,
                     now=T(2026, 6, 2, 10))
     reviews.resume(review, actor=staff, now=T(2026, 6, 2, 15))
-    # Paused 10:00-12:00 and 13:30-15:00 = 3.5 office hours. Due Fri 06-05 17:30 moves 3.5 office hours on:
-    # Mon 06-08 09:00-12:00 (3 h) and 13:30-14:00 (0.5 h) -> 14:00.
-    assert reload(review).due_at == T(2026, 6, 8, 14, 0)
+    # Stopped and resumed on Tue 06-02: no working day passed, the due time stays Fri 06-05 17:30.
+    review = reload(review)
+    assert (review.due_at, review.legal_due_at) == (T(2026, 6, 5, 17, 30), T(2026, 6, 30, 17, 30))
+
+
+def test_a_pause_of_a_few_seconds_leaves_the_due_time_at_the_end_of_office_hours(cat):
+    application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))
+    review = fee_review(application)
+    staff = cat.staff_of(review.department)
+    stopped = T(2026, 6, 5, 17, 29, 55, 940213)  # Fri, seconds before the due time
+    reviews.suspend(review, actor=staff, kind="testing", reason="送检", expected_days=1, now=stopped)
+    reviews.resume(review, actor=staff, now=stopped + timedelta(seconds=4, microseconds=119574))
+    review = reload(review)
+    assert review.due_at == T(2026, 6, 5, 17, 30)
+    for moment in (review.due_at, review.legal_due_at, review.warn_at, review.next_check_at):
+        assert (moment.second, moment.microsecond) == (0, 0)
+
+
+def test_every_stored_clock_time_is_to_the_minute(cat):
+    # Accepted at a time with seconds: the yellow threshold is a fraction of an office-time budget that
+    # starts then, so it would carry seconds and microseconds too.
+    application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10, 0, 37, 123456))
+    times = [t for r in application.reviews.all() for t in (r.due_at, r.legal_due_at, r.warn_at, r.next_check_at)]
+    stage = application.stages.get()
+    times += [stage.due_at, stage.warn_at, stage.next_check_at]
+    assert len(times) == 15 and None not in times
+    assert [t for t in times if (t.second, t.microsecond) != (0, 0)] == []
+
+
+def test_a_pause_across_a_weekend_counts_the_working_days_after_the_stop_day(cat):
+    application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))
+    review = fee_review(application)  # due Fri 06-05
+    staff = cat.staff_of(review.department)
+    reviews.suspend(review, actor=staff, kind="testing", reason="送检", expected_days=1, now=T(2026, 6, 5, 16))
+    reviews.resume(review, actor=staff, now=T(2026, 6, 8, 9, 30))
+    # Stopped Fri 06-05, resumed Mon 06-08: one working day (Mon). Due Fri 06-05 -> Mon 06-08 17:30.
+    assert reload(review).due_at == T(2026, 6, 8, 17, 30)
+
+
+def test_two_pauses_add_up(cat):
+    application = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))
+    review = fee_review(application)  # due Fri 06-05
+    staff = cat.staff_of(review.department)
+    reviews.suspend(review, actor=staff, kind="testing", reason="送检", expected_days=1, now=T(2026, 6, 2, 10))
+    reviews.resume(review, actor=staff, now=T(2026, 6, 3, 10))  # Wed: 1
+    reviews.suspend(review, actor=staff, kind="hearing", reason="听证", expected_days=1, now=T(2026, 6, 3, 16))
+    reviews.resume(review, actor=staff, now=T(2026, 6, 4, 9))  # Thu: 1
+    # Two working days in all: Fri 06-05 -> Mon 06-08, Tue 06-09.
+    assert reload(review).due_at == T(2026, 6, 9, 17, 30)
+
+
+@pytest.mark.parametrize(("pauses", "days"), [
+    ([], 0),
+    ([(T(2026, 6, 2, 10), T(2026, 6, 2, 15))], 0),  # the same day
+    ([(T(2026, 6, 2, 10), T(2026, 6, 4, 9))], 2),  # Tue -> Thu
+    ([(T(2026, 6, 2, 10), None)], 0),  # still open: not counted (the clock has no due time)
+    ([(T(2026, 9, 30, 17), T(2026, 10, 8, 9))], 1),  # over National Day: only 10-08
+    ([(T(2026, 9, 30, 17), T(2026, 10, 10, 9))], 3),  # 10-08, 10-09 and the make-up Saturday 10-10
+    ([(T(2026, 2, 13, 10), T(2026, 2, 24, 10))], 2),  # Spring Festival: Sat 02-14 (make-up), Tue 02-24
+    # Overlapping pauses (of several reviews of a stage) count each day once: Wed, Thu, Fri.
+    ([(T(2026, 6, 2, 10), T(2026, 6, 4, 9)), (T(2026, 6, 3, 10), T(2026, 6, 5, 9))], 3),
+    # Before the clock started: nothing; reaching over the start: only the days after it.
+    ([(T(2026, 5, 25, 10), T(2026, 5, 28, 10))], 0),
+    ([(T(2026, 5, 28, 10), T(2026, 6, 3, 10))], 2),
+])
+def test_paused_working_days(calendar_2026, pauses, days):
+    cal = get_calendar()
+    start = T(2026, 6, 1, 10) if pauses and pauses[0][0].month in (5, 6) else T(2026, 1, 5, 10)
+    assert clocks.paused_days(cal, start, [clocks.Pause(s, e) for s, e in pauses]) == days
 
 
 def test_the_extension_adds_working_days(cat):
