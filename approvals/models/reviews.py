@@ -44,12 +44,17 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.application_id} #{self.order} {self.name}"
 
+    def set_clock(self, due_at, warn_at):
+        """Store a (re)computed clock; None while one of its reviews is suspended. The sweep starts again from
+        its first threshold (a moved clock is a new deadline)."""
+        self.due_at = due_at
+        self.warn_at = warn_at
+        self.next_check_at = (warn_at or due_at) if due_at else None
+
     @transition(field=status, source=StageStatus.WAITING, target=StageStatus.OPEN)
     def open(self, *, now, due_at, warn_at):
         self.opened_at = now
-        self.due_at = due_at
-        self.warn_at = warn_at
-        self.next_check_at = warn_at or due_at
+        self.set_clock(due_at, warn_at)
 
     @transition(field=status, source=StageStatus.OPEN, target=StageStatus.CLOSED)
     def close(self, *, now):

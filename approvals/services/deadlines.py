@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import (
-    Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
+    Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview, StageStatus,
 )
-from approvals.services import acceptance
+from approvals.services import acceptance, reviews
 from approvals.signals import deadline_fired
 from portal.models.users import Role, User
 from portal.services.notify import notify, relay_pending
@@ -165,6 +165,15 @@ def check_stage(stage_id, *, now, report: SweepReport) -> None:
         if stage is None:
             return
         stage = ApplicationStage.objects.select_related("application__enterprise", "lead_department").get(pk=stage.pk)
+        # A stage follows its reviews: read its clock from them again before firing, so a stage whose reviews
+        # are all (or partly) suspended, or extended, is never escalated on a stale due time.
+        due, warn = reviews.stage_due_times(stage) if stage.status == StageStatus.OPEN else (None, None)
+        if (due, warn) != (stage.due_at, stage.warn_at):
+            stage.set_clock(due, warn)
+            ApplicationStage.objects.filter(pk=stage.pk).update(due_at=due, warn_at=warn,
+                                                                next_check_at=stage.next_check_at)
+            if stage.next_check_at is None or stage.next_check_at > now:
+                return
         next_check = None
         for kind, threshold in ((FiringKind.STAGE_YELLOW, stage.warn_at), (FiringKind.STAGE_RED, stage.due_at)):
             if threshold is None:

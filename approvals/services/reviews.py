@@ -1,8 +1,9 @@
 """Department reviews inside a stage: start, opinion, pause, resume, extension, decision and signature.
 
-Every change of a clock recomputes and stores `due_at` / `legal_due_at` in the same transaction. When the last
-review of a stage is signed the stage closes (recorded for its lead department); the next stage opens, or the
-bundle is decided: all approved, partly approved, or refused.
+Every change of a clock recomputes and stores `due_at` / `legal_due_at` in the same transaction, and the clock of
+the review's stage with it (a stage follows its reviews: `stage_due_times`). When the last review of a stage is
+signed the stage closes (recorded for its lead department); the next stage opens, or the bundle is decided: all
+approved, partly approved, or refused.
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from approvals.models import (
     Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
     ReviewPause, ReviewStatus, StageStatus,
 )
+from approvals.models.reviews import OPEN_REVIEW_STATES
 from approvals.services import locking, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
@@ -70,6 +72,45 @@ def review_light(review, *, now=None, cal=None) -> str:
 
 
 # --- stages -----------------------------------------------------------------------------------------------
+def stage_due_times(stage, cal=None, *, reviews=None):
+    """(due_at, warn_at) of an open stage: a stage follows its reviews (docs/deadlines.md).
+
+    While one of its open reviews is suspended the stage has no due time (a pause that stops a review never
+    makes its stage overdue). Otherwise it is due at the latest of its own promise (`promised_limit_days` from
+    the day it opened, moved on by the working days during which any of its reviews was paused) and the due
+    times of its open reviews (an extension carries the stage with it). `reviews`: the stage's reviews with
+    their pauses, when the caller has them already.
+    """
+    cal = cal or get_calendar()
+    if reviews is None:
+        reviews = list(stage.reviews.exclude(status=R.CANCELLED).prefetch_related("pauses"))
+    reviews = [r for r in reviews if r.status != R.CANCELLED]
+    running = [r for r in reviews if r.status in OPEN_REVIEW_STATES]
+    if any(r.status == R.SUSPENDED for r in running):
+        return None, None
+    pauses = [pause for review in reviews for pause in _pauses(review)]
+    due = clocks.due_at(cal, stage.opened_at, stage.promised_limit_days, pauses)
+    if due is None:  # an open pause of a review that is not suspended cannot happen; stay silent if it does
+        return None, None
+    due = max([due, *(r.due_at for r in running if r.due_at is not None)])
+    return due, _warn_at(cal, stage.opened_at, stage.promised_limit_days, due)
+
+
+def follow_reviews(stage_id, cal=None) -> ApplicationStage | None:
+    """Store the clock of an open stage as its reviews now say (the stage locked, in the caller's transaction).
+
+    Returns the stage when its clock changed, else None."""
+    stage = locking.lock(ApplicationStage, stage_id)
+    if stage.status != StageStatus.OPEN:
+        return None
+    due, warn = stage_due_times(stage, cal)
+    if (due, warn) == (stage.due_at, stage.warn_at):
+        return None
+    stage.set_clock(due, warn)
+    stage.save(update_fields=["due_at", "warn_at", "next_check_at"])
+    return stage
+
+
 def open_stage(stage, *, at, actor=None, now=None):
     """Open a stage for its lead department: every review in it starts its clock at `at`, in parallel."""
     now = now or timezone.now()
@@ -89,12 +130,14 @@ def open_stage(stage, *, at, actor=None, now=None):
         timeline.record(stage.application, EventKind.REVIEW_STARTED, actor=actor, now=now, subject=review,
                         department=review.department,
                         data={"item": review.item.code, "due_at": due.isoformat()})
+    follow_reviews(stage.pk, cal)  # a review due later than the stage's own promise carries it
 
 
 def _after_signature(review, *, actor, now):
     """Close the stage once all its reviews are signed; open the next or decide the bundle."""
     stage = locking.lock(ApplicationStage, review.stage_id)
     if stage.reviews.exclude(status__in=[R.SIGNED, R.CANCELLED]).exists():
+        follow_reviews(stage.pk)  # the signed review no longer carries the stage
         return
     stage.close(now=now)
     locking.save(stage)
@@ -170,6 +213,7 @@ def suspend(review, *, actor, kind: str, reason: str, expected_days: int, now=No
         timeline.record(review.application, EventKind.SUSPENDED, actor=actor, now=now, subject=review,
                         department=review.department, message=reason.strip(), request=request,
                         data={"item": review.item.code, "kind": kind, "expected_days": expected_days})
+        follow_reviews(review.stage_id)  # the stage stops with its review
     return review
 
 
@@ -188,6 +232,7 @@ def resume(review, *, actor, now=None, request=None) -> ItemReview:
         timeline.record(review.application, EventKind.RESUMED, actor=actor, now=now, subject=review,
                         department=review.department, request=request,
                         data={"item": review.item.code, "due_at": due.isoformat()})
+        follow_reviews(review.stage_id)
     return review
 
 
@@ -216,6 +261,7 @@ def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> 
                         department=review.department, message=reason.strip(), request=request,
                         data={"item": review.item.code, "days": days,
                               "due_at": due.isoformat() if due else None})
+        follow_reviews(review.stage_id)
     return review
 
 
