@@ -77,6 +77,17 @@ def due_at(cal: WorkCalendar, start: datetime, days: int, pauses=()) -> datetime
     return cal.add_working_days(due, extra) if extra else due
 
 
+def on_published_calendar(cal: WorkCalendar, start: datetime | None, *dues) -> bool:
+    """Whether every year from `start` to the latest of `dues` has a published holiday schedule (otherwise the
+    due time counts Monday to Friday there and is recomputed when the year is published)."""
+    dues = [d for d in dues if d is not None]
+    if not dues:
+        return True
+    first = cal.local_date(start).year if start is not None else min(cal.local_date(d).year for d in dues)
+    last = max(cal.local_date(d).year for d in dues)
+    return all(cal.is_published(year) for year in range(first, last + 1))
+
+
 def warning_window(cal: WorkCalendar, full_budget: timedelta, *, yellow_days: float = 1,
                    yellow_fraction: float = 0.25) -> timedelta:
     return min(cal.office_day * yellow_days, full_budget * yellow_fraction)

@@ -1,6 +1,10 @@
-"""Periodic tasks of the approvals package: the deadline sweep, run by beat every minute."""
+"""Tasks of the approvals package: the deadline sweep, run by beat every minute, and the recompute of the stored
+clocks after a change of the working-day calendar."""
+
+from datetime import date
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 
 @shared_task(name="approvals.tasks.sweep_deadlines", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
@@ -12,3 +16,29 @@ def sweep_deadlines() -> dict:
     report = sweep()
     return {"fired": report.fired, "deemed_accepted": report.deemed_accepted, "relayed": report.relayed,
             "failed": report.failed}
+
+
+@shared_task(name="approvals.tasks.recompute_clocks", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             time_limit=600, soft_time_limit=540)
+def recompute_clocks(first: str, last: str, request_id: int | None = None, kind: str | None = None,
+                     after_id: int = 0) -> dict:
+    """Recompute the open clocks whose window meets the days `first`..`last` (ISO dates), in batches of ordered id
+    ranges. Idempotent: a clock already right is left alone. Cut short by its time limit, it queues itself again
+    from the last committed batch (`kind`, `after_id`)."""
+    from approvals.services import recompute
+    from portal.queue import enqueue_now
+
+    cursor = {"kind": kind, "after_id": after_id}
+
+    def committed(batch_kind, last_id):
+        cursor.update(kind=batch_kind, after_id=last_id)
+
+    try:
+        report = recompute.recompute_clocks(date.fromisoformat(first), date.fromisoformat(last), start_kind=kind,
+                                            after_id=after_id, on_batch=committed)
+    except SoftTimeLimitExceeded:
+        enqueue_now(recompute_clocks, first, last, request_id, cursor["kind"], cursor["after_id"])
+        return {"continued_from": cursor}
+    if request_id is not None and not report.failed:  # a row that failed keeps the request for the relay
+        recompute.mark_done(request_id)
+    return {"examined": report.examined, "changed": report.changed, "failed": report.failed}

@@ -93,6 +93,36 @@ def check_demand(demand_id, *, now, report) -> None:
         Demand.objects.filter(pk=demand.pk).update(next_check_at=next_check)
 
 
+def demands_in_window(since, until):
+    """Running 222 clocks whose window (from when the demand was raised to its due time) meets [since, until)."""
+    return Demand.objects.filter(status=DemandStatus.OPEN, raised_at__lt=until, due_at__gte=since)
+
+
+def recompute_demand(demand_id, *, cal, now) -> bool:
+    """The calendar changed: recompute one running 222 clock (locked) and record it; True when it moved.
+
+    Registered with approvals' recompute of the stored clocks (agents/hooks.py)."""
+    from portal.services import audit
+
+    demand = (Demand.objects.select_for_update().filter(pk=demand_id, status=DemandStatus.OPEN)
+              .exclude(due_at=None).exclude(classification="").first())
+    if demand is None:
+        return False
+    before = (demand.due_at, demand.warn_at)
+    after = due_times(demand.classification, clock_start(demand), cal)
+    if after == before:
+        return False
+    demand._set_clock(*after)
+    Demand.objects.filter(pk=demand.pk).update(due_at=demand.due_at, warn_at=demand.warn_at,
+                                               next_check_at=demand.next_check_at)
+    audit.record("demand.clock_recomputed", subject=demand,
+                 summary=f"{demand.reference} due {timezone.localtime(after[0]):%Y-%m-%d %H:%M}",
+                 data={"enterprise": demand.enterprise.credit_code, "class": demand.classification,
+                       "before": {"due_at": timezone.localtime(before[0]).isoformat()},
+                       "after": {"due_at": timezone.localtime(after[0]).isoformat()}, "at": now.isoformat()})
+    return True
+
+
 def light(demand, *, now=None) -> str:
     """green / yellow / red while the 222 clock runs; done once resolved, planned or closed; waiting before
     the park classifies it. A proposed plan past its own date shows red again."""

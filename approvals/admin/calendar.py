@@ -121,11 +121,8 @@ class CalendarYearAdmin(UnpublishedWarningMixin, admin.ModelAdmin):
         return False  # unpublish instead: the days stay, the year falls back to Monday-Friday
 
     def save_model(self, request, obj, form, change):
+        # Through the services: every change is audited and a change of publication recomputes the open clocks.
         if obj.published:
             publish_year(obj.year, actor=request.user, source=obj.source, note=obj.note)
         else:
-            if change:
-                CalendarYear.objects.filter(pk=obj.pk).update(source=obj.source, note=obj.note)
-                unpublish_year(obj.year, actor=request.user)
-            else:
-                super().save_model(request, obj, form, change)
+            unpublish_year(obj.year, actor=request.user, source=obj.source, note=obj.note)

@@ -90,10 +90,13 @@ def load_from_chinesecalendar(years=None) -> SeedReport:
     """Load (or reload) the official schedule of `years` (default: every year chinesecalendar covers).
 
     Each year is published; missing days are created, days that differ from the package are updated unless
-    an administrator edited them. Runs one transaction per year and invalidates the calendar cache.
+    an administrator edited them. Runs one transaction per year and invalidates the calendar cache. When a
+    working day changed (a year became published with days that differ from Monday-Friday, or a day was
+    switched), the open clocks of the year's changed days are recomputed (a request in the year's transaction).
     """
     from approvals.calendar.loading import invalidate
     from approvals.models import CalendarDay, CalendarYear
+    from approvals.services.recompute import request_recompute
 
     covered = covered_years()
     years = sorted(set(covered if years is None else years))
@@ -103,11 +106,13 @@ def load_from_chinesecalendar(years=None) -> SeedReport:
     report = SeedReport(years=years)
     source = source_label()
     for year in years:
+        switched = []  # days whose working-day status changed (what the clocks counted before -> now)
         official = official_days(year)
         with transaction.atomic():
             cal_year, created = CalendarYear.objects.select_for_update().get_or_create(
                 year=year, defaults={"published": True, "source": source}
             )
+            newly_published = created or not cal_year.published
             if not created and (not cal_year.published or cal_year.source != source):
                 cal_year.published = True
                 cal_year.source = source
@@ -121,19 +126,26 @@ def load_from_chinesecalendar(years=None) -> SeedReport:
             to_create, to_update = [], []
             for d, is_workday, note in official:
                 day = existing.get(d)
+                # Before: Monday-Friday while the year was not published, else the stored day.
+                counted = d.weekday() < 5 if newly_published or day is None else day.is_workday
                 if day is None:
                     to_create.append(CalendarDay(date=d, is_workday=is_workday, note=note))
                 elif day.edited_by_id is not None or day.edited_at is not None:
                     report.kept_edited += 1
+                    is_workday = day.is_workday
                 elif day.is_workday != is_workday or day.note != note:
                     day.is_workday, day.note = is_workday, note
                     to_update.append(day)
                 else:
                     report.unchanged += 1
+                if counted != is_workday:
+                    switched.append(d)
             CalendarDay.objects.bulk_create(to_create)
             CalendarDay.objects.bulk_update(to_update, ["is_workday", "note"])
             report.created += len(to_create)
             report.updated += len(to_update)
+            if switched:
+                request_recompute(switched[0], switched[-1], reason=f"load_calendar {year} ({source})")
     # Bulk operations send no signals: invalidate explicitly, now and once the data is committed.
     invalidate()
     transaction.on_commit(invalidate)

@@ -2,7 +2,7 @@ from .acceptance import Commitment, PreReview, ProblemKind, SupplementRequest
 from .applications import (
     Application, ApplicationEvent, ApplicationStatus, Channel, DeliveryMethod, EventKind, FormVersion, Outcome,
 )
-from .calendar import CalendarDay, CalendarYear
+from .calendar import CalendarDay, CalendarYear, ClockRecompute
 from .charges import FeeCharge, Visit, VisitKind
 from .deadlines import DeadlineFiring, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
@@ -21,6 +21,7 @@ __all__ = [
     "ReviewPause", "ReviewStatus", "StageStatus", "SupplementRequest", "Visit", "VisitKind",
     "CalendarDay",
     "CalendarYear",
+    "ClockRecompute",
     "Department",
     "DepartmentLevel",
     "FeeRule",

@@ -223,6 +223,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     VISIT = "visit", _("Visit recorded")
+    CLOCK_RECOMPUTED = "clock_recomputed", _("Due date recomputed (working-day calendar changed)")
 
 
 class ApplicationEvent(models.Model):

@@ -42,3 +42,29 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {'workday' if self.is_workday else 'rest day'}"
+
+
+class ClockRecompute(models.Model):
+    """A change of the working-day calendar whose open clocks must be recomputed: the outbox of the recompute task.
+
+    Written in the transaction of the change (a day switched, a year published or withdrawn, a schedule loaded);
+    the task `approvals.tasks.recompute_clocks` is queued after commit and sets `done_at`. A request the broker
+    lost is queued again by the deadline sweep's relay.
+    """
+
+    first = models.DateField(_("first changed day"))
+    last = models.DateField(_("last changed day"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    relayed_at = models.DateTimeField(_("last queued again at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clock recompute")
+        verbose_name_plural = _("clock recomputes")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_at"], name="clock_recompute_pending",
+                                condition=models.Q(done_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.first:%Y-%m-%d}..{self.last:%Y-%m-%d}"

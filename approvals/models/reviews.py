@@ -143,6 +143,10 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
         return f"{self.application_id}: {self.item.code}"
 
     # --- transitions ---------------------------------------------------------------------------------
+    def set_clock(self, due_at, legal_due_at, warn_at):
+        """Store a recomputed clock without a change of state (the calendar changed)."""
+        self._set_clock(due_at, legal_due_at, warn_at)
+
     def _set_clock(self, due_at, legal_due_at, warn_at):
         """Store a (re)computed clock; the sweep starts again from its first threshold."""
         self.due_at = due_at

@@ -1,4 +1,8 @@
-"""Administrators' edits to the working-day calendar. The only writers of CalendarDay besides the seeding."""
+"""Administrators' edits to the working-day calendar. The only writers of CalendarDay besides the seeding.
+
+Every edit is audited, and an edit that changes which days are worked asks for the open clocks of those days to be
+recomputed (`approvals.services.recompute.request_recompute`: a request row and a task queued after commit).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from approvals.calendar.loading import invalidate
 from approvals.models import CalendarDay, CalendarYear
+from approvals.services.recompute import request_recompute
 from portal.errors import DomainError, NotAllowed
 from portal.services.audit import record
 
@@ -49,11 +54,14 @@ def switch_day(day: date, *, is_workday: bool, note: str, actor, now=None) -> Ca
             row = CalendarDay(date=day)
         elif row.is_workday == bool(is_workday) and row.note == note:
             return row  # nothing changes: no edit, no audit entry
+        switched = before is None or before["is_workday"] != bool(is_workday)
         row.is_workday = bool(is_workday)
         row.note = note
         row.edited_by = actor
         row.edited_at = now
         row.save()
+        if switched:
+            request_recompute(day, day, reason=f"calendar.day_switched {day:%Y-%m-%d}", now=now)
         record(
             "calendar.day_switched",
             actor=actor,
@@ -66,9 +74,16 @@ def switch_day(day: date, *, is_workday: bool, note: str, actor, now=None) -> Ca
     return row
 
 
+def _year_range(year: int):
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 def publish_year(year: int, *, actor, source: str = "", note: str = "", now=None) -> CalendarYear:
     """Publish `year` (typed in by an administrator): mark it published and create its missing days as
     Monday-Friday, to be switched one by one with `switch_day`. Existing days are left as they are.
+
+    Audited whenever something changes (publication, days created, source or note); a year that becomes
+    published has its open clocks recomputed (its days may differ from the Monday-Friday fallback).
     """
     _check_actor(actor, "approvals.change_calendaryear")
     now = now or timezone.now()
@@ -77,6 +92,8 @@ def publish_year(year: int, *, actor, source: str = "", note: str = "", now=None
             year=year, defaults={"published": True, "source": source, "note": note}
         )
         was_published = cal_year.published and not _created
+        before = None if _created else {"published": cal_year.published, "source": cal_year.source,
+                                        "note": cal_year.note}
         cal_year.published = True
         if source:
             cal_year.source = source
@@ -94,32 +111,50 @@ def publish_year(year: int, *, actor, source: str = "", note: str = "", now=None
                 missing.append(CalendarDay(date=d, is_workday=d.weekday() < 5, note=""))
             d += timedelta(days=1)
         CalendarDay.objects.bulk_create(missing)
-        if not was_published or missing:
+        after = {"published": True, "source": cal_year.source, "note": cal_year.note}
+        if not was_published or missing or before != after:
             record(
-                "calendar.year_published",
+                "calendar.year_published" if not was_published else "calendar.year_edited",
                 actor=actor,
                 subject=cal_year,
-                summary=f"{year}: published, {len(missing)} days created",
+                summary=(f"{year}: published, {len(missing)} days created" if not was_published
+                         else f"{year}: edited, {len(missing)} days created"),
                 data={"year": year, "days_created": len(missing), "source": cal_year.source,
-                      "at": now.isoformat()},
+                      "before": before, "after": after, "at": now.isoformat()},
             )
+        if not was_published:
+            request_recompute(*_year_range(year), reason=f"calendar.year_published {year}", now=now)
     invalidate()
     transaction.on_commit(invalidate)
     return cal_year
 
 
-def unpublish_year(year: int, *, actor, now=None) -> CalendarYear:
-    """Withdraw the schedule of `year`: its days fall back to Monday-Friday (the rows are kept)."""
+def unpublish_year(year: int, *, actor, source=None, note=None, now=None) -> CalendarYear:
+    """Withdraw the schedule of `year`: its days fall back to Monday-Friday (the rows are kept) and its open
+    clocks are recomputed. Creates the year as unpublished when it does not exist. `source` / `note` (when given)
+    are stored too; every change is audited."""
     _check_actor(actor, "approvals.change_calendaryear")
     now = now or timezone.now()
     with transaction.atomic():
-        cal_year = CalendarYear.objects.select_for_update().filter(year=year).first()
-        if cal_year is None or not cal_year.published:
-            return cal_year
+        cal_year, created = CalendarYear.objects.select_for_update().get_or_create(
+            year=year, defaults={"published": False, "source": source or "", "note": note or ""})
+        before = None if created else {"published": cal_year.published, "source": cal_year.source,
+                                       "note": cal_year.note}
+        withdrawn = not created and cal_year.published
         cal_year.published = False
-        cal_year.save(update_fields=["published"])
-        record("calendar.year_unpublished", actor=actor, subject=cal_year, summary=f"{year}: unpublished",
-               data={"year": year, "at": now.isoformat()})
+        if source is not None:
+            cal_year.source = source
+        if note is not None:
+            cal_year.note = note
+        after = {"published": False, "source": cal_year.source, "note": cal_year.note}
+        if before == after:
+            return cal_year
+        cal_year.save(update_fields=["published", "source", "note"])
+        record("calendar.year_unpublished" if withdrawn else "calendar.year_edited", actor=actor,
+               subject=cal_year, summary=f"{year}: unpublished" if withdrawn else f"{year}: edited (not published)",
+               data={"year": year, "before": before, "after": after, "at": now.isoformat()})
+        if withdrawn:
+            request_recompute(*_year_range(year), reason=f"calendar.year_unpublished {year}", now=now)
     invalidate()
     transaction.on_commit(invalidate)
     return cal_year

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview, StageStatus,
 )
-from approvals.services import acceptance, reviews
+from approvals.services import acceptance, recompute, reviews
 from approvals.signals import deadline_fired
 from portal.models.users import Role, User
 from portal.services.notify import notify, relay_pending
@@ -310,5 +310,6 @@ def _sweep(*, now, relay) -> SweepReport:
             _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
     if relay:
         report.relayed = relay_pending(now=now)
+        recompute.relay_pending(now=now)  # a calendar change whose recompute task was lost
     return report
 

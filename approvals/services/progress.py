@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
-from approvals.models import ApplicationStatus, ReviewStatus
+from approvals.models import ApplicationStatus, ReviewStatus, StageStatus
 from approvals.services.reviews import review_light
 
 
@@ -21,6 +21,8 @@ class ClockView:
     legal_due_at: datetime | None
     light: str
     remaining: timedelta | None
+    # False while a year up to the due time has no published holiday schedule (counted Monday to Friday).
+    calendar_published: bool = True
 
     @property
     def remaining_text(self) -> str:
@@ -43,7 +45,9 @@ def review_clock(review, *, now=None) -> ClockView:
     running = review.status in (ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED)
     remaining = clocks.remaining(cal, now, review.due_at) if running and review.due_at else None
     return ClockView(due_at=review.due_at, legal_due_at=review.legal_due_at,
-                     light=review_light(review, now=now, cal=cal), remaining=remaining)
+                     light=review_light(review, now=now, cal=cal), remaining=remaining,
+                     calendar_published=clocks.on_published_calendar(cal, review.started_at, review.due_at,
+                                                                     review.legal_due_at))
 
 
 def acceptance_clock(application, *, now=None) -> ClockView | None:
@@ -55,7 +59,25 @@ def acceptance_clock(application, *, now=None) -> ClockView | None:
     full = clocks.budget(cal, application.received_at, clocks.ACCEPTANCE_DAYS)
     return ClockView(due_at=application.acceptance_due_at, legal_due_at=application.acceptance_due_at,
                      light=clocks.light(cal, now=now, due=application.acceptance_due_at, full_budget=full),
-                     remaining=clocks.remaining(cal, now, application.acceptance_due_at))
+                     remaining=clocks.remaining(cal, now, application.acceptance_due_at),
+                     calendar_published=clocks.on_published_calendar(cal, application.received_at,
+                                                                     application.acceptance_due_at))
+
+
+def application_calendar_published(application, cal=None) -> bool:
+    """Whether every open clock of the application (acceptance, running reviews, open stages, delivery) is due on
+    a published calendar; False while one of them counts a year whose holiday schedule is not published."""
+    cal = cal or get_calendar()
+    spans = []
+    if application.status == ApplicationStatus.SUBMITTED:
+        spans.append((application.received_at, application.acceptance_due_at))
+    if application.status == ApplicationStatus.DECIDED:
+        spans.append((application.decided_at, application.delivery_due_at))
+    if application.status == ApplicationStatus.UNDER_REVIEW:
+        spans += [(r.started_at, r.due_at, r.legal_due_at) for r in application.reviews.filter(
+            status__in=[ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED])]
+        spans += [(s.opened_at, s.due_at) for s in application.stages.filter(status=StageStatus.OPEN)]
+    return all(clocks.on_published_calendar(cal, start, *dues) for start, *dues in spans)
 
 
 LIGHT_ORDER = {clocks.Light.RED: 0, clocks.Light.YELLOW: 1, clocks.Light.GREEN: 2, clocks.Light.PAUSED: 3,

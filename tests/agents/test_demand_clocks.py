@@ -1,13 +1,18 @@
 """The 222 clocks on the 2026 calendar (office hours 09:00-12:00, 13:30-17:30): lunch breaks, evenings,
 weekends, National Day (10-01..10-07) and its make-up Saturday 10-10; escalation fires exactly once."""
 
+from datetime import date
+
 import pytest
 
-from agents.models import DemandClass
+from agents.models import Demand, DemandClass
 from agents.services import demand_clocks
 from approvals.models import DeadlineFiring, FiringKind
+from approvals.services import recompute
+from approvals.services.calendar_days import switch_day
 from approvals.services.deadlines import sweep
-from portal.models import Notification
+from portal.models import AuditEntry, Notification
+from tests.factories.portal import UserFactory
 from tests.factories.agents import open_demand
 from tests.factories.applications import reload, shanghai as at
 
@@ -73,3 +78,19 @@ def test_red_escalates_once_to_the_owner_and_the_company_leader(cat, agent):
 
     sweep(now=at(2026, 6, 10, 9, 0))  # a day later still nothing new
     assert red.count() == 2
+
+
+def test_a_running_222_clock_follows_a_switched_day(cat, agent):
+    demand = open_demand(cat, DemandClass.GENERAL, owner=agent, now=at(2026, 6, 5, 15, 0))  # due Tue 06-09 17:30
+    closed = open_demand(cat, DemandClass.GENERAL, owner=agent, now=at(2026, 6, 5, 15, 1))
+    Demand.objects.filter(pk=closed.pk).update(status="closed", next_check_at=None)  # closed off in time
+    switch_day(date(2026, 6, 8), is_workday=False, note="临时调整", actor=UserFactory(admin=True))
+    report = recompute.recompute_clocks(date(2026, 6, 8), date(2026, 6, 8), now=at(2026, 6, 6, 9, 0))
+    # Mon 06-08 off: the two working days after Fri 06-05 are Tue 06-09 and Wed 06-10.
+    demand = reload(demand)
+    assert demand.due_at == at(2026, 6, 10, 17, 30)
+    assert demand.next_check_at == demand.warn_at and demand.warn_at < demand.due_at
+    assert reload(closed).due_at == at(2026, 6, 9, 17, 30)  # a closed clock stays on record as it was
+    assert report.changed.get("demand") == 1
+    entry = AuditEntry.objects.get(event="demand.clock_recomputed")
+    assert entry.subject_id == str(demand.pk) and entry.data["after"]["due_at"] == "2026-06-10T17:30:00+08:00"

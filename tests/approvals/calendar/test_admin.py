@@ -9,9 +9,12 @@ from django.urls import reverse
 
 from approvals.calendar.loading import get_calendar
 from approvals.calendar.seeding import load_from_chinesecalendar
-from approvals.models import CalendarDay, CalendarYear
+from approvals.models import ApplicationEvent, CalendarDay, CalendarYear, ClockRecompute, EventKind
 from approvals.services.calendar_days import publish_year
+from approvals.tasks import recompute_clocks
 from portal.models import AuditEntry
+from tests.approvals.deadlines.broker import private_broker, published
+from tests.factories.applications import accepted_application, make_catalog, reload, shanghai
 from tests.factories.portal import UserFactory, current_totp, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,57 @@ def test_adding_a_published_year_creates_its_days(admin_client):
     assert CalendarDay.objects.filter(date__year=2027).count() == 365
     assert get_calendar().is_published(2027)
     assert AuditEntry.objects.filter(event="calendar.year_published", subject_id="2027").exists()
+
+
+# --- audited, and the open clocks follow (issue 8, items 3 and 13) ----------------------------------------------
+def test_a_day_edited_in_the_admin_recomputes_the_open_clocks(admin_client, tmp_path,
+                                                              django_capture_on_commit_callbacks):
+    load_from_chinesecalendar(years=[2026])
+    cat = make_catalog()
+    application = accepted_application(cat, items=cat.items, now=shanghai(2026, 6, 1, 10))
+    review = application.reviews.get(item=cat.fee_item)
+    assert review.due_at == shanghai(2026, 6, 5, 17, 30)  # 06-02 .. 06-05
+    ClockRecompute.objects.all().delete()
+
+    url = reverse("admin:approvals_calendarday_change", args=["2026-06-03"])
+    with private_broker(tmp_path / "celery") as queue, django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"note": "临时调整"})  # unchecked box: a rest day
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(event="calendar.day_switched", subject_id="2026-06-03").count() == 1
+    request = ClockRecompute.objects.get()
+    assert published(queue) == [("approvals.tasks.recompute_clocks", ("2026-06-03", "2026-06-03", request.pk))]
+
+    recompute_clocks(*published(queue)[0][1])  # what the worker does with it
+    # Wed 06-03 off: 06-02, 06-04, 06-05, Mon 06-08.
+    assert reload(review).due_at == shanghai(2026, 6, 8, 17, 30)
+    assert reload(request).done_at is not None
+    assert ApplicationEvent.objects.filter(application=application, kind=EventKind.CLOCK_RECOMPUTED).exists()
+
+
+def test_every_year_edit_in_the_admin_is_audited(admin_client):
+    load_from_chinesecalendar(years=[2026])
+    ClockRecompute.objects.all().delete()
+    change = reverse("admin:approvals_calendaryear_change", args=["2026"])
+
+    # The note of a published year: audited, no recompute (no day changes).
+    response = admin_client.post(change, {"published": "on", "source": "chinesecalendar", "note": "已核对国办通知"})
+    assert response.status_code == 302
+    edited = AuditEntry.objects.get(event="calendar.year_edited", subject_id="2026")
+    assert edited.actor == admin_client.admin and edited.data["after"]["note"] == "已核对国办通知"
+    assert not ClockRecompute.objects.exists()
+
+    # Withdrawn: audited, and the year's clocks are recomputed as Monday to Friday.
+    response = admin_client.post(change, {"source": "chinesecalendar", "note": "通知撤回"})
+    assert response.status_code == 302
+    year = CalendarYear.objects.get(year=2026)
+    assert (year.published, year.note) == (False, "通知撤回")
+    assert AuditEntry.objects.get(event="calendar.year_unpublished", subject_id="2026").data["after"] == {
+        "published": False, "source": "chinesecalendar", "note": "通知撤回"}
+    assert [(r.first, r.last) for r in ClockRecompute.objects.all()] == [(date(2026, 1, 1), date(2026, 12, 31))]
+
+    # A year added unpublished (a placeholder with a note): audited too.
+    response = admin_client.post(reverse("admin:approvals_calendaryear_add"),
+                                 {"year": "2028", "source": "", "note": "待国务院公布"})
+    assert response.status_code == 302
+    assert not CalendarYear.objects.get(year=2028).published
+    assert AuditEntry.objects.filter(event="calendar.year_edited", subject_id="2028").count() == 1
