@@ -178,7 +178,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                 expected_days=data["expected_days"], request=request)
         return self._review(review)
 
-    @extend_schema(summary="Resume a suspended review (its due time moves by the paused time)", request=None,
+    @extend_schema(summary="Resume a suspended review (its due time moves by the paused working days)", request=None,
                    responses=review_responses())
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):

@@ -433,6 +433,7 @@ def _detail_context(application, user, *, payment_form=None):
         "application": application,
         "applicant_side": side,
         "acceptance_clock": progress.acceptance_clock(application),
+        "calendar_published": progress.application_calendar_published(application),
         "light": progress.application_light(application),
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],

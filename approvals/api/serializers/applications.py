@@ -16,7 +16,7 @@ from approvals.models import (
     MaterialFile, MaterialSource, Outcome, Package, PreReview, ProblemKind, StageStatus, SupplementRequest,
 )
 from approvals.services.applications import completeness_problems, requirements_of
-from approvals.services.progress import acceptance_clock, application_light
+from approvals.services.progress import acceptance_clock, application_calendar_published, application_light
 from portal.models import Enterprise
 
 
@@ -187,6 +187,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     fees = serializers.SerializerMethodField()
     visits = serializers.IntegerField(source="visits.count", read_only=True)
     acceptance_clock = serializers.SerializerMethodField()
+    calendar_published = serializers.SerializerMethodField()
     supplement_request = serializers.SerializerMethodField()
     pre_review = serializers.SerializerMethodField()
     commitments = CommitmentSerializer(many=True, read_only=True)
@@ -199,7 +200,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "tracking_number", "received_at", "acceptance_due_at", "deemed_accepted", "not_accepted_reason",
             "apply_instead_to", "delivered_at", "closed_at", "withdrawn_at", "withdraw_reason", "form",
             "form_version", "form_errors", "missing_materials", "requirements", "materials", "stages", "reviews",
-            "fees", "visits", "acceptance_clock", "supplement_request", "pre_review", "commitments", "events",
+            "fees", "visits", "acceptance_clock", "calendar_published", "supplement_request", "pre_review", "commitments", "events",
         ]
 
     # Computed once per application and serializer run.
@@ -275,6 +276,12 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     def get_acceptance_clock(self, application):
         clock = acceptance_clock(application, now=_now(self))
         return None if clock is None else ClockSerializer(clock).data
+
+    @extend_schema_field(serializers.BooleanField(
+        help_text="False while a due time of the application's open clocks (acceptance, reviews, stages, delivery) "
+                  "counts a year whose holiday schedule is not published: recomputed when it is."))
+    def get_calendar_published(self, application):
+        return application_calendar_published(application)
 
     @extend_schema_field(SupplementRequestSerializer(allow_null=True))
     def get_supplement_request(self, application):

@@ -37,6 +37,9 @@ class ClockSerializer(serializers.Serializer):
     remaining_seconds = serializers.IntegerField(allow_null=True,
                                                  help_text="Remaining office time in seconds; negative when overdue.")
     remaining_text = serializers.CharField(help_text="The remaining working time in words, in the user's language.")
+    calendar_published = serializers.BooleanField(
+        help_text="False while a year up to the due time has no published holiday schedule: the due time counts "
+                  "Monday to Friday there and is recomputed when the schedule is published.")
 
 
 

@@ -65,6 +65,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     light = serializers.SerializerMethodField()
     remaining_seconds = serializers.SerializerMethodField()
     remaining_text = serializers.SerializerMethodField()
+    calendar_published = serializers.SerializerMethodField()
     extension = serializers.SerializerMethodField()
     pauses = PauseSerializer(many=True, read_only=True)
     signature = serializers.SerializerMethodField()
@@ -75,7 +76,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = [
             "id", "item", "department", "stage", "status", "status_label", "started_at", "limit_days",
             "legal_limit_days", "due_at", "legal_due_at", "light", "remaining_seconds", "remaining_text",
-            "extension", "pauses", "opinion", "proposed_decision", "decision", "decision_label", "reasons",
+            "calendar_published", "extension", "pauses", "opinion", "proposed_decision", "decision", "decision_label", "reasons",
             "remedy_notice", "decided_by", "decided_at", "on_commitment", "verify_after", "signature",
         ]
 
@@ -90,6 +91,12 @@ class ReviewSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_remaining_text(self, review):
         return _clock(self, review).remaining_text
+
+    @extend_schema_field(serializers.BooleanField(
+        help_text="False while a year up to the (legal) due time has no published holiday schedule: counted Monday "
+                  "to Friday there, recomputed when the schedule is published."))
+    def get_calendar_published(self, review):
+        return _clock(self, review).calendar_published
 
     @extend_schema_field(ExtensionSerializer(allow_null=True))
     def get_extension(self, review):
