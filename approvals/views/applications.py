@@ -47,18 +47,13 @@ def _application(request, pk, *, change=False):
     An agent who filed it but whose authorisation no longer covers it still sees the page, with the reason
     (expired, revoked, out of scope); the services refuse any change with that same reason."""
     application = get_object_or_404(
-        Application.objects.select_related("enterprise", "package", "lead_department", "created_by",
-                                           "filed_by_agent"), pk=pk)
-    if change:
-        allowed = applicant_side(request.user, application)
-        if not allowed and request.user.role == Role.AGENT and application.filed_by_agent_id == request.user.pk:
-            allowed = True
-            if request.method == "GET":
-                messages.warning(request, _agent_refusal(request.user, application))
-    else:
-        allowed = permissions.can_view_application(request.user, application)
-    if not allowed:
-        raise Http404
+        Application.objects.visible_to(request.user).select_related(
+            "enterprise", "package", "lead_department", "created_by", "filed_by_agent"), pk=pk)
+    if change and not applicant_side(request.user, application):
+        if not (request.user.role == Role.AGENT and application.filed_by_agent_id == request.user.pk):
+            raise Http404
+        if request.method == "GET":
+            messages.warning(request, _agent_refusal(request.user, application))
     return application
 
 
