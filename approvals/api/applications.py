@@ -50,8 +50,7 @@ def checked(serializer_class, request, **kwargs) -> dict:
 
 def application_detail(request, application, *, status_code=200) -> Response:
     fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
-             .prefetch_related("items__department", "stages__lead_department", "commitments__item",
-                               "events__department")
+             .prefetch_related("items__department", "stages__lead_department", "commitments__item")
              .get(pk=application.pk))
     context = {"request": request, "now": timezone.now()}
     return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)

@@ -3,12 +3,9 @@ download and the API: a draft belongs to the company and the agents it authorise
 unsubmitted draft (the lead department sees a pre-review it was asked for); once submitted, the departments
 involved, leaders, administrators and supervisors see it."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
@@ -16,7 +13,7 @@ from agents.models import AuthorizationScope
 from agents.services import authorizations
 from approvals.models import Application, MaterialFile
 from approvals.services import applications
-from tests.factories.agents import authorise
+from tests.factories.agents import authorise_around_today
 from tests.factories.applications import draft_application, make_catalog, reload, submitted_application
 from tests.factories.portal import UserFactory, with_totp
 
@@ -39,13 +36,6 @@ def calendar_2026(db):
     load_from_chinesecalendar(years=[2026])
     yield
     invalidate()
-
-
-def authorise_today(enterprise, agent, **kwargs):
-    """An authorisation valid around today: the pages and the API run on the real clock."""
-    today = timezone.localdate()
-    return authorise(enterprise, agent, valid_from=today - timedelta(days=30),
-                     valid_until=today + timedelta(days=365), now=timezone.now(), **kwargs)
 
 
 def government(cat):
@@ -124,24 +114,24 @@ def test_the_company_sees_its_draft_everywhere(cat):
 def test_an_authorised_agent_sees_the_company_draft_and_others_do_not(cat):
     draft = draft_application(cat)
     agent = UserFactory(role="agent")
-    authorise_today(cat.enterprise, agent)
+    authorise_around_today(cat.enterprise, agent)
     assert seen(agent, draft) == SHOWN
 
     nobody_authorised = UserFactory(role="agent")
     assert seen(nobody_authorised, draft) == HIDDEN
     # An authorisation for a part of the items does not open a bundle it does not cover.
     partial = UserFactory(role="agent")
-    authorise_today(cat.enterprise, partial, scope=AuthorizationScope.LISTED, items=[cat.immediate_item])
+    authorise_around_today(cat.enterprise, partial, scope=AuthorizationScope.LISTED, items=[cat.immediate_item])
     assert seen(partial, draft) == HIDDEN
     listed = UserFactory(role="agent")
-    authorise_today(cat.enterprise, listed, scope=AuthorizationScope.LISTED, packages=[cat.package])
+    authorise_around_today(cat.enterprise, listed, scope=AuthorizationScope.LISTED, packages=[cat.package])
     assert seen(listed, draft) == SHOWN
 
 
 def test_a_revoked_authorisation_closes_the_company_draft(cat):
     draft = draft_application(cat)
     agent = UserFactory(role="agent")
-    authorisation = authorise_today(cat.enterprise, agent)
+    authorisation = authorise_around_today(cat.enterprise, agent)
     assert seen(agent, draft)["rule"] is True
     authorizations.revoke(authorisation, actor=cat.applicant, reason="合同到期")
     assert seen(agent, draft) == HIDDEN

@@ -10,6 +10,7 @@ from approvals.api.serializers.common import (
     LIGHTS, ClockSerializer, DepartmentRefSerializer, EnterpriseRefSerializer, ItemRefSerializer, PackageRefSerializer,
     choice_field,
 )
+from approvals import disclosure
 from approvals.api.serializers.reviews import ReviewSerializer
 from approvals.models import (
     Application, ApplicationEvent, ApplicationStage, ApplicationStatus, Channel, Commitment, DeliveryMethod, FeeCharge,
@@ -22,6 +23,11 @@ from portal.models import Enterprise
 
 def _now(serializer):
     return serializer.context.get("now") or timezone.now()
+
+
+def _viewer(serializer):
+    """The user the output is for (None without a request: then only what the applicant may see)."""
+    return getattr(serializer.context.get("request"), "user", None)
 
 
 def _filled(value) -> bool:
@@ -190,7 +196,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     supplement_request = serializers.SerializerMethodField()
     pre_review = serializers.SerializerMethodField()
     commitments = CommitmentSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
     delivery_method = choice_field(DeliveryMethod, read_only=True)
 
     class Meta(ApplicationListSerializer.Meta):
@@ -256,7 +262,14 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
         reviews = (application.reviews.select_related("item__department", "department", "stage", "decided_by",
                                                       "extended_by", "signature")
                    .prefetch_related("pauses"))
-        return ReviewSerializer(reviews, many=True, context=self.context).data
+        return ReviewSerializer(disclosure.reviews_seen_by(_viewer(self), reviews), many=True,
+                                context=self.context).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, application):
+        """The timeline; the applicant side does not see the departments' internal steps."""
+        events = disclosure.events_seen_by(_viewer(self), application.events.select_related("department"))
+        return EventSerializer(events, many=True).data
 
     @extend_schema_field(FeesSerializer)
     def get_fees(self, application):
