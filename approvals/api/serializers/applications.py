@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from approvals import disclosure
 from approvals.api.serializers.common import (
     LIGHTS, ClockSerializer, DepartmentRefSerializer, EnterpriseRefSerializer, ItemRefSerializer, PackageRefSerializer,
     choice_field,
 )
-from approvals import disclosure
 from approvals.api.serializers.reviews import ReviewSerializer
 from approvals.models import (
     Application, ApplicationEvent, ApplicationStage, ApplicationStatus, Channel, Commitment, DeliveryMethod, FeeCharge,
@@ -322,8 +323,10 @@ class ApplicationCreateSerializer(serializers.Serializer):
                                              help_text="Postal address, for mail delivery.")
 
     def validate(self, attrs):
-        if bool(attrs.get("package")) == bool(attrs.get("items")):
-            raise serializers.ValidationError({"package": ["Give either a package or a list of items."]})
+        if attrs.get("package") and attrs.get("items"):
+            raise serializers.ValidationError({"package": [_("Choose either a package or items, not both.")]})
+        if not attrs.get("package") and not attrs.get("items"):
+            raise serializers.ValidationError({"package": [_("Choose a package or at least one item.")]})
         return attrs
 
 
