@@ -19,3 +19,7 @@ urlpatterns = [
 ]
 # Media is never served as static files: materials are personal data, served only through the views that
 # check who may see them (approvals.views.materials).
+
+# The pages' 404 and 403 in the user's language; under /api/ they answer JSON (portal.views.errors).
+handler404 = "portal.views.errors.page_not_found"
+handler403 = "portal.views.errors.permission_denied"

@@ -4,10 +4,12 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agents.models import Authorization, AuthorizationScope
+from approvals.models import Application
 from approvals.services.delegation import Delegation
 from approvals.services.uploads import check_upload
 from portal.errors import DomainError, NotAllowed
@@ -66,12 +68,18 @@ def revoke(authorization, *, actor, reason: str = "", now=None, request=None) ->
     return authorization
 
 
+def covered_item_ids(authorization) -> set:
+    """The ids of the items a LISTED authorisation covers: its items and those of its packages."""
+    allowed = set(authorization.items.values_list("pk", flat=True))
+    allowed |= set(authorization.packages.values_list("stages__items", flat=True))
+    return allowed
+
+
 def covers(authorization, items) -> list:
     """The items of `items` the authorisation does NOT cover."""
     if authorization.scope == AuthorizationScope.ALL:
         return []
-    allowed = set(authorization.items.values_list("pk", flat=True))
-    allowed |= set(authorization.packages.values_list("stages__items", flat=True))
+    allowed = covered_item_ids(authorization)
     return [item for item in items if item.pk not in allowed]
 
 
@@ -103,6 +111,25 @@ def delegation_check(user, enterprise, items, today):
         return Delegation(user=user, enterprise=enterprise, authority=f"authorization:{authorization.pk}")
     raise NotAllowed(_("You cannot act for %(enterprise)s: %(reason)s.")
                      % {"enterprise": enterprise, "reason": "; ".join(dict.fromkeys(str(r) for r in reasons))})
+
+
+def visible_applications(user, today):
+    """Registered with approvals.services.delegation: the applications agent `user` sees today, as a Q over
+    Application — those of each enterprise whose valid authorisation covers all their items (the test of
+    `delegation_check`, in SQL)."""
+    if user.role != Role.AGENT:
+        return None
+    whole, seen = [], Q(pk__in=[])
+    for authorization in valid_authorizations(agent=user, today=today):
+        if authorization.scope == AuthorizationScope.ALL:
+            whole.append(authorization.enterprise_id)
+            continue
+        uncovered = (Application.items.through.objects.filter(application_id=OuterRef("pk"))
+                     .exclude(serviceitem_id__in=covered_item_ids(authorization)))
+        seen |= Q(enterprise_id=authorization.enterprise_id) & ~Exists(uncovered)
+    if whole:
+        seen |= Q(enterprise_id__in=whole)
+    return seen
 
 
 def valid_authorizations(enterprise=None, agent=None, *, today=None):

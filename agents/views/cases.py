@@ -98,9 +98,9 @@ def available_actions(user, case) -> set:
     return actions
 
 
-def _forms(case, actions, bound=None):
-    candidates = (Application.objects.filter(enterprise=case.enterprise).exclude(agency_cases=case)
-                  .order_by("-created_at"))
+def _forms(user, case, actions, bound=None):
+    candidates = (Application.objects.visible_to(user).filter(enterprise=case.enterprise)
+                  .exclude(agency_cases=case).order_by("-created_at"))
     forms = {}
     for name in actions:
         cls = ACTIONS[name]
@@ -133,13 +133,13 @@ def _run(action, case, user, data, request):
 def case_detail(request, pk):
     case = get_object_or_404(visible(request.user), pk=pk)
     actions = available_actions(request.user, case)
-    forms = _forms(case, actions)
+    forms = _forms(request.user, case, actions)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             raise Http404
-        bound = _forms(case, {action}, bound=request.POST)[action]
+        bound = _forms(request.user, case, {action}, bound=request.POST)[action]
         if action in forms:
             forms[action] = bound
         response, status = common.perform(

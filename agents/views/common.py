@@ -73,9 +73,11 @@ def with_states(authorizations, today=None):
     return rows
 
 
-def open_bundles(enterprises, *, now=None):
-    """Open applications of these companies with their light and next due time, the most urgent first."""
-    applications = (Application.objects.filter(enterprise__in=enterprises).exclude(status__in=FINISHED)
+def open_bundles(user, enterprises, *, now=None):
+    """Open applications of these companies that `user` may see, with their light and next due time, the most
+    urgent first."""
+    applications = (Application.objects.visible_to(user).filter(enterprise__in=enterprises)
+                    .exclude(status__in=FINISHED)
                     .select_related("enterprise", "lead_department", "filed_by_agent")
                     .prefetch_related(Prefetch("reviews", queryset=ItemReview.objects.select_related("item"))))
     rows = []

@@ -45,7 +45,7 @@ def workspace(request):
     return render(request, "agents/workspace.html", {
         "companies": companies,
         "authorizations": authorizations,
-        "bundles": common.open_bundles(companies, now=now),
+        "bundles": common.open_bundles(user, companies, now=now),
         "demand_rows": demand_rows,
         "demand_grid": common.demands_by_class_and_light(demand_rows),
         "cases": AgencyCase.objects.filter(agent=user, status__in=OPEN_CASES).select_related("enterprise"),
@@ -91,7 +91,7 @@ def enterprise(request, pk):
         "history": stewardship.history(company),
         "authorizations": common.with_states(
             company.authorizations.select_related("agent").prefetch_related("items", "packages")),
-        "bundles": common.open_bundles([company], now=now),
+        "bundles": common.open_bundles(user, [company], now=now),
         "demand_rows": common.demand_rows(demands, now=now),
         "cases": company.agency_cases.select_related("agent")[:50],
         "projects": company.projects.select_related("owner"),

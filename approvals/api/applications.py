@@ -15,7 +15,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from approvals.api.permissions import visible_applications
 from approvals.api.serializers import applications as s
 from approvals.models import Application, ApplicationStatus
 from approvals.services import acceptance, applications, delivery, fees_charged
@@ -51,8 +50,7 @@ def checked(serializer_class, request, **kwargs) -> dict:
 
 def application_detail(request, application, *, status_code=200) -> Response:
     fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
-             .prefetch_related("items__department", "stages__lead_department", "commitments__item",
-                               "events__department")
+             .prefetch_related("items__department", "stages__lead_department", "commitments__item")
              .get(pk=application.pk))
     context = {"request": request, "now": timezone.now()}
     return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)
@@ -89,7 +87,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        qs = visible_applications(self.request.user).select_related("enterprise", "package", "lead_department")
+        qs = Application.objects.visible_to(self.request.user).select_related("enterprise", "package", "lead_department")
         if self.action == "list":
             qs = qs.prefetch_related("reviews")
             wanted = [v for raw in self.request.query_params.getlist("status") for v in raw.split(",") if v]
@@ -105,9 +103,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         summary="List the applications the caller may see",
-        description="Applicants see their enterprise's applications; window clerks, staff and chiefs those of "
-                    "their department (as lead, or with an item review in it); leaders, administrators and "
-                    "supervisors all.",
+        description="Applicants see their enterprise's applications, agents those of the enterprises that "
+                    "authorised them. Government roles never see a draft: window clerks, staff and chiefs see the "
+                    "submitted applications of their department (as lead, or with an item review in it) and the "
+                    "pre-reviews asked of it; leaders, administrators and supervisors every submitted one.",
         parameters=[OpenApiParameter("status", str, many=True, enum=ApplicationStatus.values,
                                      description="Only these statuses (repeat or separate by commas).")],
     )

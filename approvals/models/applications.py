@@ -45,6 +45,44 @@ WITHDRAWABLE = [S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.UN
 EDITABLE = [S.DRAFT]
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user, *, today=None):
+        """The applications `user` may see: the one rule behind the pages, the material downloads and the API
+        (docs/privacy.md). Whoever may not see an application gets a 404, so they cannot learn it exists.
+
+        - Whoever filed it sees it: the applicant, the agent, the window clerk who filed it for a walk-in.
+        - An applicant sees their enterprise's; an agent those of the enterprises whose authorisation covers all
+          their items today (the agents package answers through `delegation.register_visibility`).
+        - A government role never sees an application that was not submitted (a draft, or a draft withdrawn),
+          except the lead department a pre-review the applicant asked it for. Once submitted: the lead
+          department's clerks, staff and chief, every department with a review in it, and leaders,
+          administrators and supervisors.
+        """
+        from approvals.models.reviews import ItemReview
+        from approvals.services import delegation
+        from approvals.services.permissions import OVERSEEING_ROLES, department_of
+        from portal.models.users import DEPARTMENT_ROLES, Role
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        filed_by_them = models.Q(created_by=user)
+        if user.role == Role.APPLICANT:
+            company = models.Q(enterprise_id=user.enterprise_id) if user.enterprise_id else models.Q(pk__in=[])
+            return self.filter(filed_by_them | company)
+        if user.role == Role.AGENT:
+            return self.filter(filed_by_them | delegation.visible_applications(user, today=today))
+        submitted = models.Q(submitted_at__isnull=False)
+        if user.role in OVERSEEING_ROLES:
+            return self.filter(filed_by_them | submitted)
+        department = department_of(user)
+        if user.role not in DEPARTMENT_ROLES or department is None:
+            return self.filter(filed_by_them)
+        involved = models.Q(lead_department=department) | models.Q(
+            pk__in=ItemReview.objects.filter(department=department).values("application_id"))
+        asked_to_pre_review = models.Q(lead_department=department, status=S.PRE_REVIEW)
+        return self.filter(filed_by_them | (involved & submitted) | asked_to_pre_review)
+
+
 class Application(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("reference number"), max_length=32, unique=True)
     enterprise = models.ForeignKey("portal.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
@@ -93,6 +131,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=255, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

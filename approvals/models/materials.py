@@ -59,6 +59,14 @@ class EnterpriseDocument(StoredFileMixin):
         return f"{self.enterprise}: {self.title}"
 
 
+class MaterialFileQuerySet(models.QuerySet):
+    def visible_to(self, user, *, today=None):
+        """A material is visible exactly when its application is (Application.objects.visible_to)."""
+        from approvals.models.applications import Application
+
+        return self.filter(application__in=Application.objects.visible_to(user, today=today).values("pk"))
+
+
 class MaterialFile(StoredFileMixin):
     application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="materials",
                                     verbose_name=_("application"))
@@ -75,6 +83,8 @@ class MaterialFile(StoredFileMixin):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = MaterialFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("material")

@@ -2,12 +2,15 @@
 
 The approvals package must not import `agents` (the dependency rule agents -> approvals -> portal), yet park
 service agents file and follow applications for the companies that authorised them. So `agents` registers a
-check here from its AppConfig.ready(); the services call `check(user, enterprise, items)`.
+check here from its AppConfig.ready(); the services call `check(user, enterprise, items)`. It registers a
+visibility rule too: `Application.objects.visible_to(user)` asks `visible_applications(user)` which
+applications a user sees on someone else's authority.
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.errors import NotAllowed
@@ -47,3 +50,23 @@ def may_act(user, enterprise, items, *, today=None) -> bool:
     except NotAllowed:
         return False
     return True
+
+
+# visible(user, today) -> a Q over Application of what `user` sees on delegated authority, or None if the rule
+# does not speak for this user.
+_visibility: list[Callable] = []
+
+
+def register_visibility(rule: Callable) -> None:
+    if rule not in _visibility:
+        _visibility.append(rule)
+
+
+def visible_applications(user, *, today=None) -> Q:
+    """The applications `user` sees on someone else's authority (nothing unless a registered rule says so)."""
+    seen = Q(pk__in=[])
+    for rule in _visibility:
+        found = rule(user, today)
+        if found is not None:
+            seen |= found
+    return seen

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from approvals import disclosure
 from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, PaymentForm, WithdrawForm,
 )
@@ -47,18 +48,13 @@ def _application(request, pk, *, change=False):
     An agent who filed it but whose authorisation no longer covers it still sees the page, with the reason
     (expired, revoked, out of scope); the services refuse any change with that same reason."""
     application = get_object_or_404(
-        Application.objects.select_related("enterprise", "package", "lead_department", "created_by",
-                                           "filed_by_agent"), pk=pk)
-    if change:
-        allowed = applicant_side(request.user, application)
-        if not allowed and request.user.role == Role.AGENT and application.filed_by_agent_id == request.user.pk:
-            allowed = True
-            if request.method == "GET":
-                messages.warning(request, _agent_refusal(request.user, application))
-    else:
-        allowed = permissions.can_view_application(request.user, application)
-    if not allowed:
-        raise Http404
+        Application.objects.visible_to(request.user).select_related(
+            "enterprise", "package", "lead_department", "created_by", "filed_by_agent"), pk=pk)
+    if change and not applicant_side(request.user, application):
+        if not (request.user.role == Role.AGENT and application.filed_by_agent_id == request.user.pk):
+            raise Http404
+        if request.method == "GET":
+            messages.warning(request, _agent_refusal(request.user, application))
     return application
 
 
@@ -407,11 +403,11 @@ def application_materials(request, pk):
 
 
 # --- the application: status, clocks, timeline, results ------------------------------------------------------
-def _review_rows(application):
+def _review_rows(application, user):
     rows = []
     reviews = (application.reviews.select_related("item", "department", "stage")
                .prefetch_related("pauses").order_by("stage__order", "department__code", "item__code"))
-    for review in reviews:
+    for review in disclosure.reviews_seen_by(user, reviews):
         signature = getattr(review, "signature", None) if review.status == ReviewStatus.SIGNED else None
         rows.append({"review": review, "clock": progress.review_clock(review), "signature": signature,
                      "pauses": list(review.pauses.all())})
@@ -420,7 +416,7 @@ def _review_rows(application):
 
 def _detail_context(application, user, *, payment_form=None):
     stages = []
-    reviews = _review_rows(application)
+    reviews = _review_rows(application, user)
     for stage in application.stages.select_related("lead_department").order_by("order"):
         stages.append({"stage": stage, "reviews": [r for r in reviews if r["review"].stage_id == stage.pk]})
     fees = list(application.fees.select_related("item", "rule"))
@@ -440,7 +436,8 @@ def _detail_context(application, user, *, payment_form=None):
         "fees": fees, "totals": totals, "unpaid": unpaid,
         "payment_form": payment_form or (PaymentForm() if side and unpaid else None),
         "visits": application.visits.count(),
-        "events": application.events.select_related("department", "actor").order_by("-at", "-id"),
+        "events": disclosure.events_seen_by(user, application.events.select_related("department", "actor")
+                                            .order_by("-at", "-id")),
         "supplement": application.supplement_requests.filter(answered_at__isnull=True).first(),
         "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
                         for n in application.supplement_requests.all()],

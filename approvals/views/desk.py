@@ -36,7 +36,8 @@ def _department(request):
 def _led_application(request, pk):
     department = _department(request)
     application = get_object_or_404(
-        Application.objects.select_related("enterprise", "package", "lead_department", "created_by"),
+        Application.objects.visible_to(request.user).select_related("enterprise", "package", "lead_department",
+                                                                    "created_by"),
         pk=pk, lead_department=department)
     return department, application
 
@@ -44,7 +45,7 @@ def _led_application(request, pk):
 @login_required
 def desk(request):
     department = _department(request)
-    led = Application.objects.filter(lead_department=department).select_related("enterprise")
+    led = Application.objects.visible_to(request.user).filter(lead_department=department).select_related("enterprise")
     waiting = []
     for application in led.filter(status=S.SUBMITTED).order_by("acceptance_due_at", "received_at"):
         waiting.append({"application": application, "clock": progress.acceptance_clock(application)})

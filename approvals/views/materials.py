@@ -19,10 +19,9 @@ def material_file(request, pk, file_id):
 
     Anyone who may not see the application gets a 404, so they cannot even learn that the file exists.
     """
-    material = get_object_or_404(MaterialFile.objects.select_related("application__enterprise", "material_type"),
+    material = get_object_or_404(MaterialFile.objects.visible_to(request.user)
+                                 .select_related("application__enterprise", "material_type"),
                                  pk=file_id, application_id=pk)
-    if not permissions.can_view_application(request.user, material.application):
-        raise Http404
     try:
         handle = material.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -1,6 +1,7 @@
 """The park's agency layer built through its services: authorisations, demands in a named state, projects.
 
     authorise(enterprise, agent, ...)        an authorisation granted by a member of the company (grant())
+    authorise_around_today(enterprise, agent, ...)   the same, valid around today (for pages and the API)
     raised_demand(cat, ...)                  on the list, waiting for a class
     open_demand(cat, classification, ...)    classified, the 222 clock running from `now`
     certificate_items(departments)           GH-XK-001 / GH-XK-002 / GH-DJ-001 (not in make_catalog)
@@ -8,7 +9,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from agents.models import AuthorizationScope
 from agents.services import authorizations, demands
@@ -30,6 +33,13 @@ def authorise(enterprise, agent, *, by=None, scope=AuthorizationScope.ALL, items
         return authorizations.grant(actor=by, enterprise=enterprise, agent=agent, scope=scope, items=items,
                                     packages=packages, valid_from=valid_from, valid_until=valid_until,
                                     power_of_attorney=power_of_attorney(f"{agent.pk}-{valid_from}"), now=now)
+
+
+def authorise_around_today(enterprise, agent, **kwargs):
+    """An authorisation valid from a month ago for a year: the pages and the API run on the real clock."""
+    today = timezone.localdate()
+    return authorise(enterprise, agent, valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=365),
+                     now=timezone.now(), **kwargs)
 
 
 def raised_demand(cat, *, actor=None, title="园区道路积水", text="厂区门口道路雨后积水，影响货车进出。",

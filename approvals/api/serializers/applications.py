@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from approvals import disclosure
 from approvals.api.serializers.common import (
     LIGHTS, ClockSerializer, DepartmentRefSerializer, EnterpriseRefSerializer, ItemRefSerializer, PackageRefSerializer,
     choice_field,
@@ -22,6 +24,11 @@ from portal.models import Enterprise
 
 def _now(serializer):
     return serializer.context.get("now") or timezone.now()
+
+
+def _viewer(serializer):
+    """The user the output is for (None without a request: then only what the applicant may see)."""
+    return getattr(serializer.context.get("request"), "user", None)
 
 
 def _filled(value) -> bool:
@@ -191,7 +198,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     supplement_request = serializers.SerializerMethodField()
     pre_review = serializers.SerializerMethodField()
     commitments = CommitmentSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
     delivery_method = choice_field(DeliveryMethod, read_only=True)
 
     class Meta(ApplicationListSerializer.Meta):
@@ -257,7 +264,14 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
         reviews = (application.reviews.select_related("item__department", "department", "stage", "decided_by",
                                                       "extended_by", "signature")
                    .prefetch_related("pauses"))
-        return ReviewSerializer(reviews, many=True, context=self.context).data
+        return ReviewSerializer(disclosure.reviews_seen_by(_viewer(self), reviews), many=True,
+                                context=self.context).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, application):
+        """The timeline; the applicant side does not see the departments' internal steps."""
+        events = disclosure.events_seen_by(_viewer(self), application.events.select_related("department"))
+        return EventSerializer(events, many=True).data
 
     @extend_schema_field(FeesSerializer)
     def get_fees(self, application):
@@ -316,8 +330,10 @@ class ApplicationCreateSerializer(serializers.Serializer):
                                              help_text="Postal address, for mail delivery.")
 
     def validate(self, attrs):
-        if bool(attrs.get("package")) == bool(attrs.get("items")):
-            raise serializers.ValidationError({"package": ["Give either a package or a list of items."]})
+        if attrs.get("package") and attrs.get("items"):
+            raise serializers.ValidationError({"package": [_("Choose either a package or items, not both.")]})
+        if not attrs.get("package") and not attrs.get("items"):
+            raise serializers.ValidationError({"package": [_("Choose a package or at least one item.")]})
         return attrs
 
 
