@@ -21,7 +21,7 @@ from approvals.models import (
     Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
     ReviewPause, ReviewStatus, StageStatus,
 )
-from approvals.services import locking, permissions, timeline
+from approvals.services import fees_charged, locking, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
 from portal.services.authentication import throttled_message, totp_wait_seconds, verify_totp
@@ -122,6 +122,7 @@ def _after_signature(review, *, actor, now):
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
+    fees_charged.settle_at_decision(application, now=now, actor=actor)  # approved items' fees only
 
 
 # --- staff work ---------------------------------------------------------------------------------------------
