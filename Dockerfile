@@ -37,6 +37,7 @@ COPY . .
 RUN python -m compileall -q portal approvals agents \
     && DEBUG=false \
        SECRET_KEY=build-only-dummy-secret-key-never-used-at-run-time-0123456789abcdef \
+       PAYMENT_CALLBACK_SECRET=build-only-dummy-payment-secret-never-used-at-run-time \
        ALLOWED_HOSTS=build.invalid \
        python manage.py collectstatic --noinput --verbosity 1 \
     && mkdir -p /app/media /app/var/celery \

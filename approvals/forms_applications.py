@@ -186,9 +186,16 @@ class WithdrawForm(forms.Form):
                                  error_messages={"required": _("Tick the box to confirm the withdrawal.")})
 
 
-class PaymentForm(forms.Form):
-    receipt_number = forms.CharField(label=_("Receipt number"), max_length=64,
-                                     error_messages={"required": _("Enter the receipt number of the payment.")})
+class PaymentConfirmationForm(forms.Form):
+    """The window clerk confirms a payment against the payment code on the payment notice (the finance side)."""
+
+    payment_code = forms.CharField(
+        label=_("Payment code"), max_length=40,
+        help_text=_("As printed on the payment slip or the bank's record: it must match the payment notice."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Enter the payment code of the payment.")})
+    receipt_number = forms.CharField(label=_("E-receipt number"), max_length=64,
+                                     error_messages={"required": _("Enter the e-receipt number of the payment.")})
 
 
 # --- the desk --------------------------------------------------------------------------------------------

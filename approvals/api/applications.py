@@ -17,8 +17,9 @@ from rest_framework.response import Response
 
 from approvals.api.serializers import applications as s
 from approvals.models import Application, ApplicationStatus
-from approvals.services import acceptance, applications, delivery, fees_charged
+from approvals.services import acceptance, applications, delivery, payments
 from approvals.services.applications import SubmissionIncomplete
+from portal.errors import NotAllowed
 from portal.models.users import Role
 
 ERROR = OpenApiResponse(s.ErrorSerializer, description="A business rule refused: the message says why.")
@@ -249,15 +250,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                      signer_name=data["signer_name"], request=request)
         return application_detail(request, application, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Record the payment of the fees (receipt number)", request=s.PaySerializer,
-                   responses=responses())
+    @extend_schema(
+        summary="Removed: the applicant cannot mark fees paid",
+        description="Always 403. Fees are paid with the payment code of the payment notice (`fees.payment.code`) "
+                    "and confirmed by the finance side: the lead window's clerk (`confirm-payment`) or the "
+                    "payment platform's callback (`POST /api/v1/payments/callback/`).",
+        deprecated=True, request=None, responses={403: ERROR, 404: NOT_FOUND},
+    )
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
-        application = self.get_object()
-        data = checked(s.PaySerializer, request)
-        fees_charged.record_payment(application, actor=request.user, receipt_number=data["receipt_number"],
-                                    request=request)
-        return application_detail(request, application)
+        self.get_object()  # 404 for what the caller cannot see
+        raise NotAllowed(_("Fees cannot be marked paid here. Pay with the payment code on the payment notice; "
+                           "the payment is confirmed by the finance side (the window or the payment platform)."),
+                         code="payment_confirmed_by_finance")
 
     # --- the lead department's window ---------------------------------------------------------------------
     @extend_schema(summary="Accept the bundle (lead window); the first stage's reviews start", request=None,
@@ -277,6 +282,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], url_path="request-supplement")
     def request_supplement(self, request, pk=None):
         return request_supplement_of(request, self.get_object())
+
+    @extend_schema(summary="Confirm the payment of the payment notice (the lead window's clerk)",
+                   description="Against the payment code on the notice, with the e-receipt number. Before the "
+                               "decision, or with nothing to pay, or already paid: 409; a wrong code: 400. "
+                               "Refusals are audited.",
+                   request=s.ConfirmPaymentSerializer, responses=responses())
+    @action(detail=True, methods=["post"], url_path="confirm-payment")
+    def confirm_payment(self, request, pk=None):
+        application = self.get_object()
+        data = checked(s.ConfirmPaymentSerializer, request)
+        payments.confirm_at_window(application, actor=request.user, payment_code=data["payment_code"],
+                                   receipt_number=data["receipt_number"], request=request)
+        return application_detail(request, application)
 
     @extend_schema(summary="Deliver the results (lead window): electronic, mail with tracking number, or window",
                    request=s.DeliverSerializer, responses=responses())

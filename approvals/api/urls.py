@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from approvals.api import applications, calendar, catalog, reviews
+from approvals.api import applications, calendar, catalog, payments, reviews
 
 router = DefaultRouter()
 router.register("departments", catalog.DepartmentViewSet, basename="department")
@@ -13,5 +13,6 @@ router.register("reviews", reviews.ReviewViewSet, basename="review")
 urlpatterns = [
     path("calendar/days/", calendar.CalendarDaysView.as_view(), name="calendar-days"),
     path("calendar/add-working-days/", calendar.AddWorkingDaysView.as_view(), name="calendar-add-working-days"),
+    path("payments/callback/", payments.PaymentCallbackView.as_view(), name="payments-callback"),
     path("", include(router.urls)),
 ]

@@ -3,7 +3,9 @@ from .applications import (
     Application, ApplicationEvent, ApplicationStatus, Channel, DeliveryMethod, EventKind, FormVersion, Outcome,
 )
 from .calendar import CalendarDay, CalendarYear, ClockRecompute
-from .charges import FeeCharge, Visit, VisitKind
+from .charges import (
+    FeeCharge, FeeStatus, PaymentChannel, PaymentNotice, PaymentStatus, Visit, VisitKind,
+)
 from .deadlines import DeadlineFiring, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
@@ -16,8 +18,9 @@ from .reviews import (
 __all__ = [
     "DeadlineFiring", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
-    "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FormVersion",
-    "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PreReview", "ProblemKind",
+    "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FeeStatus", "FormVersion",
+    "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PaymentChannel", "PaymentNotice",
+    "PaymentStatus", "PreReview", "ProblemKind",
     "ReviewPause", "ReviewStatus", "StageStatus", "SupplementRequest", "Visit", "VisitKind",
     "CalendarDay",
     "CalendarYear",

@@ -16,7 +16,7 @@ from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
 )
-from approvals.services import delegation, locking, one_form, permissions, timeline
+from approvals.services import delegation, fees_charged, locking, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
 from approvals.services.uploads import check_upload
 from portal.errors import DomainError, NotAllowed, WrongState
@@ -351,6 +351,7 @@ def withdraw(application, *, actor, reason: str = "", now=None, request=None) ->
         for stage in application.stages.filter(status__in=["waiting", "open"]):
             stage.cancel(now=now)
             locking.save(stage)
+        fees_charged.leave_estimates_uncharged(application)
         timeline.record(application, EventKind.WITHDRAWN, actor=actor, now=now, request=request,
                         message=reason)
     return application

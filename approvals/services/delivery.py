@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Application, DeliveryMethod, EventKind, Visit, VisitKind
-from approvals.services import locking, permissions, timeline
+from approvals.services import locking, payments, permissions, timeline
 from portal.errors import DomainError
 
 
@@ -22,7 +22,7 @@ def deliver(application, *, actor, method: str | None = None, tracking_number: s
             raise DomainError(_("Choose how the results are delivered."))
         if method == DeliveryMethod.MAIL and not tracking_number.strip():
             raise DomainError(_("Mail delivery needs the tracking number."))
-        if application.fees.filter(paid_at__isnull=True).exists():
+        if payments.outstanding(application):  # only the approved items' fees, and only when there are any
             raise DomainError(_("The fees are not paid yet; results are delivered after payment."))
         application.delivery_method = method
         application.deliver(now=now, tracking_number=tracking_number.strip())

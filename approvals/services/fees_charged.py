@@ -1,22 +1,26 @@
-"""Charging the fees of an accepted application at the legal lower bound, and recording payment."""
+"""Fees of an application: estimated at acceptance, charged at the decision for the approved items only.
 
-from django.db import transaction
+The payment of what is charged is recorded by `approvals.services.payments` (the finance side only).
+"""
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.models import Application, EventKind, FeeCharge
-from approvals.services import locking, permissions, timeline
-from approvals.services.fees import quote_item_fees
-from portal.errors import DomainError, WrongState
-from portal.models.users import Role
+from approvals import payment_codes
+from approvals.models import Decision, EventKind, FeeCharge, FeeStatus, PaymentNotice, ReviewStatus
+from approvals.services import locking, timeline
+from approvals.services.fees import ZERO, quote_item_fees
+from portal.errors import DomainError
 
 
 def compute_charges(application, *, now, strict: bool = True):
-    """One FeeCharge per fee rule of the application's items, from the quantities in its form.
+    """One estimated FeeCharge per fee rule of the application's items, from the quantities in its form.
 
-    Runs inside the acceptance transaction; a missing quantity stops the acceptance with the field named, so
-    the window asks for it in a supplement notice instead (`strict`), except for a deemed acceptance, which
-    the law makes happen anyway: the problem is then put on the timeline for the window to settle.
+    An estimate is charged only if its item is approved (`settle_at_decision`). Runs inside the acceptance
+    transaction; a missing quantity stops the acceptance with the field named, so the window asks for it in a
+    supplement notice instead (`strict`), except for a deemed acceptance, which the law makes happen anyway:
+    the problem is then put on the timeline for the window to settle, and nothing is charged for that item.
     """
     for item in application.items.prefetch_related("fee_rules"):
         try:
@@ -34,40 +38,62 @@ def compute_charges(application, *, now, strict: bool = True):
                           "charged_amount": line.charged, "saving": line.saving, "computed_at": now},
             )
             timeline.record(application, EventKind.FEE, now=now,
-                            message=_("%(fee)s: %(charged)s yuan charged at the legal lower bound "
-                                      "(standard %(standard)s, %(saving)s saved).")
+                            message=_("%(fee)s: %(charged)s yuan at the legal lower bound (standard "
+                                      "%(standard)s, %(saving)s saved), due only if the item is approved.")
                             % {"fee": line.name, "charged": f"{line.charged:,.2f}",
                                "standard": f"{line.standard:,.2f}", "saving": f"{line.saving:,.2f}"},
                             data={"item": item.code, "fee": line.name, "standard": str(line.standard),
                                   "charged": str(line.charged), "saving": str(line.saving)})
 
 
-def record_payment(application, *, actor, receipt_number: str, now=None, request=None) -> list[FeeCharge]:
-    """Record that every unpaid fee of the application is paid, under one receipt number.
+def settle_at_decision(application, *, now, actor=None) -> PaymentNotice | None:
+    """At the bundle's decision: the approved items' fees are charged, the others' (refused, or cancelled by an
+    earlier refusal) are not; what is charged goes on ONE payment notice with a payment code.
 
-    A real payment gateway is out of scope: a window clerk confirms, or the applicant enters the receipt number
-    of a bank payment. A second confirmation changes nothing and says so.
+    Runs inside the transaction of the last signature. Nothing charged (or only zero amounts): no notice, so
+    nothing holds the delivery of the results.
     """
-    now = now or timezone.now()
-    receipt_number = (receipt_number or "").strip()
-    if not receipt_number:
-        raise DomainError(_("Enter the receipt number of the payment."))
-    with transaction.atomic():
-        application = locking.lock(Application, application.pk)
-        if actor.role == Role.CLERK:
-            permissions.require_lead_window(actor, application)
-        else:
-            permissions.require_applicant_side(actor, application)
-        unpaid = list(application.fees.filter(paid_at__isnull=True))
-        if not unpaid:
-            raise WrongState(_("There is no unpaid fee on this application."))
-        if FeeCharge.objects.filter(receipt_number=receipt_number).exists():
-            raise DomainError(_("This receipt number has already been used for another payment."))
-        for index, charge in enumerate(unpaid):
-            charge.paid_at, charge.recorded_by = now, actor
-            charge.receipt_number = receipt_number if index == 0 else f"{receipt_number}-{index + 1}"
-            charge.save(update_fields=["paid_at", "recorded_by", "receipt_number"])
-        timeline.record(application, EventKind.PAID, actor=actor, now=now, request=request,
-                        data={"receipt_number": receipt_number,
-                              "amount": str(sum(c.charged_amount for c in unpaid))})
-    return unpaid
+    approved = set(application.reviews.filter(status=ReviewStatus.SIGNED, decision=Decision.APPROVE)
+                   .values_list("item_id", flat=True))
+    charges = list(application.fees.select_for_update().filter(status=FeeStatus.ESTIMATED).order_by("id"))
+    due = [c for c in charges if c.item_id in approved]
+    for charge in charges:
+        if charge.item_id not in approved:
+            charge.leave_uncharged()
+            locking.save(charge)
+    total = sum((c.charged_amount for c in due), ZERO)
+    notice = _issue_notice(application, due, now=now) if total > ZERO else None
+    for charge in due:
+        charge.charge(notice=notice)
+        locking.save(charge)
+    if notice is not None:
+        timeline.record(application, EventKind.FEE, actor=actor, now=now, subject=notice,
+                        message=_("Payment notice issued: %(amount)s yuan to pay with the payment code %(code)s "
+                                  "(standard %(standard)s, %(saving)s saved). The payment is confirmed by the "
+                                  "finance side.")
+                        % {"amount": f"{notice.charged_amount:,.2f}", "code": notice.code,
+                           "standard": f"{notice.standard_amount:,.2f}", "saving": f"{notice.saving:,.2f}"},
+                        data={"payment_code": notice.code, "amount": str(notice.charged_amount)})
+    return notice
+
+
+def _issue_notice(application, charges, *, now, attempts: int = 3) -> PaymentNotice:
+    """The application's payment notice with a fresh payment code (drawn again on the rare collision)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return PaymentNotice.objects.create(
+                    application=application, code=payment_codes.new_code(year=timezone.localtime(now).year), issued_at=now,
+                    standard_amount=sum((c.standard_amount for c in charges), ZERO),
+                    charged_amount=sum((c.charged_amount for c in charges), ZERO),
+                    saving=sum((c.saving for c in charges), ZERO))
+        except IntegrityError:
+            if attempt == attempts or PaymentNotice.objects.filter(application=application).exists():
+                raise
+
+
+def leave_estimates_uncharged(application):
+    """A withdrawn application is charged nothing: its estimates stay on record, not charged."""
+    for charge in application.fees.select_for_update().filter(status=FeeStatus.ESTIMATED):
+        charge.leave_uncharged()
+        locking.save(charge)

@@ -63,6 +63,14 @@ def require_lead_window(user, application):
                      % {"department": application.lead_department})
 
 
+def require_lead_clerk(user, application):
+    """The window clerk of the lead department: at the window, the finance side's hand (payment confirmation)."""
+    if user.role == Role.CLERK and works_for(user, application.lead_department):
+        return
+    raise NotAllowed(_("Only a window clerk of the lead department (%(department)s) confirms payments.")
+                     % {"department": application.lead_department})
+
+
 def require_department_staff(user, review):
     if user.role in (Role.STAFF, Role.CHIEF) and works_for(user, review.department):
         return

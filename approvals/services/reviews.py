@@ -23,7 +23,7 @@ from approvals.models import (
     ReviewPause, ReviewStatus, StageStatus,
 )
 from approvals.models.reviews import OPEN_REVIEW_STATES
-from approvals.services import locking, permissions, timeline
+from approvals.services import fees_charged, locking, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
 from portal.services.authentication import throttled_message, totp_wait_seconds, verify_totp
@@ -165,6 +165,7 @@ def _after_signature(review, *, actor, now):
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
+    fees_charged.settle_at_decision(application, now=now, actor=actor)  # approved items' fees only
 
 
 # --- staff work ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ as a message or a form error, and the page is re-rendered with what they typed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,14 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from approvals import disclosure
 from approvals.forms_applications import (
-    ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, PaymentForm, WithdrawForm,
+    ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, DeliveryMethod, ItemReview, MaterialSource, Package, ReviewStatus, ServiceItem,
+    Application, ApplicationStatus, DeliveryMethod, ItemReview, MaterialSource, Package, PaymentNotice, ReviewStatus,
+    ServiceItem,
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
-from approvals.services import delegation, fees_charged, permissions, progress
+from approvals.services import delegation, permissions, progress
 from approvals.services.applications import SubmissionIncomplete
 from approvals.services.bundling import bundle_requirements
 from portal.errors import DomainError
@@ -414,15 +415,11 @@ def _review_rows(application, user):
     return rows
 
 
-def _detail_context(application, user, *, payment_form=None):
+def _detail_context(application, user):
     stages = []
     reviews = _review_rows(application, user)
     for stage in application.stages.select_related("lead_department").order_by("order"):
         stages.append({"stage": stage, "reviews": [r for r in reviews if r["review"].stage_id == stage.pk]})
-    fees = list(application.fees.select_related("item", "rule"))
-    totals = application.fees.aggregate(standard=Sum("standard_amount"), charged=Sum("charged_amount"),
-                                        saving=Sum("saving"))
-    unpaid = [f for f in fees if f.paid_at is None]
     side = applicant_side(user, application)
     labels = problem_labels(app_services.requirements_of(application))
     return {
@@ -433,8 +430,7 @@ def _detail_context(application, user, *, payment_form=None):
         "light": progress.application_light(application),
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],
-        "fees": fees, "totals": totals, "unpaid": unpaid,
-        "payment_form": payment_form or (PaymentForm() if side and unpaid else None),
+        **fee_context(application),
         "visits": application.visits.count(),
         "events": disclosure.events_seen_by(user, application.events.select_related("department", "actor")
                                             .order_by("-at", "-id")),
@@ -461,30 +457,23 @@ def labelled_problems(problems, labels):
     return [{**p, "label": labels.get((p["kind"], p["key"]), p["key"])} for p in problems or []]
 
 
+def fee_context(application) -> dict:
+    """The fees (estimated, charged or not), their totals and the payment notice, for the pages."""
+    return {
+        "fees": list(application.fees.select_related("item", "rule")),
+        "totals": application.fees.totals(),
+        "payment_notice": PaymentNotice.objects.filter(application=application).select_related("confirmed_by")
+                                               .first(),
+    }
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def application_detail(request, pk):
+    """Status, clocks, results, fees and the payment notice. Nobody marks a fee paid here: the finance side
+    confirms payments (the lead window's clerk, or the payment platform)."""
     application = _application(request, pk)
-    payment_form, status = None, 200
-    if request.method == "POST":
-        if not applicant_side(request.user, application):
-            raise Http404
-        payment_form = PaymentForm(request.POST)
-        if payment_form.is_valid():
-            try:
-                fees_charged.record_payment(application, actor=request.user,
-                                            receipt_number=payment_form.cleaned_data["receipt_number"],
-                                            request=request)
-            except DomainError as exc:
-                payment_form.add_error("receipt_number", exc.message)
-                status = exc.http_status
-            else:
-                messages.success(request, _("Thank you: the payment is recorded."))
-                return redirect("approvals:application", application.pk)
-        else:
-            status = 400
-    context = _detail_context(application, request.user, payment_form=payment_form)
-    return render(request, "approvals/applications/detail.html", context, status=status)
+    return render(request, "approvals/applications/detail.html", _detail_context(application, request.user))
 
 
 @login_required

@@ -7,18 +7,17 @@ Thin views: the services decide and check permissions; a DomainError becomes a f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from approvals.forms_applications import (
-    DeliveryForm, PaymentForm, ProblemChecklistForm, RefuseAcceptanceForm, WalkInForm,
+    DeliveryForm, PaymentConfirmationForm, ProblemChecklistForm, RefuseAcceptanceForm, WalkInForm,
 )
-from approvals.models import Application, ApplicationStatus, FeeCharge, ItemReview
-from approvals.services import acceptance, delivery, fees_charged, permissions, progress
+from approvals.models import Application, ApplicationStatus, ItemReview, PaymentStatus
+from approvals.services import acceptance, delivery, payments, permissions, progress
 from approvals.services import applications as app_services
-from approvals.views.applications import items_by_department, material_rows
+from approvals.views.applications import fee_context, items_by_department, material_rows
 from portal.errors import DomainError
 from portal.models.users import DEPARTMENT_ROLES, Role
 
@@ -170,36 +169,37 @@ def handover_list(request):
     """Decided applications of the department waiting for payment and delivery."""
     department = _department(request)
     applications = (Application.objects.filter(lead_department=department, status=S.DECIDED)
-                    .select_related("enterprise").order_by("decided_at")
-                    .prefetch_related(Prefetch("fees", queryset=FeeCharge.objects.all())))
+                    .select_related("enterprise", "payment_notice").order_by("decided_at"))
     rows = []
     for application in applications:
-        fees = list(application.fees.all())
-        rows.append({"application": application,
-                     "total": sum((f.charged_amount for f in fees), 0),
-                     "unpaid": sum((f.charged_amount for f in fees if f.paid_at is None), 0),
-                     "has_unpaid": any(f.paid_at is None for f in fees)})
+        notice = getattr(application, "payment_notice", None)
+        rows.append({"application": application, "notice": notice,
+                     "total": notice.charged_amount if notice else 0,
+                     "has_unpaid": notice is not None and notice.status == PaymentStatus.DUE})
     return render(request, "approvals/desk/handover_list.html", {"department": department, "rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover(request, pk):
-    """Payment confirmation (receipt number) and delivery of one decided application."""
+    """Payment confirmation (against the payment code, with the e-receipt number) and delivery of one decided
+    application. Only the approved items' fees are on the payment notice; with nothing to pay, the results
+    (a refusal decision too) are delivered at once."""
     _dept, application = _led_application(request, pk)
     data = request.POST if request.method == "POST" else None
     action = request.POST.get("action") if data else None
-    payment_form = PaymentForm(data if action == "pay" else None, prefix="pay")
+    payment_form = PaymentConfirmationForm(data if action == "pay" else None, prefix="pay")
     delivery_form = DeliveryForm(data if action == "deliver" else None, prefix="deliver",
                                  initial={"method": application.delivery_method})
     status = 200
     if data is not None:
         try:
             if action == "pay" and payment_form.is_valid():
-                fees_charged.record_payment(application, actor=request.user,
-                                            receipt_number=payment_form.cleaned_data["receipt_number"],
-                                            request=request)
-                messages.success(request, _("Payment recorded."))
+                payments.confirm_at_window(application, actor=request.user,
+                                           payment_code=payment_form.cleaned_data["payment_code"],
+                                           receipt_number=payment_form.cleaned_data["receipt_number"],
+                                           request=request)
+                messages.success(request, _("Payment confirmed."))
                 return redirect("approvals:desk_handover", application.pk)
             if action == "deliver" and delivery_form.is_valid():
                 delivery.deliver(application, actor=request.user, method=delivery_form.cleaned_data["method"],
@@ -207,17 +207,16 @@ def handover(request, pk):
                 messages.success(request, _("%(ref)s delivered.") % {"ref": application.reference})
                 return redirect("approvals:desk_handover_list")
             status = 400
+        except payments.PaymentCodeMismatch as exc:
+            payment_form.add_error("payment_code", exc.message)
+            status = exc.http_status
         except DomainError as exc:
             messages.error(request, exc.message)
             status = exc.http_status
         application.refresh_from_db()
-    fees = list(application.fees.select_related("item", "rule"))
-    totals = application.fees.aggregate(standard=Sum("standard_amount"), charged=Sum("charged_amount"),
-                                        saving=Sum("saving"))
     reviews = ItemReview.objects.filter(application=application).select_related("item", "department")
     return render(request, "approvals/desk/handover.html", {
-        "application": application, "fees": fees, "totals": totals,
-        "unpaid": [f for f in fees if f.paid_at is None], "reviews": reviews,
-        "payment_form": payment_form, "delivery_form": delivery_form,
+        "application": application, **fee_context(application), "reviews": reviews,
+        "payment_form": payment_form, "delivery_form": delivery_form, "is_clerk": request.user.role == Role.CLERK,
         "visits": application.visits.count(),
     }, status=status)

@@ -169,6 +169,11 @@ MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The unified payment platform signs its callbacks (POST /api/v1/payments/callback/) with an HMAC-SHA256 of the
+# body under this shared secret. The default only serves `make run`; production refuses it (docs/fees.md).
+DEFAULT_PAYMENT_CALLBACK_SECRET = "dev-only-payment-callback-secret-change-me"  # noqa: S105 - production refuses it
+PAYMENT_CALLBACK_SECRET = env.str("PAYMENT_CALLBACK_SECRET", default=DEFAULT_PAYMENT_CALLBACK_SECRET)
+
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
 CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
 CLOCK_YELLOW_FRACTION = env.float("CLOCK_YELLOW_FRACTION", default=0.25)

@@ -3,13 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import ALLOWED_HOSTS, DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS, DEBUG, DEFAULT_PAYMENT_CALLBACK_SECRET, DEFAULT_SECRET_KEY, PAYMENT_CALLBACK_SECRET, SECRET_KEY, env,
+)
 
 problems = []
 if DEBUG:
     problems.append("DEBUG must be off in production (set DEBUG=false).")
 if not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+if PAYMENT_CALLBACK_SECRET == DEFAULT_PAYMENT_CALLBACK_SECRET or len(PAYMENT_CALLBACK_SECRET) < 32:
+    problems.append("PAYMENT_CALLBACK_SECRET must be set to the secret shared with the payment platform "
+                    "(random, at least 32 characters).")
 if not ALLOWED_HOSTS:
     problems.append("ALLOWED_HOSTS must name the hosts this portal answers for.")
 if problems:

@@ -1,5 +1,6 @@
-"""Fees with a legal range, charged at the lower bound (seed 000's greening compensation)."""
+"""Fees with a legal range, charged at the lower bound (seed 000's greening compensation); payment codes."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from approvals import payment_codes
 from approvals.demo.loading import load_demo
 from approvals.models import ServiceItem
 from approvals.models.catalog import FeePolicy
@@ -128,3 +130,33 @@ def test_negative_quantity_is_refused_by_compute_fee():
     rule = FeeRuleFactory.build()
     with pytest.raises(ValueError):
         compute_fee(rule, Decimal("-0.01"))
+
+
+# --- payment codes (缴款码) --------------------------------------------------------------------------------
+def test_a_payment_code_is_twenty_digits_starting_with_the_year():
+    code = payment_codes.new_code(year=2026)
+    assert re.fullmatch(r"2026\d{16}", code)
+    assert payment_codes.is_well_formed(code)
+
+
+def test_a_payment_code_catches_every_typo_and_every_swap_of_neighbours():
+    """The check digit (Damm) refuses a code with one wrong digit or two neighbouring digits swapped, so a
+    clerk's typo never reaches another applicant's notice."""
+    for code in (payment_codes.new_code(year=2026) for _ in range(20)):
+        for i, digit in enumerate(code):
+            for other in "0123456789".replace(digit, ""):
+                assert not payment_codes.is_well_formed(code[:i] + other + code[i + 1:])
+        for i in range(len(code) - 1):
+            if code[i] != code[i + 1]:
+                assert not payment_codes.is_well_formed(code[:i] + code[i + 1] + code[i] + code[i + 2:])
+
+
+@pytest.mark.parametrize("typed", ["", "2026", "2026x000000000000000", "202600000000000000000", None])
+def test_what_is_not_a_payment_code(typed):
+    assert not payment_codes.is_well_formed(typed)
+
+
+def test_spaces_and_dashes_typed_in_a_payment_code_are_ignored():
+    code = payment_codes.new_code(year=2026)
+    typed = f" {code[:4]} {code[4:12]}-{code[12:]} "
+    assert payment_codes.normalise(typed) == code

@@ -3,7 +3,8 @@ to the three chiefs' signatures and the bundled result.
 
 applicant files (one form, fewer materials) -> clerk asks for a supplement -> applicant answers -> clerk accepts
 -> three chiefs of 城管, each in their own browser, decide and sign one item each with a fresh TOTP code
--> the applicant sees "全部准予", every signature and the fee charged at the lower bound.
+-> the applicant sees "全部准予", every signature and the fee charged at the lower bound, on a payment notice
+-> the clerk confirms the payment against the notice's payment code -> the applicant sees it paid (已缴费).
 
 Each user has their own browser context (own cookies), as they would have their own browser. Texts the pages show
 come from the demo data (Chinese) or the zh_Hans catalogue; buttons are found by their data-testid or form
@@ -280,7 +281,23 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     expect(fees.locator("tfoot")).to_contain_text(re.compile(r"21,?423\.20"))
     expect(fees.locator("tfoot")).to_contain_text(re.compile(r"45,?605\.40"))
     expect(applicant.get_by_test_id("visits")).to_have_text("0")
+    notice = applicant.get_by_test_id("payment-notice")
+    expect(notice).to_have_attribute("data-payment-status", "due")
+    expect(applicant.locator('input[name="receipt_number"]')).to_have_count(0)  # nobody pays by typing a number
+    code = applicant.get_by_test_id("payment-code").inner_text()
     applicant.screenshot(path=SHOTS.format("6-result"), full_page=True)
+
+    # ---- 9. The window clerk confirms the payment against the payment code; the applicant sees 已缴费 ---------
+    clerk.goto(base + f"/desk/{application.pk}/handover/")
+    expect(clerk.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "due")
+    clerk.locator('input[name="pay-payment_code"]').fill(code)
+    clerk.locator('input[name="pay-receipt_number"]').fill("E-2026-0001")
+    clerk.get_by_test_id("confirm-payment").click()
+    expect(clerk.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "paid")
+    applicant.reload()
+    expect(applicant.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "paid")
+    expect(applicant.get_by_test_id("payment-status")).to_have_text("已缴费")
+    expect(applicant.get_by_test_id("payment-notice")).to_contain_text("E-2026-0001")
 
     application.refresh_from_db()
     assert application.status == "decided" and application.outcome == "all_approved"

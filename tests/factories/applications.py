@@ -11,6 +11,7 @@ The builders are named after the states they reach:
     submitted_application(cat)    submitted, the 5-working-day acceptance clock running
     accepted_application(cat)     accepted: stages laid out, the first stage's reviews under review
     decided_application(cat)      every review decided by its chief and signed (approve / refuse per item)
+    paid_application(cat)         decided, and its payment notice (if a fee is charged) confirmed at the window
 
 Each takes `now=` (default: Monday 2026-06-01 10:00 in Shanghai, a week without holidays) and runs the
 services with time frozen there, so `auto_now` columns and the TOTP device agree with `now`.
@@ -41,7 +42,7 @@ from django_otp.oath import TOTP
 from approvals.models import (
     Application, ApplicationStatus, Decision, ItemField, ItemMaterial, ReviewStatus, StageStatus,
 )
-from approvals.services import acceptance, applications, reviews
+from approvals.services import acceptance, applications, payments, reviews
 from tests.factories.approvals import (
     DepartmentFactory, FeeRuleFactory, FormFieldFactory, MaterialTypeFactory, PackageFactory,
     ServiceItemFactory, StaffAssignmentFactory,
@@ -343,6 +344,21 @@ def decided_application(cat: Catalog, *, decisions=None, now: datetime = DEFAULT
         decide_open_reviews(cat, application, decisions=decisions, now=now)
     assert application.status == ApplicationStatus.DECIDED, application.status
     return application
+
+
+def paid_application(cat: Catalog, *, now: datetime = DEFAULT_NOW, **kwargs) -> Application:
+    """Decided at `now`; the payment notice, when the approved items charge a fee, confirmed at `now` by a window
+    clerk of the lead department against its payment code (with an e-receipt number)."""
+    application = decided_application(cat, now=now, **kwargs)
+    notice = getattr(application, "payment_notice", None)
+    if notice is not None:
+        clerk = cat.clerk
+        if clerk.assignment.department_id != application.lead_department_id:
+            clerk = cat.add_user("clerk", application.lead_department)
+        with frozen(now):
+            payments.confirm_at_window(application, actor=clerk, payment_code=notice.code,
+                                       receipt_number=f"E-{application.reference}", now=now)
+    return reload(application)
 
 
 def reload(obj):

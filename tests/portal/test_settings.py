@@ -16,11 +16,12 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 GOOD_KEY = secrets.token_urlsafe(48)  # 64 characters
+GOOD_PAYMENT_SECRET = secrets.token_urlsafe(32)  # 43 characters
 # Everything the settings read that could leak in from the shell running the tests.
 SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DB_POOL", "DB_POOL_MIN", "DB_POOL_MAX",
     "CONN_MAX_AGE", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "STATICFILES_BACKEND", "EMAIL_BACKEND",
+    "STATICFILES_BACKEND", "EMAIL_BACKEND", "PAYMENT_CALLBACK_SECRET",
 }
 
 DUMP = """
@@ -38,6 +39,7 @@ print(json.dumps({{
     "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
     "SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
     "SESSION_COOKIE_SECURE": getattr(s, "SESSION_COOKIE_SECURE", False),
+    "PAYMENT_CALLBACK_SECRET": s.PAYMENT_CALLBACK_SECRET,
 }}, default=str))
 """
 
@@ -58,7 +60,8 @@ def _import(module, tmp_path, **variables):
 
 
 def _production(tmp_path, **variables):
-    good = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn"}
+    good = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn",
+            "PAYMENT_CALLBACK_SECRET": GOOD_PAYMENT_SECRET}
     good.update(variables)
     return _import("portal.settings.production", tmp_path, **good)
 
@@ -106,6 +109,23 @@ def test_production_refuses_a_short_or_empty_secret_key(tmp_path, key):
     _assert_refused(_production(tmp_path, SECRET_KEY=key), "SECRET_KEY must be set")
 
 
+def test_the_payment_callback_secret_has_a_development_default(tmp_path):
+    """`make run` works without it; the default is public, so production refuses it (next test)."""
+    assert _base(tmp_path)["PAYMENT_CALLBACK_SECRET"] == "dev-only-payment-callback-secret-change-me"
+    assert _base(tmp_path, PAYMENT_CALLBACK_SECRET=GOOD_PAYMENT_SECRET)["PAYMENT_CALLBACK_SECRET"] == (
+        GOOD_PAYMENT_SECRET)
+
+
+@pytest.mark.parametrize("secret", [None, "dev-only-payment-callback-secret-change-me", "", "short", "x" * 31])
+def test_production_refuses_the_default_or_a_short_payment_callback_secret(tmp_path, secret):
+    if secret is None:
+        env = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn"}
+        completed = _import("portal.settings.production", tmp_path, **env)  # PAYMENT_CALLBACK_SECRET unset
+    else:
+        completed = _production(tmp_path, PAYMENT_CALLBACK_SECRET=secret)
+    _assert_refused(completed, "PAYMENT_CALLBACK_SECRET must be set")
+
+
 def test_production_refuses_empty_allowed_hosts(tmp_path):
     _assert_refused(_production(tmp_path, ALLOWED_HOSTS=""), "ALLOWED_HOSTS must name the hosts")
 
@@ -128,6 +148,7 @@ def test_production_accepts_a_good_configuration(tmp_path):
     assert values["SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["PAYMENT_CALLBACK_SECRET"] == GOOD_PAYMENT_SECRET
 
 
 # --- DATABASE_URL and REDIS_URL switch the shape

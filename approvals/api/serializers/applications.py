@@ -1,7 +1,5 @@
 """Applications (bundles): list and detail output, and the input of every applicant and window action."""
 
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -15,9 +13,11 @@ from approvals.api.serializers.common import (
 from approvals.api.serializers.reviews import ReviewSerializer
 from approvals.models import (
     Application, ApplicationEvent, ApplicationStage, ApplicationStatus, Channel, Commitment, DeliveryMethod, FeeCharge,
-    MaterialFile, MaterialSource, Outcome, Package, PreReview, ProblemKind, StageStatus, SupplementRequest,
+    FeeStatus, MaterialFile, MaterialSource, Outcome, Package, PaymentChannel, PaymentNotice, PaymentStatus, PreReview,
+    ProblemKind, StageStatus, SupplementRequest,
 )
 from approvals.services.applications import completeness_problems, requirements_of
+from approvals.services.fees import ZERO
 from approvals.services.progress import acceptance_clock, application_calendar_published, application_light
 from portal.models import Enterprise
 
@@ -91,20 +91,42 @@ class FeeSerializer(serializers.ModelSerializer):
     item = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="rule.name")
     unit = serializers.CharField(source="rule.unit")
+    status = choice_field(FeeStatus, read_only=True, help_text="estimated (before the decision), charged "
+                          "(item approved) or not_charged (item refused, cancelled or withdrawn).")
+    status_label = serializers.CharField(source="get_status_display")
 
     class Meta:
         model = FeeCharge
-        fields = ["item", "name", "unit", "quantity", "standard_amount", "charged_amount", "saving", "paid_at",
-                  "receipt_number"]
+        fields = ["item", "name", "unit", "quantity", "standard_amount", "charged_amount", "saving", "status",
+                  "status_label"]
+
+
+class PaymentNoticeSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(help_text="The payment code (缴款码) to pay with, 20 digits.")
+    status = choice_field(PaymentStatus, read_only=True, help_text="due (待缴费) until the finance side "
+                          "confirms the payment, then paid (已缴费).")
+    status_label = serializers.CharField(source="get_status_display")
+    channel = choice_field(PaymentChannel, read_only=True, allow_blank=True,
+                           help_text="How the payment was confirmed: at the window or by the payment platform.")
+
+    class Meta:
+        model = PaymentNotice
+        fields = ["code", "status", "status_label", "standard_amount", "charged_amount", "saving", "issued_at",
+                  "paid_at", "receipt_number", "channel"]
 
 
 class FeesSerializer(serializers.Serializer):
     charges = FeeSerializer(many=True)
-    standard_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    standard_total = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                              help_text="Of the estimated or charged fees (not the uncharged).")
     charged_total = serializers.DecimalField(max_digits=14, decimal_places=2)
     saving_total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    unpaid_total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    paid = serializers.BooleanField(help_text="True when there are charges and all are paid.")
+    unpaid_total = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                            help_text="What the payment notice asks for while it is due.")
+    paid = serializers.BooleanField(help_text="True when the payment notice is paid.")
+    payment = PaymentNoticeSerializer(allow_null=True, help_text="The payment notice, issued at the decision "
+                                      "when approved items charge a fee; null before the decision or when "
+                                      "there is nothing to pay.")
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -275,15 +297,15 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     @extend_schema_field(FeesSerializer)
     def get_fees(self, application):
-        charges = list(application.fees.select_related("item", "rule"))
-        zero = Decimal("0.00")
+        totals = application.fees.totals()
+        notice = PaymentNotice.objects.filter(application=application).first()
         return FeesSerializer({
-            "charges": charges,
-            "standard_total": sum((c.standard_amount for c in charges), zero),
-            "charged_total": sum((c.charged_amount for c in charges), zero),
-            "saving_total": sum((c.saving for c in charges), zero),
-            "unpaid_total": sum((c.charged_amount for c in charges if c.paid_at is None), zero),
-            "paid": bool(charges) and all(c.paid_at is not None for c in charges),
+            "charges": application.fees.select_related("item", "rule"),
+            "standard_total": totals["standard"], "charged_total": totals["charged"],
+            "saving_total": totals["saving"],
+            "unpaid_total": notice.charged_amount if notice and notice.status == PaymentStatus.DUE else ZERO,
+            "paid": notice is not None and notice.status == PaymentStatus.PAID,
+            "payment": notice,
         }).data
 
     @extend_schema_field(ClockSerializer(allow_null=True))
@@ -378,8 +400,26 @@ class CommitmentInputSerializer(serializers.Serializer):
     signer_name = serializers.CharField(max_length=64)
 
 
-class PaySerializer(serializers.Serializer):
-    receipt_number = serializers.CharField(max_length=64)
+class ConfirmPaymentSerializer(serializers.Serializer):
+    payment_code = serializers.CharField(max_length=40, help_text="The payment code on the payment notice.")
+    receipt_number = serializers.CharField(max_length=64, help_text="The e-receipt (电子票据) number of the payment.")
+
+
+class PaymentCallbackSerializer(serializers.Serializer):
+    """What the payment platform reports (the raw body it signs)."""
+
+    payment_code = serializers.CharField(max_length=40, help_text="The payment code of the notice paid.")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Yuan paid, e.g. \"24182.20\".")
+    receipt_number = serializers.CharField(max_length=64, help_text="The e-receipt (电子票据) number.")
+    paid_at = serializers.DateTimeField(required=False, help_text="When it was paid (ISO 8601); now if left out.")
+
+
+class PaymentCallbackResultSerializer(serializers.Serializer):
+    payment_code = serializers.CharField()
+    status = choice_field(PaymentStatus, read_only=True)
+    receipt_number = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+    changed = serializers.BooleanField(help_text="False when this payment had already been recorded.")
 
 
 class DeliverSerializer(serializers.Serializer):

@@ -113,7 +113,8 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
     assert accepted["stages"][0]["status"] == "open" and accepted["stages"][0]["due_at"]
     fees = accepted["fees"]
     assert fees["charged_total"] == "24182.20" and fees["saving_total"] == "21423.20"
-    assert fees["paid"] is False
+    assert fees["paid"] is False and fees["payment"] is None  # estimated: due only for approved items
+    assert {c["status"] for c in fees["charges"]} == {"estimated"}
     assert accepted["visits"] == 0
 
     # The chief representative's inbox, soonest due first, with counts per light.
@@ -149,9 +150,20 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
                  "decided"):
         assert kind in kinds
 
-    # Payment and mail delivery: online filing + mail makes zero visits.
-    paid = applicant.post(f"{APPS}{app_id}/pay/", {"receipt_number": "R-2026-0001"}, format="json")
-    assert paid.status_code == 200 and paid.json()["fees"]["paid"] is True
+    # The decision issues the payment notice: the applicant sees 待缴费 and the payment code, and cannot mark it
+    # paid; the window clerk confirms the payment against the code. Then mail delivery: zero visits.
+    payment = result["fees"]["payment"]
+    assert payment["status"] == "due" and len(payment["code"]) == 20
+    assert (payment["charged_amount"], payment["saving"]) == ("24182.20", "21423.20")
+    refused = applicant.post(f"{APPS}{app_id}/pay/", {"receipt_number": "R-2026-0001"}, format="json")
+    assert refused.status_code == 403
+    early = clerk.post(f"{APPS}{app_id}/deliver/", {"method": "mail", "tracking_number": "SF1234567890"},
+                       format="json")
+    assert early.status_code == 400 and early.json()["detail"]
+    paid = clerk.post(f"{APPS}{app_id}/confirm-payment/",
+                      {"payment_code": payment["code"], "receipt_number": "E-2026-0001"}, format="json")
+    assert paid.status_code == 200, paid.content
+    assert applicant.get(f"{APPS}{app_id}/").json()["fees"]["payment"]["status"] == "paid"
     delivered = clerk.post(f"{APPS}{app_id}/deliver/", {"method": "mail", "tracking_number": "SF1234567890"},
                            format="json")
     assert delivered.status_code == 200, delivered.content

@@ -16,7 +16,7 @@ from django.urls import reverse
 from approvals.models import (
     ApplicationEvent, ApplicationStatus, DeadlineFiring, EventKind, FiringKind, ItemReview, ReviewStatus,
 )
-from approvals.services import acceptance, applications, delivery, fees_charged, reviews
+from approvals.services import acceptance, applications, delivery, payments, reviews
 from approvals.services.deadlines import sweep
 from portal.models import AuditEntry, Notification
 from tests.factories.applications import (
@@ -323,7 +323,8 @@ def test_delivery_goes_red_ten_working_days_after_the_decision_unless_delivered(
     # 10 working days after Mon 06-15: 16, 17, 18, (19 off), 22, 23, 24, 25, 26, 29, 30 -> Tue 06-30 17:30.
     assert late.delivery_due_at == on_time.delivery_due_at == at(2026, 6, 30, 17, 30)
     with frozen(at(2026, 6, 29, 10, 0)):
-        fees_charged.record_payment(on_time, actor=cat.applicant, receipt_number="R-1")
+        payments.confirm_at_window(on_time, actor=cat.clerk, payment_code=on_time.payment_notice.code,
+                                   receipt_number="E-1")
         delivery.deliver(on_time, actor=cat.clerk, now=at(2026, 6, 29, 10, 0))
 
     sweep(now=at(2026, 6, 30, 17, 29))

@@ -7,15 +7,19 @@ deterministically: the same row loaded twice, both copies transitioned, the seco
 """
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import close_old_connections, connection, connections, transaction
 
-from approvals.models import Application, ApplicationStatus, DecisionSignature, ItemReview, ReviewStatus
-from approvals.services import acceptance, locking, reviews
+from approvals.models import (
+    Application, ApplicationEvent, ApplicationStatus, DecisionSignature, EventKind, ItemReview, PaymentChannel,
+    PaymentNotice, PaymentStatus, ReviewStatus,
+)
+from approvals.services import acceptance, locking, payments, reviews
 from portal.errors import NotAllowed, WrongState
 from tests.factories.applications import (
-    DEFAULT_NOW, accepted_application, frozen, fresh_totp, reload, submitted_application,
+    DEFAULT_NOW, accepted_application, decided_application, frozen, fresh_totp, reload, submitted_application,
 )
 
 S = ApplicationStatus
@@ -263,3 +267,53 @@ def test_a_code_being_used_cannot_be_replayed_by_a_second_request(cat):
         thread.join(timeout=30)
     assert isinstance(second.get("result"), NotAllowed), second
     assert DecisionSignature.objects.count() == 1
+
+
+# --- payment confirmations: two callbacks, or the window and the platform, at once --------------------------------
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_callbacks_at_once_pay_once(cat):
+    """The platform retries while the first callback is still running: both answer paid, one changed the state."""
+    notice = decided_application(cat).payment_notice
+    outcomes = []
+
+    def callback():
+        outcomes.append(payments.confirm_from_platform(payment_code=notice.code, amount=Decimal("6382.20"),
+                                                       receipt_number="EP-77", now=DEFAULT_NOW).changed)
+
+    assert race(callback, callback) == ["ok", "ok"]
+    assert sorted(outcomes) == [False, True]
+    assert PaymentNotice.objects.get(pk=notice.pk).status == PaymentStatus.PAID
+    assert ApplicationEvent.objects.filter(application=notice.application_id, kind=EventKind.PAID).count() == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_different_confirmations_at_once_exactly_one_wins(cat):
+    application = decided_application(cat)
+    notice = application.payment_notice
+
+    results = race(lambda: payments.confirm_from_platform(payment_code=notice.code, amount=Decimal("6382.20"),
+                                                          receipt_number="EP-1", now=DEFAULT_NOW),
+                   lambda: payments.confirm_at_window(application, actor=cat.clerk, payment_code=notice.code,
+                                                      receipt_number="EW-2", now=DEFAULT_NOW))
+
+    one_winner(results)
+    notice = PaymentNotice.objects.get(pk=notice.pk)
+    assert notice.receipt_number == ("EP-1" if results[0] == "ok" else "EW-2")
+    assert ApplicationEvent.objects.filter(application=application, kind=EventKind.PAID).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_copy_of_a_payment_notice_cannot_be_paid_again(cat):
+    notice = decided_application(cat).payment_notice
+    first, second = PaymentNotice.objects.get(pk=notice.pk), PaymentNotice.objects.get(pk=notice.pk)
+
+    first.confirm(at=DEFAULT_NOW, receipt_number="EP-1", channel=PaymentChannel.PLATFORM)
+    second.confirm(at=DEFAULT_NOW, receipt_number="EW-2", channel=PaymentChannel.WINDOW, by=cat.clerk)
+    with transaction.atomic():
+        locking.save(first)
+    with pytest.raises(WrongState), transaction.atomic():
+        locking.save(second)
+
+    assert PaymentNotice.objects.get(pk=notice.pk).receipt_number == "EP-1"

@@ -12,9 +12,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from approvals.calendar.loading import invalidate
 from approvals.models import (
-    Application, ApplicationStatus, Channel, EnterpriseDocument, FieldType, MaterialFile,
+    Application, ApplicationStatus, Channel, EnterpriseDocument, FieldType, MaterialFile, PaymentNotice,
+    PaymentStatus,
 )
-from approvals.services import acceptance, applications, reviews
+from approvals.services import acceptance, applications, payments, reviews
 from tests.factories.approvals import (
     DepartmentFactory, FeeRuleFactory, FormFieldFactory, MaterialTypeFactory, PackageFactory, ServiceItemFactory,
     StaffAssignmentFactory,
@@ -439,13 +440,15 @@ def test_supplement_answer_only_listed_points_change(applicant_client, bundle):
 
 
 # --- results, fees, signature ----------------------------------------------------------------------------------
-def decide_all(bundle, application, *, refuse_other=False):
+def decide_all(bundle, application, *, refuse_other=False, refuse=()):
+    """Accept, then every review decided and signed: approved, except the other department's items
+    (`refuse_other`) and the items whose codes are in `refuse`."""
     acceptance.accept(application, actor=bundle.clerk)
     for chief in (bundle.chief_lead, bundle.chief_other):
         device = with_totp(chief)
-        mine = list(application.reviews.filter(department=chief.assignment.department))
+        mine = list(application.reviews.filter(department=chief.assignment.department).select_related("item"))
         for review in mine:
-            if refuse_other and chief == bundle.chief_other:
+            if refuse_other and chief == bundle.chief_other or review.item.code in refuse:
                 reviews.refuse(review, actor=chief, reasons="规划条件不符")
             else:
                 reviews.approve(review, actor=chief, reasons="符合条件")
@@ -454,7 +457,7 @@ def decide_all(bundle, application, *, refuse_other=False):
     return application
 
 
-def test_detail_shows_reviews_clocks_fees_and_payment(applicant_client, bundle):
+def test_detail_shows_reviews_clocks_and_the_estimated_fees(applicant_client, bundle):
     application = bundle.submitted()
     acceptance.accept(application, actor=bundle.clerk)
     url = reverse("approvals:application", args=[application.pk])
@@ -462,14 +465,39 @@ def test_detail_shows_reviews_clocks_fees_and_payment(applicant_client, bundle):
     assert body.count("data-review=") == 3
     assert "working days" in body and 'data-light="green"' in body
     assert 'data-testid="fee-total"><strong>2,410.00<' in body  # 120.5 m² × 20 yuan (lower bound)
-    assert "4,820.00" in body and 'data-testid="i-have-paid"' in body
+    assert "4,820.00" in body
+    assert 'data-fee-status="estimated"' in body and 'data-testid="payment-notice"' not in body
 
-    blank = applicant_client.post(url, {"receipt_number": ""})
-    assert blank.status_code == 400 and "Enter the receipt number" in text(blank)
-    paid = applicant_client.post(url, {"receipt_number": "R-2026-001"})
-    assert paid.status_code == 302
-    assert application.fees.filter(paid_at__isnull=False, receipt_number="R-2026-001").exists()
-    assert 'data-testid="i-have-paid"' not in text(applicant_client.get(url))
+
+def test_the_applicant_sees_the_payment_notice_and_cannot_mark_it_paid(applicant_client, bundle):
+    """Issue 8.5: no receipt number typed by the applicant; 待缴费 until the finance side confirms, then 已缴费."""
+    application = decide_all(bundle, bundle.submitted())
+    notice = application.payment_notice
+    url = reverse("approvals:application", args=[application.pk])
+
+    body = text(applicant_client.get(url))
+    assert 'data-testid="i-have-paid"' not in body and 'name="receipt_number"' not in body
+    block = body[body.index('data-testid="payment-notice"'):]
+    assert f'data-testid="payment-code">{notice.code}<' in block
+    assert 'data-payment-status="due"' in block and "Awaiting payment" in block
+    assert 'data-fee-status="charged"' in body
+    assert applicant_client.post(url, {"receipt_number": "R-2026-001"}).status_code == 405
+    assert PaymentNotice.objects.get(pk=notice.pk).status == PaymentStatus.DUE
+
+    payments.confirm_at_window(application, actor=bundle.clerk, payment_code=notice.code,
+                               receipt_number="E-2026-001")
+    block = text(applicant_client.get(url))
+    block = block[block.index('data-testid="payment-notice"'):]
+    assert 'data-payment-status="paid"' in block and "E-2026-001" in block
+
+
+def test_a_refused_items_fee_is_shown_as_not_charged(applicant_client, bundle):
+    application = decide_all(bundle, bundle.submitted(), refuse=["CG-XK-002"])
+    assert application.outcome == "partly_approved"
+    body = text(applicant_client.get(reverse("approvals:application", args=[application.pk])))
+    assert 'data-fee-status="not_charged"' in body and 'data-testid="payment-notice"' not in body
+    assert 'data-testid="fee-total"><strong>0.00<' in body
+    assert "Nothing to pay" in body
 
 
 def test_partly_approved_result_is_at_the_top_with_signature_and_remedy(applicant_client, bundle):

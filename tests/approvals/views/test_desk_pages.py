@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from approvals.models import (
-    Application, ApplicationStatus, Channel, DeliveryMethod, SupplementRequest, Visit, VisitKind,
+    Application, ApplicationStatus, Channel, DeliveryMethod, PaymentNotice, PaymentStatus, SupplementRequest, Visit,
+    VisitKind,
 )
-from approvals.services import applications
+from approvals.services import acceptance, applications
 from tests.approvals.views.test_applicant_pages import (  # noqa: F401  (shared fixtures)
     _media_and_calendar, bundle, decide_all, form_post, login_staff, png, text,
 )
@@ -205,16 +206,33 @@ def test_walk_in_is_for_clerks(client, bundle):
 def test_payment_and_mail_delivery_of_a_decided_application(clerk_client, bundle):
     application = decide_all(bundle, bundle.submitted())
     assert application.outcome == "all_approved"
+    notice = application.payment_notice
     listing = text(clerk_client.get(reverse("approvals:desk_handover_list")))
-    assert application.reference in listing and "2410.00 unpaid" in listing
+    assert application.reference in listing and "2410.00 unpaid" in listing and notice.code in listing
 
     url = reverse("approvals:desk_handover", args=[application.pk])
+    page = text(clerk_client.get(url))
+    assert f"<code>{notice.code}</code>" in page and 'data-payment-status="due"' in page
     early = clerk_client.post(url, {"action": "deliver", "deliver-method": DeliveryMethod.ELECTRONIC})
     assert early.status_code == 400 and "not paid yet" in text(early)
 
-    assert clerk_client.post(url, {"action": "pay", "pay-receipt_number": ""}).status_code == 400
-    assert clerk_client.post(url, {"action": "pay", "pay-receipt_number": "POS-778"}).status_code == 302
-    assert application.fees.get().receipt_number == "POS-778"
+    # The clerk confirms against the payment code of the notice, with the e-receipt number.
+    no_receipt = clerk_client.post(url, {"action": "pay", "pay-payment_code": notice.code,
+                                         "pay-receipt_number": ""})
+    assert no_receipt.status_code == 400
+    typo = notice.code[:-1] + str((int(notice.code[-1]) + 1) % 10)
+    wrong = clerk_client.post(url, {"action": "pay", "pay-payment_code": typo, "pay-receipt_number": "E-778"})
+    assert wrong.status_code == 400 and "payment code" in text(wrong)
+    assert PaymentNotice.objects.get(pk=notice.pk).status == PaymentStatus.DUE
+    paid = clerk_client.post(url, {"action": "pay", "pay-payment_code": notice.code,
+                                   "pay-receipt_number": "E-778"})
+    assert paid.status_code == 302
+    notice = PaymentNotice.objects.get(pk=notice.pk)
+    assert (notice.status, notice.receipt_number, notice.confirmed_by) == (PaymentStatus.PAID, "E-778",
+                                                                           bundle.clerk)
+    assert 'data-payment-status="paid"' in text(clerk_client.get(url))
+    again = clerk_client.post(url, {"action": "pay", "pay-payment_code": notice.code, "pay-receipt_number": "E-9"})
+    assert again.status_code == 409
 
     no_tracking = clerk_client.post(url, {"action": "deliver", "deliver-method": DeliveryMethod.MAIL})
     assert no_tracking.status_code == 400 and "tracking number" in text(no_tracking)
@@ -230,6 +248,28 @@ def test_payment_and_mail_delivery_of_a_decided_application(clerk_client, bundle
     detail = text(clerk_client.get(reverse("approvals:application", args=[application.pk])))
     assert 'data-outcome="all_approved"' in detail and "SF1234567890" in detail
     assert re.search(r'data-testid="visits">0<', detail)
+
+
+def test_a_refused_fee_item_leaves_nothing_to_pay_and_the_rest_is_delivered(clerk_client, bundle):
+    """Issue 8.4: the greening item refused; the clerk hands over the other results without any payment."""
+    application = decide_all(bundle, bundle.submitted(), refuse=["CG-XK-002"])
+    assert application.outcome == "partly_approved"
+    url = reverse("approvals:desk_handover", args=[application.pk])
+    page = text(clerk_client.get(url))
+    assert 'data-testid="confirm-payment"' not in page and "Nothing to pay" in page
+    done = clerk_client.post(url, {"action": "deliver", "deliver-method": DeliveryMethod.ELECTRONIC})
+    assert done.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DELIVERED
+
+
+def test_paying_at_the_desk_before_the_decision_is_refused(clerk_client, bundle):
+    application = bundle.submitted()
+    acceptance.accept(application, actor=bundle.clerk)
+    response = clerk_client.post(reverse("approvals:desk_handover", args=[application.pk]),
+                                 {"action": "pay", "pay-payment_code": "20260000000000000000",
+                                  "pay-receipt_number": "E-1"})
+    assert response.status_code == 409 and "after the decision" in text(response)
 
 
 def test_window_pickup_counts_a_visit(clerk_client, bundle):
