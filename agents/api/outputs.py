@@ -6,11 +6,11 @@ The services return small dataclasses / dicts; the API reads them by name, never
 from agents.services import cases, projects
 
 
-def case_progress_rows(case, *, now=None) -> list[dict]:
-    """cases.case_progress: each linked application with its light and next due time."""
+def case_progress_rows(case, *, viewer, now=None) -> list[dict]:
+    """cases.case_progress: each linked application `viewer` may see, with its light and next due time."""
     return [{"id": row.application.pk, "reference": row.application.reference, "title": row.application.title,
              "status": row.application.status, "light": str(row.light), "next_due_at": row.next_due_at}
-            for row in cases.case_progress(case, now=now)]
+            for row in cases.case_progress(case, now=now, viewer=viewer)]
 
 
 def milestone_rows(project) -> list[dict]:

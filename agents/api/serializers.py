@@ -240,7 +240,10 @@ class AgencyCaseDetailSerializer(AgencyCaseSerializer):
 
     @extend_schema_field(LinkedApplicationSerializer(many=True))
     def get_progress(self, case):
-        return LinkedApplicationSerializer(case_progress_rows(case, now=_now(self)), many=True).data
+        viewer = getattr(self.context.get("request"), "user", None)
+        if viewer is None:
+            return []
+        return LinkedApplicationSerializer(case_progress_rows(case, viewer=viewer, now=_now(self)), many=True).data
 
 
 class CaseCreateSerializer(serializers.Serializer):

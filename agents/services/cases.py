@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from agents.models import AgencyCase, CaseStatus
 from agents.services import links
 from agents.services.authorizations import represents
-from approvals.models import FiringKind, ReviewStatus
+from approvals.models import Application, FiringKind, ReviewStatus
 from approvals.services import locking
 from approvals.services.progress import acceptance_clock, application_light
 from portal.errors import DomainError, NotAllowed, WrongState
@@ -184,11 +184,15 @@ class LinkedProgress:
     next_due_at: datetime | None
 
 
-def case_progress(case, now=None) -> list[LinkedProgress]:
-    """The linked applications with their light and the next due time of their running clocks."""
+def case_progress(case, now=None, *, viewer=None) -> list[LinkedProgress]:
+    """The linked applications with their light and the next due time of their running clocks; for a `viewer`,
+    only those they may see (Application.objects.visible_to: a leader never sees a linked draft)."""
     now = now or timezone.now()
     rows = []
-    for application in case.applications.select_related("enterprise").order_by("pk"):
+    applications = case.applications.select_related("enterprise").order_by("pk")
+    if viewer is not None:
+        applications = applications.filter(pk__in=Application.objects.visible_to(viewer).values("pk"))
+    for application in applications:
         dues = [r.due_at for r in application.reviews.filter(status=ReviewStatus.UNDER_REVIEW, due_at__isnull=False)]
         acceptance = acceptance_clock(application, now=now)
         if acceptance is not None:

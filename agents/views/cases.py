@@ -149,5 +149,5 @@ def case_detail(request, pk):
             return response
     return render(request, "agents/case.html", {
         "case": case, "forms": forms,
-        "progress": services.case_progress(case, now=timezone.now()),
+        "progress": services.case_progress(case, now=timezone.now(), viewer=request.user),
     }, status=status)

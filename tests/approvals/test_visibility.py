@@ -14,7 +14,7 @@ from agents.services import authorizations
 from approvals.models import Application, MaterialFile
 from approvals.services import applications
 from tests.factories.agents import authorise_around_today
-from tests.factories.applications import draft_application, make_catalog, reload, submitted_application
+from tests.factories.applications import DEFAULT_NOW, draft_application, make_catalog, reload, submitted_application
 from tests.factories.portal import UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,25 @@ def test_once_submitted_the_lead_department_and_overseers_see_it(cat):
         assert seen(people[role], application) == SHOWN, role
     # Another department sees it only once it has a review to do (after acceptance).
     assert seen(people["other staff"], application) == HIDDEN
+
+
+def test_an_agency_case_does_not_show_a_linked_draft_to_the_companys_leader(cat):
+    """The agent links its draft to the company's case; the leader reading the case does not see the draft."""
+    from agents.services import cases
+
+    cat.enterprise.leader = cat.leader
+    cat.enterprise.save(update_fields=["leader"])
+    agent = UserFactory(role="agent")
+    authorise_around_today(cat.enterprise, agent, valid_from=DEFAULT_NOW.date())  # files at DEFAULT_NOW
+    draft = draft_application(cat, actor=agent)
+    case = cases.receive(actor=agent, enterprise=cat.enterprise, title="代办绿地占用审批")
+    cases.link_application(case, draft, actor=agent)
+
+    def linked(user):
+        body = api_client(user).get(f"/api/v1/agency-cases/{case.pk}/").json()
+        page = page_client(user).get(reverse("agents:case", args=[case.pk])).content.decode()
+        return [row["reference"] for row in body["progress"]], draft.reference in page
+
+    assert linked(agent) == ([draft.reference], True)
+    assert linked(cat.leader) == ([], False)
+    assert linked(UserFactory(role="supervisor")) == ([], False)

@@ -38,8 +38,9 @@ def authorise(enterprise, agent, *, by=None, scope=AuthorizationScope.ALL, items
 def authorise_around_today(enterprise, agent, **kwargs):
     """An authorisation valid from a month ago for a year: the pages and the API run on the real clock."""
     today = timezone.localdate()
-    return authorise(enterprise, agent, valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=365),
-                     now=timezone.now(), **kwargs)
+    kwargs.setdefault("valid_from", today - timedelta(days=30))
+    kwargs.setdefault("valid_until", today + timedelta(days=365))
+    return authorise(enterprise, agent, now=timezone.now(), **kwargs)
 
 
 def raised_demand(cat, *, actor=None, title="园区道路积水", text="厂区门口道路雨后积水，影响货车进出。",
