@@ -304,7 +304,7 @@ def review_resume(request, pk):
     review = _review_or_404(request, pk)
     return _staff_action(
         request, review, lambda: review_services.resume(review, actor=request.user, request=request),
-        form=None, form_name="", success=_("The review is resumed; the due date has moved by the paused time."))
+        form=None, form_name="", success=_("The review is resumed; the due date has moved on by the paused working days."))
 
 
 def _sign_one(request, review, otp):

@@ -118,9 +118,10 @@ def test_two_concurrent_sweeps_fire_and_notify_each_thing_exactly_once(cat, brok
     for chief in cat.chiefs.values():  # one per firing of its department's review, two per stage for the lead
         assert Notification.objects.filter(recipient=chief).count() == 10 * 3 + (
             10 * 2 if chief == cat.chief_of(cat.departments[0]) else 0)
-    # Nobody has an e-mail address: one in-app delivery each, published once after its commit.
+    # Nobody has an e-mail address: one in-app delivery each, published once after its commit. (Loading the
+    # calendar for the catalog committed too, and asked for a recompute of the clocks of 2026: not a delivery.)
     assert Delivery.objects.count() == 210
-    assert Counter(published(broker_queue)) == Counter(
+    assert Counter(m for m in published(broker_queue) if m[0] == DELIVER) == Counter(
         {(DELIVER, (pk,)): 1 for pk in Delivery.objects.values_list("pk", flat=True)})
 
     assert sweep(now=moment, relay=False).total == 0
