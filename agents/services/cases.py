@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from agents.models import AgencyCase, CaseStatus
 from agents.services import links
 from agents.services.authorizations import represents
-from approvals.models import FiringKind, ReviewStatus
+from approvals.models import FiringKind
 from approvals.services import locking
-from approvals.services.progress import acceptance_clock, application_light
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.models.users import Role
 from portal.services import audit
@@ -185,17 +184,12 @@ class LinkedProgress:
 
 
 def case_progress(case, now=None) -> list[LinkedProgress]:
-    """The linked applications with their light and the next due time of their running clocks."""
+    """The linked applications with their light and the next due time of their running clocks (both selected
+    by the database: Application.objects.with_light / with_next_due)."""
     now = now or timezone.now()
-    rows = []
-    for application in case.applications.select_related("enterprise").order_by("pk"):
-        dues = [r.due_at for r in application.reviews.filter(status=ReviewStatus.UNDER_REVIEW, due_at__isnull=False)]
-        acceptance = acceptance_clock(application, now=now)
-        if acceptance is not None:
-            dues.append(acceptance.due_at)
-        rows.append(LinkedProgress(application=application, light=application_light(application, now=now),
-                                   next_due_at=min(dues) if dues else None))
-    return rows
+    applications = case.applications.select_related("enterprise").with_light(now).with_next_due().order_by("pk")
+    return [LinkedProgress(application=application, light=application.light, next_due_at=application.next_due)
+            for application in applications]
 
 
 # --- automatic chasing ----------------------------------------------------------------------------------
