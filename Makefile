@@ -2,6 +2,7 @@
 #
 #   make run    create .venv, install, migrate, load the demo data and start web + Celery worker + beat
 #   make test   run the whole test suite (extra pytest arguments: make test PYTEST_ARGS="-k clocks -x")
+#   make graphs draw the state machines into docs/state-machines/ (needs Graphviz: apt-get install graphviz)
 #
 # Only Python 3.11+ is needed; everything else is installed into .venv. Settings come from the environment
 # (see portal/settings/base.py): without DATABASE_URL / REDIS_URL the portal runs on a SQLite file and
@@ -32,11 +33,16 @@ I18N_IGNORE := --ignore=.venv --ignore='.venv/*' --ignore='var/*' --ignore='medi
 STAMP := $(VENV)/.requirements.sha256
 REQUIREMENTS := requirements.txt requirements-test.txt
 
-.PHONY: help run test venv migrate seed messages bench
+# The state machines (app.Model:picture) drawn by django-fsm-2's graph_transitions.
+MACHINES := approvals.Application:application approvals.ApplicationStage:applicationstage \
+	approvals.ItemReview:itemreview agents.Demand:demand agents.AgencyCase:agencycase
+
+.PHONY: help run test venv migrate seed messages bench graphs
 
 help:
 	@echo "make run      install into .venv, migrate, load demo data, start web + worker + beat (PORT=$(PORT))"
 	@echo "make test     the whole test suite (PYTEST_ARGS=...)"
+	@echo "make graphs   draw the state machines into docs/state-machines/*.svg (needs Graphviz's dot)"
 	@echo "make venv | migrate | seed | messages | bench (BENCH=<name>)"
 
 ## venv: create .venv if missing; (re)install requirements-test.txt only when the requirement files changed.
@@ -134,3 +140,27 @@ bench: migrate
 		echo "== $$script"; \
 		BENCH_RESULTS_DIR=bench/results "$(PY)" "$$script" $(BENCH_ARGS); \
 	done
+
+## graphs: the pictures of docs/state-machines.md, one SVG per machine, from the models' @transition methods
+# (django-fsm-2's graph_transitions), labelled in English like the docs.
+define GRAPHS_PY
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+import django
+django.setup()
+from pathlib import Path
+from django.core.management import call_command
+from django.utils import translation
+translation.activate("en")
+for machine in sys.argv[1:]:
+    model, name = machine.split(":")
+    target = Path("docs/state-machines") / name
+    call_command("graph_transitions", model, outputfile=f"{target}.svg")
+    target.unlink(missing_ok=True)  # graphviz leaves the dot source next to the picture
+    print(f"{model} -> {target}.svg")
+endef
+export GRAPHS_PY
+
+graphs: venv
+	@command -v dot >/dev/null || { echo "error: Graphviz's dot is needed (Debian/Ubuntu: apt-get install graphviz)" >&2; exit 1; }
+	@"$(PY)" -c "$$GRAPHS_PY" $(MACHINES)

@@ -7,4 +7,4 @@ class AgentsConfig(AppConfig):
     verbose_name = _("Park agency service")
 
     def ready(self):
-        from . import hooks  # noqa: F401  (delegation check, demand sweeper, chasing on red reviews)
+        from . import hooks, navigation  # noqa: F401  (delegation, demand sweeper, chasing, demo; menu entries)

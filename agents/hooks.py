@@ -1,5 +1,6 @@
 """How the agents package plugs into approvals without approvals knowing it (agents -> approvals -> portal)."""
 
+from approvals import demo
 from approvals.services import deadlines, delegation, recompute
 from approvals.signals import deadline_fired
 
@@ -10,3 +11,12 @@ delegation.register_visibility(authorizations.visible_applications)
 deadlines.register_sweeper(demand_clocks.running_demands, "next_check_at", demand_clocks.check_demand)
 recompute.register("demand", demand_clocks.demands_in_window, demand_clocks.recompute_demand)
 deadline_fired.connect(cases.chase_on_red_review, dispatch_uid="agents.chase_on_red_review")
+
+
+def _load_agency_demo() -> dict:
+    from agents.demo import load_agency_demo  # only when seeding: it renders PDFs
+
+    return load_agency_demo()
+
+
+demo.register("Agency demo", _load_agency_demo)

@@ -7,4 +7,4 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals: departments, catalog, calendar")
 
     def ready(self):
-        from . import panels, signals  # noqa: F401  (workspace panels; calendar cache invalidation)
+        from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)

@@ -6,26 +6,19 @@ date by the working days after the day the clock stopped up to and including the
 resumed the same day: nothing moves; stopped Tuesday, resumed Thursday: two). A due time therefore always stays
 at the end of office hours. An open pause has no due time: a paused clock never fires.
 
-Lights: green while more than the warning window is left, yellow inside it, red once the due time has passed.
-The warning window is the smaller of one working day and a quarter of the budget (both configurable in
-settings: CLOCK_YELLOW_DAYS, CLOCK_YELLOW_FRACTION).
+Yellow threshold: the warning window before the due time, the smaller of one working day and a quarter of the
+budget (both configurable in settings: CLOCK_YELLOW_DAYS, CLOCK_YELLOW_FRACTION); the services store it as
+`warn_at` next to `due_at`. The lights themselves are read from those stored columns: approvals/lights.py.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from approvals.calendar.workdays import WorkCalendar
+from approvals.lights import Light  # noqa: F401  (the one definition of the lights; re-exported for callers)
 
 ACCEPTANCE_DAYS = 5  # Art. 32: tell the applicant within 5 working days, or the application is deemed accepted
 DELIVERY_DAYS = 10  # Art. 44: deliver the permit within 10 working days of the decision
-
-
-class Light:
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-    PAUSED = "paused"
-    DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -107,21 +100,6 @@ def warn_at(cal: WorkCalendar, start: datetime, days: int, due: datetime | None,
 def remaining(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:
     """Office time left until `due` (negative once it has passed)."""
     return cal.working_time_between(now, due)
-
-
-def light(cal: WorkCalendar, *, now: datetime, due: datetime | None, full_budget: timedelta | None = None,
-          paused: bool = False, done: bool = False, yellow_days: float = 1,
-          yellow_fraction: float = 0.25) -> str:
-    if done:
-        return Light.DONE
-    if paused or due is None:
-        return Light.PAUSED
-    if now >= due:
-        return Light.RED
-    left = remaining(cal, now, due)
-    window = cal.office_day * yellow_days if full_budget is None else warning_window(
-        cal, full_budget, yellow_days=yellow_days, yellow_fraction=yellow_fraction)
-    return Light.YELLOW if left <= window else Light.GREEN
 
 
 def split_office_time(cal: WorkCalendar, amount: timedelta) -> tuple[int, int, int]:

@@ -5,27 +5,21 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from approvals.clocks import Light
+from approvals.lights import URGENCY, Light
 from approvals.models import Decision, PauseKind, ReviewStatus
 from approvals.services.reviews import DEFAULT_REMEDY_NOTICE, MAX_JOINT_EXTENSION_DAYS
 
 OPEN = "open"
 ALL = "all"
-WAITING = "waiting"
 
 STATUS_FILTERS = [
     (OPEN, _("Open (not yet signed)")),
     (ALL, _("All")),
     *ReviewStatus.choices,
 ]
-LIGHT_CHOICES = [
-    (Light.RED, _("Red: overdue")),
-    (Light.YELLOW, _("Yellow: due soon")),
-    (Light.GREEN, _("Green: on time")),
-    (Light.PAUSED, _("Paused")),
-    (WAITING, _("Waiting for its stage")),
-    (Light.DONE, _("Done")),
-]
+# Every light, the most urgent first; a review that waits, waits for its stage to open.
+LIGHT_CHOICES = [(light.value, _("Waiting for its stage") if light == Light.WAITING else light.label)
+                 for light in URGENCY]
 
 
 class InboxFilterForm(forms.Form):

@@ -59,6 +59,26 @@ def _service_shape_missing() -> str:
 SERVICE_SHAPE = pytest.mark.skipif(bool(_service_shape_missing()), reason=_service_shape_missing() or "-")
 
 
+def _broker():
+    import redis
+
+    return redis.Redis.from_url(redis_url())
+
+
+def unacknowledged_messages() -> int:
+    """Messages handed to a worker and not acknowledged yet (kombu's Redis transport keeps them in a sorted set
+    scored by the time they were handed out)."""
+    return _broker().zcard("unacked_index")
+
+
+def broker_idle(queue: str = "celery") -> bool:
+    """Nothing waits in the queue (any priority) and nothing handed out is unacknowledged: every message
+    published so far has been processed to the end."""
+    client = _broker()
+    keys = [queue, *(f"{queue}\x06\x16{step}" for step in (3, 6, 9))]  # kombu's priority lists
+    return sum(client.llen(key) for key in keys) == 0 and client.zcard("unacked_index") == 0
+
+
 def purge_queues() -> int:
     """Drop messages left in the default queue by earlier tests (published while no worker was running)."""
     from portal.celery import app

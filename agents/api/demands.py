@@ -1,12 +1,12 @@
 """/api/v1/demands/: 诉求 under 清单制+责任制+销号制 and the 222 rule, and the demand reports.
 
-Every action calls one function of agents.services.demands; lights and due times come from
-agents.services.demand_clocks, the reports from agents.services.reports.
+Every action calls one function of agents.services.demands; lights and the 222 outcome are `Demand.LIGHT` and
+`Demand.OUTCOME_222` (agents/models/demands.py: filters in SQL, the same rule for each row shown), the reports
+come from agents.services.reports.
 """
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -27,26 +27,6 @@ from agents.services import demands
 from agents.services import reports as demand_reports
 from portal.errors import NotAllowed
 from portal.models.users import Role
-
-DECIDED = [DemandStatus.RESOLVED, DemandStatus.CLOSED, DemandStatus.PLAN_PROPOSED]
-
-
-def light_filter(lights, now) -> Q:
-    """The lights of agents.services.demand_clocks.light as a query (same thresholds)."""
-    running = Q(due_at__isnull=False)
-    q = Q(pk__in=[])
-    if "red" in lights:
-        q |= running & Q(due_at__lte=now)
-    if "yellow" in lights:
-        q |= running & Q(due_at__gt=now, warn_at__lte=now)
-    if "green" in lights:
-        q |= running & Q(due_at__gt=now) & (Q(warn_at__isnull=True) | Q(warn_at__gt=now))
-    if "done" in lights:
-        q |= Q(due_at__isnull=True, status__in=DECIDED)
-    if "waiting" in lights:
-        q |= Q(due_at__isnull=True) & ~Q(status__in=DECIDED)
-    return q
-
 
 def demand_detail(request, demand, status_code=200):
     fresh = (Demand.objects.select_related("enterprise", "raised_by", "owner", "closed_by")
@@ -98,7 +78,7 @@ class DemandViewSet(AgentsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
             if wanted := query_values(request, "status"):
                 qs = qs.filter(status__in=wanted)
             if wanted := query_values(request, "light"):
-                qs = qs.filter(light_filter(set(wanted), timezone.now()))
+                qs = qs.filter_light(wanted, self._now())  # Demand.LIGHT: the light the rows show
             if wanted := query_values(request, "enterprise"):
                 qs = qs.filter(enterprise__credit_code__in=wanted)
             if wanted := query_values(request, "owner"):
@@ -106,8 +86,14 @@ class DemandViewSet(AgentsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
                 qs = qs.filter(owner__username__in=names)
         return qs.order_by("-raised_at", "-pk")
 
+    def _now(self):
+        """One instant per request: the filter and the lights shown agree."""
+        if not hasattr(self, "_request_now"):
+            self._request_now = timezone.now()
+        return self._request_now
+
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": timezone.now()}
+        return {**super().get_serializer_context(), "now": self._now()}
 
     @extend_schema(summary="The list (清单): demands the caller may see, with filters", parameters=LIST_PARAMETERS)
     def list(self, request, *args, **kwargs):

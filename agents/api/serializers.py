@@ -19,7 +19,6 @@ from agents.models import (
 )
 from agents.models.demands import DemandCategory
 from agents.api.outputs import case_progress_rows, milestone_rows
-from agents.services import demand_clocks
 from approvals.api.serializers.common import LIGHTS, EnterpriseRefSerializer, choice_field
 from approvals.models import Package, ServiceItem
 from portal.models import AuditEntry, Enterprise
@@ -27,6 +26,7 @@ from portal.models import AuditEntry, Enterprise
 User = get_user_model()
 
 DEMAND_LIGHTS = LIGHTS  # green, yellow, red, waiting (not classified yet), done (decided), paused (unused)
+# Demand.LIGHT and Demand.OUTCOME_222 (agents/models/demands.py) are the one definition of both fields below.
 MILESTONE_FIELDS = ["land_supplied_on", "land_handed_over_on", "construction_started_on"]
 
 
@@ -305,8 +305,9 @@ class DemandSerializer(serializers.ModelSerializer):
     status = choice_field(DemandStatus, read_only=True)
     status_label = serializers.CharField(source="get_status_display")
     light = serializers.SerializerMethodField()
-    met_222 = serializers.BooleanField(read_only=True, allow_null=True,
-                                       help_text="Whether the 222 limit was kept; null while undecided.")
+    met_222 = serializers.SerializerMethodField(
+        help_text="Whether the 222 limit was kept: false once it was missed (also while the demand is still open "
+                  "past its due time); null while it is still running.")
 
     class Meta:
         model = Demand
@@ -316,7 +317,11 @@ class DemandSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=DEMAND_LIGHTS))
     def get_light(self, demand):
-        return str(demand_clocks.light(demand, now=_now(self)))
+        return str(demand.light_at(_now(self)))
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_met_222(self, demand):
+        return demand.met_222_at(_now(self))
 
 
 class DemandDetailSerializer(DemandSerializer):

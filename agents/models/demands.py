@@ -7,8 +7,12 @@ deadline sweep as the reviews (registered by agents/apps.py).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from approvals.lights import Light, Rule, when
 
 
 class DemandClass(models.TextChoices):
@@ -38,7 +42,61 @@ class DemandStatus(models.TextChoices):
 D = DemandStatus
 
 
+class Outcome222(models.TextChoices):
+    """Whether the 222 limit of the demand's current clock was kept."""
+
+    MET = "met", _("Kept")
+    MISSED = "missed", _("Missed")
+    PENDING = "pending", _("Running")
+
+
+# The light of a demand, from its stored columns (approvals/lights.py; docs/statuses.md): a proposed plan past its
+# own completion date is red again, otherwise done once planned, resolved or closed off; waiting until the park
+# classifies it (no clock yet); then red from `due_at`, yellow from `warn_at`, green before.
+DEMAND_LIGHT = Rule(Light, [
+    when(Light.RED, lambda now: {"status": D.PLAN_PROPOSED, "plan_due_date__lt": timezone.localdate(now)}),
+    when(Light.DONE, {"status__in": [D.PLAN_PROPOSED, D.RESOLVED, D.CLOSED]}),
+    when(Light.WAITING, {"due_at__isnull": True}),
+    when(Light.RED, lambda now: {"due_at__lte": now}),
+    when(Light.YELLOW, lambda now: {"warn_at__lte": now}),
+], default=Light.GREEN)
+
+# The 222 outcome of the current clock: kept when the answer (a solution plan for a big demand, a resolution
+# for any) came by `due_at`; missed when it came later, when the demand was closed off without one, or once
+# `due_at` has passed without one; running otherwise (and while the demand has no class or no clock).
+OUTCOME_222 = Rule(Outcome222, [
+    when(Outcome222.PENDING, {"classification": ""}),
+    when(Outcome222.PENDING, {"due_at__isnull": True}),
+    when(Outcome222.MET, {"classification": DemandClass.BIG, "plan_proposed_at__lte": F("due_at")}),
+    when(Outcome222.MET, {"resolved_at__lte": F("due_at")}),
+    when(Outcome222.MISSED, {"classification": DemandClass.BIG, "plan_proposed_at__isnull": False}),
+    when(Outcome222.MISSED, {"resolved_at__isnull": False}),
+    when(Outcome222.MISSED, {"status": D.CLOSED}),
+    when(Outcome222.MISSED, lambda now: {"due_at__lt": now}),
+], default=Outcome222.PENDING)
+
+
+class DemandQuerySet(models.QuerySet):
+    def with_light(self, now):
+        """Annotate `light` (a `Light` value) at `now`, computed by the database."""
+        return self.annotate(light=DEMAND_LIGHT.expression(now))
+
+    def filter_light(self, lights, now):
+        """Only the demands whose light at `now` is one of `lights` (a value or a list)."""
+        return self.filter(DEMAND_LIGHT.q(lights, now))
+
+    def with_outcome_222(self, now):
+        """Annotate `outcome_222` (an `Outcome222` value) at `now`, computed by the database."""
+        return self.annotate(outcome_222=OUTCOME_222.expression(now))
+
+    def filter_outcome_222(self, outcomes, now):
+        return self.filter(OUTCOME_222.q(outcomes, now))
+
+
 class Demand(ConcurrentTransitionMixin, models.Model):
+    LIGHT = DEMAND_LIGHT
+    OUTCOME_222 = OUTCOME_222
+
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     enterprise = models.ForeignKey("portal.Enterprise", on_delete=models.PROTECT, related_name="demands",
                                    verbose_name=_("enterprise"))
@@ -70,6 +128,8 @@ class Demand(ConcurrentTransitionMixin, models.Model):
                                   blank=True)
     close_reason = models.CharField(_("how it was closed off"), max_length=255, blank=True)
     reopened = models.PositiveIntegerField(_("times reopened"), default=0)
+
+    objects = DemandQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("demand")
@@ -125,13 +185,17 @@ class Demand(ConcurrentTransitionMixin, models.Model):
         self.closed_at = None
         self._set_clock(due_at, warn_at)
 
-    @property
-    def met_222(self) -> bool | None:
-        """Whether the 222 limit was kept: None while undecided."""
-        done = self.plan_proposed_at if self.classification == DemandClass.BIG else self.resolved_at
-        if self.due_at is None or done is None:
-            return None if self.status in (D.RAISED, D.OPEN) else False
-        return done <= self.due_at
+    def light_at(self, now) -> Light:
+        """This demand's light at `now` (the rule of `with_light`, evaluated on the loaded row)."""
+        return DEMAND_LIGHT.of(self, now)
+
+    def outcome_222_at(self, now) -> Outcome222:
+        """The 222 outcome at `now` (the rule of `with_outcome_222`, evaluated on the loaded row)."""
+        return OUTCOME_222.of(self, now)
+
+    def met_222_at(self, now) -> bool | None:
+        """Whether the 222 limit was kept: True, False, or None while it is still running."""
+        return {Outcome222.MET: True, Outcome222.MISSED: False}.get(self.outcome_222_at(now))
 
 
 class DemandReclassification(models.Model):

@@ -124,19 +124,7 @@ def recompute_demand(demand_id, *, cal, now) -> bool:
 
 
 def light(demand, *, now=None) -> str:
-    """green / yellow / red while the 222 clock runs; done once resolved, planned or closed; waiting before
-    the park classifies it. A proposed plan past its own date shows red again."""
-    now = now or timezone.now()
-    if demand.status == DemandStatus.PLAN_PROPOSED:
-        if demand.plan_due_date and timezone.localdate(now) > demand.plan_due_date:
-            return clocks.Light.RED
-        return clocks.Light.DONE
-    if demand.status in (DemandStatus.RESOLVED, DemandStatus.CLOSED):
-        return clocks.Light.DONE
-    if demand.due_at is None:
-        return "waiting"
-    if now >= demand.due_at:
-        return clocks.Light.RED
-    if demand.warn_at and now >= demand.warn_at:
-        return clocks.Light.YELLOW
-    return clocks.Light.GREEN
+    """The demand's light at `now` (`Demand.LIGHT`: green / yellow / red while the 222 clock runs; done once
+    resolved, planned or closed; waiting before the park classifies it; a proposed plan past its own date shows
+    red again). Lists select it in SQL with `Demand.objects.with_light`."""
+    return demand.light_at(now or timezone.now())

@@ -192,7 +192,7 @@ def propose_plan(demand, *, actor, plan, plan_due_date, now=None, request=None) 
         locking.save(demand)
         audit.record("demand.plan_proposed", actor=actor, subject=demand, request=request,
                      summary=f"{demand.reference} plan until {plan_due_date}",
-                     data=_data(demand, plan_due_date=str(plan_due_date), met_222=demand.met_222))
+                     data=_data(demand, plan_due_date=str(plan_due_date), met_222=demand.met_222_at(now)))
     return demand
 
 
@@ -211,7 +211,7 @@ def resolve(demand, *, actor, resolution, now=None, request=None) -> Demand:
         demand.resolve(resolution=resolution, at=now)
         locking.save(demand)
         audit.record("demand.resolved", actor=actor, subject=demand, request=request,
-                     summary=f"{demand.reference} resolved", data=_data(demand, met_222=demand.met_222))
+                     summary=f"{demand.reference} resolved", data=_data(demand, met_222=demand.met_222_at(now)))
         notify(_company_side(demand), kind="demand_resolved",
                title=_("Your demand is resolved: %(title)s (%(ref)s)") % {"title": demand.title,
                                                                          "ref": demand.reference},
@@ -282,16 +282,9 @@ def reopen(demand, *, actor, reason, now=None, request=None) -> Demand:
 
 # --- reading --------------------------------------------------------------------------------------------
 def outcome_222(demand, *, now=None) -> str:
-    """"met" / "missed" / "pending": whether the 222 limit of the current clock was kept."""
-    now = now or timezone.now()
-    if not demand.classification or demand.due_at is None:
-        return "pending"
-    done = demand.plan_proposed_at if demand.classification == DemandClass.BIG else demand.resolved_at
-    if done is not None:
-        return "met" if done <= demand.due_at else "missed"
-    if demand.status == D.CLOSED or now > demand.due_at:
-        return "missed"
-    return "pending"
+    """"met" / "missed" / "pending": whether the 222 limit of the current clock was kept (`Demand.OUTCOME_222`,
+    the rule lists and reports select in SQL with `Demand.objects.with_outcome_222`)."""
+    return demand.outcome_222_at(now or timezone.now())
 
 
 def visible_to(user, queryset=None):

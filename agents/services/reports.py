@@ -1,16 +1,20 @@
 """日研判、周调度、月清零 and the 222 compliance: figures over the demand list (seed 000).
 
 All periods are local days (Asia/Shanghai). Each function returns plain data for pages, the API and tests.
+Figures are counted by the database (grouped queries); red and the 222 outcome are `Demand.LIGHT` and
+`Demand.OUTCOME_222` (agents/models/demands.py), the same rules the pages and the API show.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agents.models import Demand, DemandClass, DemandStatus
-from agents.services.demands import outcome_222
+from agents.models import Demand, DemandClass, DemandStatus, Outcome222
+from approvals.lights import Light
+from portal.models.users import User
 
 D = DemandStatus
 OPEN_STATES = (D.RAISED, D.OPEN, D.PLAN_PROPOSED, D.RESOLVED)  # not yet closed off
@@ -24,8 +28,10 @@ def _rows():
     return Demand.objects.select_related("enterprise", "owner", "owner__assignment__department")
 
 
-def _done_at(demand):
-    return demand.plan_proposed_at if demand.classification == DemandClass.BIG else demand.resolved_at
+def _done_before(moment) -> Q:
+    """The demand was answered before `moment`: a solution plan for a big one, a resolution for the others."""
+    return (Q(classification=DemandClass.BIG, plan_proposed_at__lt=moment)
+            | (~Q(classification=DemandClass.BIG) & Q(resolved_at__lt=moment)))
 
 
 # --- daily triage ---------------------------------------------------------------------------------------
@@ -43,7 +49,7 @@ def daily_triage(day: date, now=None) -> DailyTriage:
     end = _start_of(day + timedelta(days=1))
     now = min(now or timezone.now(), end)
     new = list(_rows().filter(raised_at__gte=_start_of(day), raised_at__lt=end).order_by("raised_at"))
-    red = list(_rows().filter(status=D.OPEN, due_at__lte=now).order_by("due_at"))
+    red = list(_rows().filter_light(Light.RED, now).order_by("due_at"))
     unclassified = list(_rows().filter(status=D.RAISED, raised_at__lt=end).order_by("raised_at"))
     return DailyTriage(day=day, new=new, red=red, unclassified=unclassified)
 
@@ -70,36 +76,42 @@ class WeeklyDispatch:
 
 def weekly_dispatch(week_start: date, now=None) -> WeeklyDispatch:
     """周调度: per owner, per owner's department and per category — raised in the week, still open (as now
-    known) at its end, red among those, resolved during the week."""
+    known) at its end, red among those (overdue at the end of the week, or now if earlier), resolved during the
+    week. One grouped query; the three groupings are folded from its (owner, department, category) lines."""
     week_end = week_start + timedelta(days=7)
     start, end = _start_of(week_start), _start_of(week_end)
     now = min(now or timezone.now(), end)
+    still_open = (~Q(status=D.CLOSED) | Q(closed_at__gte=end)) & ~_done_before(end)
+    groups = (Demand.objects.filter(raised_at__lt=end).exclude(closed_at__lt=start).order_by()
+              .values("owner_id", "owner__assignment__department__code", "owner__assignment__department__name",
+                      "category")
+              .annotate(raised=Count("pk", filter=Q(raised_at__gte=start)),
+                        open=Count("pk", filter=still_open),
+                        red=Count("pk", filter=still_open & Q(due_at__lte=now)),
+                        resolved=Count("pk", filter=Q(resolved_at__gte=start, resolved_at__lt=end))))
+    groups = list(groups)
+    owners = User.objects.in_bulk({g["owner_id"] for g in groups if g["owner_id"]})
+    categories = dict(Demand._meta.get_field("category").choices)
     lines = {"owner": {}, "department": {}, "category": {}}
 
     def line(group, key, label):
         return lines[group].setdefault(key, DispatchLine(key=key, label=label))
 
-    demands = _rows().filter(raised_at__lt=end).exclude(closed_at__lt=start)
-    for demand in demands:
-        owner = demand.owner
-        department = getattr(getattr(owner, "assignment", None), "department", None) if owner else None
+    for group in groups:
+        owner = owners.get(group["owner_id"])
+        code = group["owner__assignment__department__code"]
         targets = [
             line("owner", str(owner.pk) if owner else "-", str(owner) if owner else _("No owner yet")),
-            line("department", department.code if department else "park",
-                 department.name if department else _("The park (service agents and leaders)")),
-            line("category", demand.category, demand.get_category_display()),
+            line("department", code or "park",
+                 group["owner__assignment__department__name"] if code
+                 else _("The park (service agents and leaders)")),
+            line("category", group["category"], str(categories.get(group["category"], group["category"]))),
         ]
-        raised = start <= demand.raised_at < end
-        done = _done_at(demand)
-        resolved = demand.resolved_at is not None and start <= demand.resolved_at < end
-        still_open = demand.status != D.CLOSED or (demand.closed_at is not None and demand.closed_at >= end)
-        still_open = still_open and not (done is not None and done < end)
-        red = still_open and demand.due_at is not None and demand.due_at <= now
         for target in targets:
-            target.raised += raised
-            target.open += still_open
-            target.red += red
-            target.resolved += resolved
+            target.raised += group["raised"]
+            target.open += group["open"]
+            target.red += group["red"]
+            target.resolved += group["resolved"]
     order = lambda rows: sorted(rows.values(), key=lambda ln: (-ln.red, -ln.open, ln.label))  # noqa: E731
     return WeeklyDispatch(week_start=week_start, week_end=week_end, by_owner=order(lines["owner"]),
                           by_department=order(lines["department"]), by_category=order(lines["category"]))
@@ -152,13 +164,13 @@ def monthly_clear_to_zero(year: int, month: int, now=None) -> MonthlyClearToZero
     raised = _rows().filter(raised_at__gte=start, raised_at__lt=end).count()
     closed = _rows().filter(closed_at__gte=start, closed_at__lt=end).count()
     rows = []
-    candidates = _rows().filter(raised_at__lt=end).exclude(status=D.CLOSED, closed_at__lt=end).order_by("raised_at")
+    candidates = (_rows().filter(raised_at__lt=end).exclude(status=D.CLOSED, closed_at__lt=end)
+                  .with_outcome_222(end).order_by("raised_at"))
     for demand in candidates:
-        done = _done_at(demand)
-        overdue = demand.due_at is not None and demand.due_at < end and (done is None or done > demand.due_at)
         rows.append(OpenAtMonthEnd(demand=demand, status=demand.get_status_display(), owner=demand.owner,
                                    classification=demand.get_classification_display() if demand.classification
-                                   else "", overdue=overdue, why=_why(demand, end)))
+                                   else "", overdue=demand.outcome_222 == Outcome222.MISSED,
+                                   why=_why(demand, end)))
     return MonthlyClearToZero(year=year, month=month, raised=raised, closed=closed, open_rows=rows)
 
 
@@ -182,14 +194,13 @@ def compliance_222(start: date, end: date, now=None) -> list[ComplianceLine]:
     the total."""
     now = now or timezone.now()
     lines = {c: ComplianceLine(classification=c, label=DemandClass(c).label) for c in DemandClass.values}
-    rows = Demand.objects.filter(due_at__gte=_start_of(start), due_at__lt=_start_of(end + timedelta(days=1)))
-    for demand in rows.exclude(classification=""):
-        outcome = outcome_222(demand, now=now)
-        if outcome == "pending":
-            continue
-        line = lines[demand.classification]
-        line.decided += 1
-        line.in_time += outcome == "met"
+    rows = (Demand.objects.filter(due_at__gte=_start_of(start), due_at__lt=_start_of(end + timedelta(days=1)))
+            .exclude(classification="").with_outcome_222(now).exclude(outcome_222=Outcome222.PENDING).order_by()
+            .values("classification")
+            .annotate(decided=Count("pk"), in_time=Count("pk", filter=Q(outcome_222=Outcome222.MET))))
+    for row in rows:
+        line = lines[row["classification"]]
+        line.decided, line.in_time = row["decided"], row["in_time"]
     total = ComplianceLine(classification="all", label=_("All classes"),
                            decided=sum(ln.decided for ln in lines.values()),
                            in_time=sum(ln.in_time for ln in lines.values()))

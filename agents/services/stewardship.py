@@ -23,13 +23,12 @@ def history(enterprise):
             .order_by("-since", "-pk"))
 
 
-def reassign(enterprise, *, actor, leader=None, agent=None, reason, now=None, request=None) -> Stewardship:
-    """Give the company a new leader and/or service agent: the current row is closed, a new one opened."""
-    now = now or timezone.now()
-    if actor.role not in (Role.ADMIN, Role.LEADER):
+def check_reassignment(enterprise, *, actor, leader=None, agent=None, reason) -> None:
+    """Raise the DomainError that `reassign` would raise for these arguments, without writing anything (so a
+    form can show it next to the fields). `enterprise` is None for a company not saved yet."""
+    if actor is None or not (actor.role in (Role.ADMIN, Role.LEADER) or actor.is_superuser):
         raise NotAllowed(_("Only an administrator or a leader can reassign a company's leader or agent."))
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise DomainError(_("Say why the company's leader or agent changes."))
     if leader is None and agent is None:
         raise DomainError(_("Choose a new leader, a new agent, or both."))
@@ -37,10 +36,25 @@ def reassign(enterprise, *, actor, leader=None, agent=None, reason, now=None, re
         raise DomainError(_("%(user)s is not an active leader.") % {"user": leader})
     if agent is not None and (agent.role != Role.AGENT or not agent.is_active):
         raise DomainError(_("%(user)s is not an active park service agent.") % {"user": agent})
+    if enterprise is not None and enterprise.pk is not None:
+        current = Enterprise.objects.filter(pk=enterprise.pk).values_list("leader_id", "service_agent_id").first()
+        if current is not None and _pair(current, leader, agent) == current:
+            raise DomainError(_("Nothing changes: that is already the company's leader and agent."))
+
+
+def _pair(current, leader, agent):
+    return (leader.pk if leader is not None else current[0], agent.pk if agent is not None else current[1])
+
+
+def reassign(enterprise, *, actor, leader=None, agent=None, reason, now=None, request=None) -> Stewardship:
+    """Give the company a new leader and/or service agent: the current row is closed, a new one opened, and the
+    change is audited. The only writer of a company's leader and agent (pages, API and the Django admin)."""
+    now = now or timezone.now()
+    check_reassignment(None, actor=actor, leader=leader, agent=agent, reason=reason)
+    reason = reason.strip()
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        new_leader_id = leader.pk if leader is not None else enterprise.leader_id
-        new_agent_id = agent.pk if agent is not None else enterprise.service_agent_id
+        new_leader_id, new_agent_id = _pair((enterprise.leader_id, enterprise.service_agent_id), leader, agent)
         if (new_leader_id, new_agent_id) == (enterprise.leader_id, enterprise.service_agent_id):
             raise DomainError(_("Nothing changes: that is already the company's leader and agent."))
         row = Stewardship.objects.select_for_update().filter(enterprise=enterprise, until__isnull=True).first()

@@ -6,16 +6,15 @@ whose refusals (portal.errors.DomainError) are shown as messages with the user's
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agents.api import permissions as seeing
 from agents.models import Authorization, DemandStatus
-from agents.services import demand_clocks
-from approvals.models import Application, ApplicationStatus, ItemReview
-from approvals.services import progress
+from approvals.lights import Light
+from approvals.models import Application, ApplicationStatus
 from portal.errors import DomainError
 from portal.models import Enterprise
 from portal.models.users import Role
@@ -24,7 +23,6 @@ PARK_ROLES = {Role.AGENT, Role.LEADER, Role.ADMIN, Role.SUPERVISOR}
 OVERSEERS = {Role.LEADER, Role.ADMIN, Role.SUPERVISOR}
 FINISHED = (ApplicationStatus.NOT_ACCEPTED, ApplicationStatus.DELIVERED, ApplicationStatus.CLOSED,
             ApplicationStatus.WITHDRAWN)
-LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "paused": 3, "waiting": 4, "done": 5}
 
 
 def require_roles(user, roles, message):
@@ -75,44 +73,39 @@ def with_states(authorizations, today=None):
 
 def open_bundles(user, enterprises, *, now=None):
     """Open applications of these companies that `user` may see, with their light and next due time, the most
-    urgent first."""
+    urgent first — light, due time and order computed by the database (Application.objects.with_light /
+    with_next_due)."""
+    now = now or timezone.now()
     applications = (Application.objects.visible_to(user).filter(enterprise__in=enterprises)
                     .exclude(status__in=FINISHED)
                     .select_related("enterprise", "lead_department", "filed_by_agent")
-                    .prefetch_related(Prefetch("reviews", queryset=ItemReview.objects.select_related("item"))))
-    rows = []
-    for application in applications:
-        light = progress.application_light(application, now=now)
-        rows.append({"application": application, "light": light, "next_due": next_due(application)})
-    rows.sort(key=lambda r: (LIGHT_ORDER.get(r["light"], 9), r["next_due"] is None,
-                             r["next_due"] or timezone.now()))
-    return rows
-
-
-def next_due(application):
-    if application.status == ApplicationStatus.SUBMITTED:
-        return application.acceptance_due_at
-    dues = [r.due_at for r in application.reviews.all() if r.due_at is not None]
-    return min(dues) if dues else None
+                    .with_light(now).with_next_due()
+                    .order_by("light_rank", F("next_due").asc(nulls_last=True), "pk"))
+    return [{"application": a, "light": a.light, "next_due": a.next_due} for a in applications]
 
 
 def demand_rows(demands, *, now=None):
+    """(demand, light) rows. A queryset gets its lights selected with it (`Demand.objects.with_light`) unless it
+    has them already; loaded rows (or a slice) are given the same rule row by row."""
     now = now or timezone.now()
-    rows = []
-    for demand in demands:
-        rows.append({"demand": demand, "light": demand_clocks.light(demand, now=now)})
-    return rows
+    if isinstance(demands, QuerySet) and not demands.query.is_sliced and "light" not in demands.query.annotations:
+        demands = demands.with_light(now)
+    return [{"demand": demand, "light": demand.__dict__.get("light") or demand.light_at(now)} for demand in demands]
 
 
-def demands_by_class_and_light(rows):
-    """{class: {light: n}} over open demands (what the workspace's grid shows)."""
-    classes = ["small", "general", "big", ""]
-    lights = ["red", "yellow", "green", "waiting", "done"]
-    grid = {c: {light: 0 for light in lights} for c in classes}
-    for row in rows:
-        grid.setdefault(row["demand"].classification or "", {light: 0 for light in lights})
-        grid[row["demand"].classification or ""][row["light"]] = (
-            grid[row["demand"].classification or ""].get(row["light"], 0) + 1)
+GRID_CLASSES = ["small", "general", "big", ""]
+GRID_LIGHTS = [Light.RED, Light.YELLOW, Light.GREEN, Light.WAITING, Light.DONE]
+
+
+def demands_by_class_and_light(demands, *, now=None):
+    """{class: {light: n}} over `demands` (what the workspace's grid shows): one grouped query."""
+    now = now or timezone.now()
+    grid = {c: {light.value: 0 for light in GRID_LIGHTS} for c in GRID_CLASSES}
+    counts = (demands.with_light(now).order_by().values_list("classification", "light")
+              .annotate(n=Count("pk")))
+    for classification, light, n in counts:
+        grid.setdefault(classification or "", {light.value: 0 for light in GRID_LIGHTS})
+        grid[classification or ""][light] = grid[classification or ""].get(light, 0) + n
     return grid
 
 
@@ -121,8 +114,8 @@ def active_demands(queryset):
 
 
 def red_demands(queryset, *, now=None):
-    now = now or timezone.now()
-    return queryset.filter(due_at__lte=now).exclude(status=DemandStatus.CLOSED)
+    """The demands whose light is red now (Demand.LIGHT)."""
+    return queryset.filter_light(Light.RED, now or timezone.now())
 
 
 def refused(request, exc):

@@ -17,9 +17,9 @@ from agents.forms import (
     ClassifyForm, DemandFilterForm, PlanForm, RaiseDemandForm, ReasonForm, ReclassifyForm, ResolveForm,
 )
 from agents.models import Demand, DemandAttachment, DemandClass, DemandStatus
-from agents.services import demand_clocks
 from agents.services import demands as services
 from agents.views import common
+from approvals.lights import Light
 from portal.errors import DomainError
 from portal.models import Enterprise
 from portal.models.users import Role
@@ -47,9 +47,9 @@ def demand_list(request):
             rows = rows.filter(classification=form.cleaned_data["classification"])
     if request.GET.get("mine") == "1":
         rows = rows.filter(owner=request.user)
-    if request.GET.get("light") == "red":
-        rows = common.red_demands(rows, now=now)
-    page = Paginator(rows.order_by("-raised_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if (light := request.GET.get("light")) in Light.values:
+        rows = rows.filter_light(light, now)  # Demand.LIGHT: the light the rows show
+    page = Paginator(rows.with_light(now).order_by("-raised_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "agents/demands.html", {
         "form": form, "page": page, "rows": common.demand_rows(page.object_list, now=now),
         "can_raise": raising_companies(request.user).exists(),
@@ -184,10 +184,11 @@ def demand_detail(request, pk):
             done=DONE[action], redirect_to=("agents:demand", demand.pk))
         if response is not None:
             return response
+    now = timezone.now()
     return render(request, "agents/demand.html", {
         "demand": demand,
-        "light": demand_clocks.light(demand),
-        "outcome": services.outcome_222(demand),
+        "light": demand.light_at(now),
+        "outcome": demand.outcome_222_at(now),
         "forms": forms,
         "attachments": demand.attachments.all(),
         "reclassifications": demand.reclassifications.select_related("by"),

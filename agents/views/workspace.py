@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from agents.forms import ReassignForm
 from agents.models import AgencyCase, Authorization, CaseStatus, Demand, DemandStatus, InvestmentProject
 from agents.services import stewardship
 from agents.views import common
+from approvals.lights import Light
 from approvals.models import ApplicationEvent
 from approvals.services import delegation
 from portal.errors import DomainError
@@ -41,13 +42,12 @@ def workspace(request):
         .order_by("enterprise__name", "-granted_at"), today)
     demands = (common.active_demands(Demand.objects.filter(Q(owner=user) | Q(enterprise__in=companies)))
                .select_related("enterprise", "owner").order_by("due_at", "-raised_at"))
-    demand_rows = common.demand_rows(demands, now=now)
     return render(request, "agents/workspace.html", {
         "companies": companies,
         "authorizations": authorizations,
         "bundles": common.open_bundles(user, companies, now=now),
-        "demand_rows": demand_rows,
-        "demand_grid": common.demands_by_class_and_light(demand_rows),
+        "demand_rows": common.demand_rows(demands, now=now),
+        "demand_grid": common.demands_by_class_and_light(demands, now=now),
         "cases": AgencyCase.objects.filter(agent=user, status__in=OPEN_CASES).select_related("enterprise"),
         "projects": InvestmentProject.objects.filter(Q(owner=user) | Q(enterprise__in=companies))
         .select_related("enterprise", "owner").distinct(),
@@ -85,7 +85,8 @@ def enterprise(request, pk):
             status = 400
     now = timezone.now()
     may_file = user.role == Role.AGENT and delegation.may_act(user, company, [])
-    demands = Demand.objects.filter(enterprise=company).select_related("owner").order_by("-raised_at")[:50]
+    demands = Demand.objects.filter(enterprise=company).select_related("owner").with_light(now).order_by(
+        "-raised_at")[:50]
     return render(request, "agents/enterprise.html", {
         "company": company,
         "history": stewardship.history(company),
@@ -112,16 +113,13 @@ def leader(request):
     if user.role == Role.LEADER:
         companies = companies.filter(leader=user)
     companies = list(companies)
-    open_counts = {}
-    for row in (Demand.objects.filter(enterprise__in=companies).exclude(status=DemandStatus.CLOSED)
-                .values_list("enterprise_id", "due_at")):
-        counts = open_counts.setdefault(row[0], {"open": 0, "red": 0})
-        counts["open"] += 1
-        if row[1] is not None and row[1] <= now:
-            counts["red"] += 1
+    red_now = Demand.LIGHT.q(Light.RED, now)
+    open_counts = {row["enterprise_id"]: row for row in (
+        Demand.objects.filter(enterprise__in=companies).exclude(status=DemandStatus.CLOSED).order_by()
+        .values("enterprise_id").annotate(open=Count("pk"), red=Count("pk", filter=red_now)))}
     for company in companies:
         company.demand_counts = open_counts.get(company.pk, {"open": 0, "red": 0})
-    red = seeing.visible_demands(user).filter(due_at__lte=now).exclude(status=DemandStatus.CLOSED)
+    red = common.red_demands(seeing.visible_demands(user), now=now)
     if user.role == Role.LEADER:
         red = red.filter(Q(enterprise__leader=user) | Q(owner=user))
     return render(request, "agents/leader.html", {

@@ -4,8 +4,6 @@ Thin, like the applications API: shape checks here, rules in approvals.services.
 review answers 404 (not visible); a visible review whose action the caller may not take answers 403.
 """
 
-from collections import Counter
-
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +25,6 @@ from approvals.api.serializers.common import LIGHTS
 from approvals.models import ItemReview, ReviewStatus
 from approvals.models.reviews import OPEN_REVIEW_STATES
 from approvals.services import reviews as review_services
-from approvals.services.progress import review_clock
 
 
 def review_responses(ok=s.InboxReviewSerializer):
@@ -91,7 +88,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def _filtered(self, request):
-        """(reviews ordered by due time after the status/department filters, their clocks by id)."""
+        """The reviews after the status/department filters, ordered by due time (a queryset), and `now`."""
         qs = self.get_queryset()
         wanted = _values(request, "status") or ["open"]
         if "all" not in wanted:
@@ -99,10 +96,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             qs = qs.filter(status__in=statuses)
         if request.query_params.get("department"):
             qs = qs.filter(department__code=request.query_params["department"])
-        reviews = list(qs.order_by(F("due_at").asc(nulls_last=True), "stage__order", "id"))
-        now = timezone.now()
-        clocks = {review.pk: review_clock(review, now=now) for review in reviews}
-        return reviews, clocks, now
+        return qs.order_by(F("due_at").asc(nulls_last=True), "stage__order", "id"), timezone.now()
 
     @extend_schema(summary="The department's inbox, ordered by due time",
                    description="Every review of the caller's department (leaders, administrators and supervisors: "
@@ -110,23 +104,21 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                "`counts` gives the number per light before the `light` filter.",
                    parameters=[STATUS_PARAM, LIGHT_PARAM, DEPARTMENT_PARAM])
     def list(self, request, *args, **kwargs):
-        reviews, clocks, now = self._filtered(request)
-        counts = Counter(clock.light for clock in clocks.values())
+        reviews, now = self._filtered(request)
+        self.paginator.counts = reviews.light_counts(now)
         lights = set(_values(request, "light"))
         if lights:
-            reviews = [r for r in reviews if clocks[r.pk].light in lights]
-        self.paginator.counts = {light: counts.get(light, 0) for light in LIGHTS}
+            reviews = reviews.filter_light(lights, now)
         page = self.paginate_queryset(reviews)
-        context = {**self.get_serializer_context(), "now": now, "_clocks": clocks}
+        context = {**self.get_serializer_context(), "now": now}
         return self.get_paginated_response(s.InboxReviewSerializer(page, many=True, context=context).data)
 
     @extend_schema(summary="Reviews per light in the inbox", parameters=[STATUS_PARAM, DEPARTMENT_PARAM],
                    responses={200: s.LightCountsSerializer})
     @action(detail=False, methods=["get"], pagination_class=None)
     def counts(self, request):
-        _reviews, clocks, _now = self._filtered(request)
-        counts = Counter(clock.light for clock in clocks.values())
-        return Response({light: counts.get(light, 0) for light in LIGHTS})
+        reviews, now = self._filtered(request)
+        return Response(reviews.light_counts(now))
 
     @extend_schema(summary="One review with its clock, pauses, extension, decision and signature",
                    responses={200: s.InboxReviewSerializer, 404: NOT_FOUND})

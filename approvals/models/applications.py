@@ -6,8 +6,13 @@ State machine (django-fsm-2, protected field): transitions only set fields on `s
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, IntegerField, Min, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from approvals.lights import RANK, Light, Rule, when, worst
+from approvals.models.reviews import REVIEW_LIGHT, RUNNING_REVIEW_STATES, ItemReview
 
 
 class ApplicationStatus(models.TextChoices):
@@ -43,6 +48,49 @@ class DeliveryMethod(models.TextChoices):
 S = ApplicationStatus
 WITHDRAWABLE = [S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW]
 EDITABLE = [S.DRAFT]
+
+# The acceptance clock (Art. 32) runs while the application waits for the window; its light from the stored
+# `acceptance_due_at` / `acceptance_warn_at` (approvals/lights.py); no light while no acceptance clock runs.
+ACCEPTANCE_LIGHT = Rule(Light, [
+    when(None, {"acceptance_due_at__isnull": True}),
+    when(Light.RED, lambda now: {"status": S.SUBMITTED, "acceptance_due_at__lte": now}),
+    when(Light.YELLOW, lambda now: {"status": S.SUBMITTED, "acceptance_warn_at__lte": now}),
+    when(Light.GREEN, {"status": S.SUBMITTED}),
+], default=None)
+# An application without any clock is done once decided, otherwise waiting.
+LIGHT_DONE_STATES = [S.DECIDED, S.DELIVERED, S.CLOSED]
+_NO_CLOCK = len(RANK)  # a rank after every light
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def with_light(self, now):
+        """Annotate `light`: the worst light of the application's clocks (its acceptance clock and every review)
+        at `now`, and `light_rank` (0 = red ... 5 = done) to order by urgency — in SQL, one subquery per row."""
+        reviews = (ItemReview.objects.filter(application=OuterRef("pk")).order_by().values("application")
+                   .annotate(rank=Min(REVIEW_LIGHT.rank_expression(now, RANK))).values("rank"))
+        clock_rank = Least(Coalesce(ACCEPTANCE_LIGHT.rank_expression(now, RANK), Value(_NO_CLOCK)),
+                           Coalesce(Subquery(reviews, output_field=IntegerField()), Value(_NO_CLOCK)))
+        return self.annotate(_clock_rank=clock_rank).annotate(
+            light=Case(*[When(_clock_rank=rank, then=Value(light.value)) for light, rank in RANK.items()],
+                       When(status__in=LIGHT_DONE_STATES, then=Value(Light.DONE.value)),
+                       default=Value(Light.WAITING.value)),
+            light_rank=Case(When(_clock_rank__lt=_NO_CLOCK, then="_clock_rank"),
+                            When(status__in=LIGHT_DONE_STATES, then=Value(RANK[Light.DONE])),
+                            default=Value(RANK[Light.WAITING]), output_field=IntegerField()),
+        )
+
+    def filter_light(self, lights, now):
+        lights = [lights] if isinstance(lights, str) else list(lights)
+        return self.with_light(now).filter(light__in=[str(light) for light in lights])
+
+    def with_next_due(self):
+        """Annotate `next_due`: the next deadline the applicant waits for — acceptance while submitted, else the
+        earliest due time of a running review (None when no clock runs)."""
+        earliest = (ItemReview.objects.filter(application=OuterRef("pk"), status__in=RUNNING_REVIEW_STATES,
+                                              due_at__isnull=False)
+                    .order_by().values("application").annotate(first=Min("due_at")).values("first"))
+        return self.annotate(next_due=Case(When(status=S.SUBMITTED, then="acceptance_due_at"),
+                                           default=Subquery(earliest), output_field=models.DateTimeField()))
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -118,6 +166,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         help_text=_("When the materials were last received; the 5-working-day acceptance clock starts here."),
     )
     acceptance_due_at = models.DateTimeField(_("acceptance due at"), null=True, blank=True)
+    acceptance_warn_at = models.DateTimeField(_("acceptance clock yellow from"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
@@ -160,19 +209,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=S.DRAFT, target=S.SUBMITTED)
-    def submit(self, *, now, acceptance_due_at):
+    def submit(self, *, now, acceptance_due_at, acceptance_warn_at=None):
         self.submitted_at = self.submitted_at or now
         self.received_at = now
         self.acceptance_due_at = acceptance_due_at
+        self.acceptance_warn_at = acceptance_warn_at
 
     @transition(field=status, source=S.SUPPLEMENT_REQUESTED, target=S.SUBMITTED)
-    def answer_supplement(self, *, now, acceptance_due_at):
+    def answer_supplement(self, *, now, acceptance_due_at, acceptance_warn_at=None):
         self.received_at = now
         self.acceptance_due_at = acceptance_due_at
+        self.acceptance_warn_at = acceptance_warn_at
 
     @transition(field=status, source=S.SUBMITTED, target=S.SUPPLEMENT_REQUESTED)
     def request_supplement(self):
         self.acceptance_due_at = None
+        self.acceptance_warn_at = None
 
     @transition(field=status, source=S.SUBMITTED, target=S.NOT_ACCEPTED)
     def refuse_acceptance(self, *, reason, apply_instead_to, now):
@@ -180,6 +232,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.apply_instead_to = apply_instead_to
         self.closed_at = now
         self.acceptance_due_at = None
+        self.acceptance_warn_at = None
 
     @transition(field=status, source=S.SUBMITTED, target=S.UNDER_REVIEW)
     def accept(self, *, by, at, deemed=False):
@@ -187,6 +240,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.accepted_at = at
         self.deemed_accepted = deemed
         self.acceptance_due_at = None
+        self.acceptance_warn_at = None
 
     @transition(field=status, source=S.UNDER_REVIEW, target=S.DECIDED)
     def decide(self, *, outcome, now, delivery_due_at=None):
@@ -211,11 +265,24 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.withdrawn_at = now
         self.withdraw_reason = reason
         self.acceptance_due_at = None
+        self.acceptance_warn_at = None
 
     # --- reading ----------------------------------------------------------------------------------
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    def acceptance_light_at(self, now) -> Light | None:
+        """The acceptance clock's light at `now`; None while no acceptance clock runs."""
+        return ACCEPTANCE_LIGHT.of(self, now)
+
+    def light_at(self, now) -> Light:
+        """The worst light of the application's clocks at `now` (the rule of `with_light`, on the loaded row and
+        its reviews — prefetch them for a list)."""
+        light = worst([self.acceptance_light_at(now), *(review.light_at(now) for review in self.reviews.all())])
+        if light is not None:
+            return light
+        return Light.DONE if self.status in LIGHT_DONE_STATES else Light.WAITING
 
 
 class FormVersion(models.Model):

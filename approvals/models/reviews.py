@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from approvals.lights import Light, Rule, when
+
 
 class StageStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
@@ -18,7 +20,30 @@ class StageStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The light of a stage, from its stored clock columns (approvals/lights.py; docs/statuses.md).
+STAGE_LIGHT = Rule(Light, [
+    when(Light.DONE, {"status__in": [StageStatus.CLOSED, StageStatus.CANCELLED]}),
+    when(Light.WAITING, {"status": StageStatus.WAITING}),
+    # An open stage has no due time while one of its reviews is suspended (a stage follows its reviews).
+    when(Light.PAUSED, {"due_at__isnull": True}),
+    when(Light.RED, lambda now: {"due_at__lte": now}),
+    when(Light.YELLOW, lambda now: {"warn_at__lte": now}),
+], default=Light.GREEN)
+
+
+class StageQuerySet(models.QuerySet):
+    def with_light(self, now):
+        """Annotate `light` (a `Light` value) at `now`, computed by the database."""
+        return self.annotate(light=STAGE_LIGHT.expression(now))
+
+    def filter_light(self, lights, now):
+        """Only the stages whose light at `now` is one of `lights` (a value or a list)."""
+        return self.filter(STAGE_LIGHT.q(lights, now))
+
+
 class ApplicationStage(ConcurrentTransitionMixin, models.Model):
+    LIGHT = STAGE_LIGHT
+
     application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=128)
@@ -32,6 +57,8 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
     warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
     next_check_at = models.DateTimeField(_("next deadline check"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = StageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application stage")
@@ -50,6 +77,10 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
         self.due_at = due_at
         self.warn_at = warn_at
         self.next_check_at = (warn_at or due_at) if due_at else None
+
+    def light_at(self, now) -> Light:
+        """This stage's light at `now` (the rule of `with_light`, evaluated on the loaded row)."""
+        return STAGE_LIGHT.of(self, now)
 
     @transition(field=status, source=StageStatus.WAITING, target=StageStatus.OPEN)
     def open(self, *, now, due_at, warn_at):
@@ -84,9 +115,42 @@ class Decision(models.TextChoices):
 
 R = ReviewStatus
 OPEN_REVIEW_STATES = [R.UNDER_REVIEW, R.SUSPENDED, R.APPROVED, R.REFUSED]
+# A review's clock runs while it is under review and while its decision waits for the chief's signature.
+RUNNING_REVIEW_STATES = [R.UNDER_REVIEW, R.APPROVED, R.REFUSED]
+
+# The light of a review, from its stored clock columns (approvals/lights.py; docs/statuses.md): done once
+# signed or cancelled; paused while suspended; waiting until its stage starts it; then red from `due_at`,
+# yellow from `warn_at` (the thresholds the services store on every start, pause, resume and extension and
+# the deadline sweep fires on), green before.
+REVIEW_LIGHT = Rule(Light, [
+    when(Light.DONE, {"status__in": [R.SIGNED, R.CANCELLED]}),
+    when(Light.PAUSED, {"status": R.SUSPENDED}),
+    when(Light.WAITING, {"status": R.PENDING}),
+    when(Light.WAITING, {"started_at__isnull": True}),
+    when(Light.PAUSED, {"due_at__isnull": True}),
+    when(Light.RED, lambda now: {"due_at__lte": now}),
+    when(Light.YELLOW, lambda now: {"warn_at__lte": now}),
+], default=Light.GREEN)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def with_light(self, now):
+        """Annotate `light` (a `Light` value) at `now`, computed by the database."""
+        return self.annotate(light=REVIEW_LIGHT.expression(now))
+
+    def filter_light(self, lights, now):
+        """Only the reviews whose light at `now` is one of `lights` (a value or a list)."""
+        return self.filter(REVIEW_LIGHT.q(lights, now))
+
+    def light_counts(self, now) -> dict:
+        """{light: number of reviews} at `now`, every light present (one grouped query)."""
+        counts = dict(self.with_light(now).order_by().values_list("light").annotate(n=models.Count("pk")))
+        return {light.value: counts.get(light.value, 0) for light in Light}
 
 
 class ItemReview(ConcurrentTransitionMixin, models.Model):
+    LIGHT = REVIEW_LIGHT
+
     application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="reviews")
     stage = models.ForeignKey(ApplicationStage, on_delete=models.CASCADE, related_name="reviews")
     item = models.ForeignKey("approvals.ServiceItem", on_delete=models.PROTECT, related_name="reviews")
@@ -126,6 +190,8 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     on_commitment = models.BooleanField(_("decided on commitment (告知承诺)"), default=False)
     verify_after = models.BooleanField(_("to verify afterwards"), default=False)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("item review")
@@ -209,6 +275,10 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status == R.SIGNED
+
+    def light_at(self, now) -> Light:
+        """This review's light at `now` (the rule of `with_light`, evaluated on the loaded row)."""
+        return REVIEW_LIGHT.of(self, now)
 
 
 class PauseKind(models.TextChoices):

@@ -5,14 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.calendar.loading import get_calendar
-from approvals.clocks import ACCEPTANCE_DAYS
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, EventKind, ItemReview, SupplementRequest, Visit, VisitKind,
 )
 from approvals.services import fees_charged, locking, one_form, permissions, timeline
 from approvals.services.applications import (
-    _checked_problems, _incomplete, _store_form, completeness_problems, requirements_of,
+    _checked_problems, _incomplete, _store_form, acceptance_clock_times, completeness_problems, requirements_of,
 )
 from approvals.services.reviews import open_stage
 from portal.errors import DomainError, WrongState
@@ -138,8 +136,8 @@ def answer_supplement(application, *, actor, form: dict | None = None, at_window
         _store_form(application, cleaned, actor=actor, reason="supplement")
         notice.answered_at, notice.answered_by = now, actor
         notice.save(update_fields=["answered_at", "answered_by"])
-        application.answer_supplement(now=now,
-                                      acceptance_due_at=get_calendar().add_working_days(now, ACCEPTANCE_DAYS))
+        due, warn = acceptance_clock_times(now)
+        application.answer_supplement(now=now, acceptance_due_at=due, acceptance_warn_at=warn)
         locking.save(application)
         if at_window:
             Visit.objects.create(application=application, kind=VisitKind.WINDOW_SUPPLEMENT, at=now,

@@ -4,17 +4,19 @@ withdraw. One function per business operation; each is atomic, audited and writt
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals import clocks
 from approvals.calendar.loading import get_calendar
 from approvals.clocks import ACCEPTANCE_DAYS
 from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
-    MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
+    MaterialSource, Package, PreReview, ReviewStatus, ServiceItem, StageStatus, Visit, VisitKind,
 )
 from approvals.services import delegation, fees_charged, locking, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
@@ -34,6 +36,15 @@ class SubmissionIncomplete(DomainError):
         super().__init__(message)
         self.form_errors = form_errors or {}
         self.missing_materials = missing_materials or []
+
+
+def acceptance_clock_times(received_at, cal=None):
+    """(acceptance_due_at, acceptance_warn_at) of materials received at `received_at`: 5 working days (Art. 32),
+    yellow from the warning window before (settings CLOCK_YELLOW_DAYS / CLOCK_YELLOW_FRACTION)."""
+    cal = cal or get_calendar()
+    due = cal.add_working_days(received_at, ACCEPTANCE_DAYS)
+    return due, clocks.warn_at(cal, received_at, ACCEPTANCE_DAYS, due, yellow_days=settings.CLOCK_YELLOW_DAYS,
+                               yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
 
 
 def requirements_of(application):
@@ -325,7 +336,8 @@ def submit(application, *, actor, now=None, request=None) -> Application:
         requirements = requirements_of(application)
         cleaned, _errors = one_form.validate(requirements.fields, application.form_data)
         _store_form(application, cleaned, actor=actor, reason="submitted")
-        application.submit(now=now, acceptance_due_at=get_calendar().add_working_days(now, ACCEPTANCE_DAYS))
+        due, warn = acceptance_clock_times(now)
+        application.submit(now=now, acceptance_due_at=due, acceptance_warn_at=warn)
         locking.save(application)
         if application.channel == Channel.WINDOW:
             Visit.objects.create(application=application, kind=VisitKind.WINDOW_FILING, at=now, recorded_by=actor)
@@ -345,10 +357,10 @@ def withdraw(application, *, actor, reason: str = "", now=None, request=None) ->
                       _("An application can only be withdrawn before it is decided."))
         application.withdraw(now=now, reason=reason.strip()[:255])
         locking.save(application)
-        for review in application.reviews.exclude(status__in=["signed", "cancelled"]):
+        for review in application.reviews.exclude(status__in=[ReviewStatus.SIGNED, ReviewStatus.CANCELLED]):
             review.cancel()
             locking.save(review)
-        for stage in application.stages.filter(status__in=["waiting", "open"]):
+        for stage in application.stages.filter(status__in=[StageStatus.WAITING, StageStatus.OPEN]):
             stage.cancel(now=now)
             locking.save(stage)
         fees_charged.leave_estimates_uncharged(application)

@@ -1,10 +1,12 @@
 """The deadline boards' figures, as set-based queries on the stored clock columns. Read-only.
 
-Nothing here computes a light row by row: a running review is red when `due_at <= now`, yellow when
-`warn_at <= now < due_at`, and over its legal limit when `legal_due_at <= now` — the same thresholds the
-services store on every start, pause, resume and extension and the sweep fires on. Counts per department are
-one grouped query per kind of clock (served by the `review_inbox` index on department, status, due_at), so a
-board costs the same few queries with ten reviews or a million.
+Nothing here computes a light row by row: red and yellow are `ItemReview.LIGHT` and `ApplicationStage.LIGHT`
+(approvals/lights.py) as SQL filters — a running review is red when `due_at <= now`, yellow when
+`warn_at <= now < due_at` — and a red review is over its legal limit when `legal_due_at <= now`: the same
+thresholds the services store on every start, pause, resume and extension and the sweep fires on, and the same
+rule the inbox and the API show. Counts per department are one grouped query per kind of clock (served by the
+`review_inbox` index on department, status, due_at), so a board costs the same few queries with ten reviews or
+a million.
 
 Only the rows a page shows are given a `review_clock` (remaining working time, for display); ordering by
 `due_at` is ordering by remaining working time, since the office time left until a due time never decreases
@@ -17,19 +19,17 @@ from datetime import datetime, time
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
+from approvals.lights import Light
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, DeadlineFiring, Department, FiringKind, ItemReview,
-    ReviewStatus, StageStatus,
+    ReviewStatus,
 )
 
 R = ReviewStatus
-# A review's clock runs while it is under review and while its decision waits for the chief's signature
-# (the same states progress.review_clock shows a remaining time for); a suspended clock has no due time.
-RUNNING_STATES = [R.UNDER_REVIEW, R.APPROVED, R.REFUSED]
 
 
-def running_reviews(department=None):
-    rows = ItemReview.objects.filter(status__in=RUNNING_STATES, due_at__isnull=False)
+def _reviews(department=None):
+    rows = ItemReview.objects.all()
     return rows.filter(department=department) if department is not None else rows
 
 
@@ -39,7 +39,7 @@ def _with_links(rows):
 
 def red_reviews(*, now, department=None):
     """Running reviews past their promised limit, the most overdue first; `legal_overrun` flags the legal one."""
-    return (_with_links(running_reviews(department).filter(due_at__lte=now))
+    return (_with_links(_reviews(department).filter_light(Light.RED, now))
             .annotate(legal_overrun=Case(When(legal_due_at__lte=now, then=Value(True)), default=Value(False),
                                          output_field=BooleanField()))
             .order_by("due_at", "pk"))
@@ -47,17 +47,17 @@ def red_reviews(*, now, department=None):
 
 def yellow_reviews(*, now, department=None):
     """Running reviews inside their warning window: the least time left first."""
-    return _with_links(running_reviews(department).filter(warn_at__lte=now, due_at__gt=now)).order_by("due_at", "pk")
+    return _with_links(_reviews(department).filter_light(Light.YELLOW, now)).order_by("due_at", "pk")
 
 
 def late_stages(*, now, department=None):
     """Open stages whose light is yellow or red (`is_red`), the most urgent first."""
-    rows = ApplicationStage.objects.filter(status=StageStatus.OPEN, warn_at__lte=now)
+    rows = ApplicationStage.objects.filter_light([Light.YELLOW, Light.RED], now)
     if department is not None:
         rows = rows.filter(lead_department=department)
     return (rows.select_related("application__enterprise", "lead_department")
-            .annotate(is_red=Case(When(due_at__lte=now, then=Value(True)), default=Value(False),
-                                  output_field=BooleanField()),
+            .annotate(is_red=Case(When(ApplicationStage.LIGHT.q(Light.RED, now), then=Value(True)),
+                                  default=Value(False), output_field=BooleanField()),
                       total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
             .order_by("due_at", "pk"))
 
@@ -83,11 +83,12 @@ class DepartmentCounts:
 
 
 def review_counts(*, now, department=None) -> dict:
-    """{department id: {"yellow", "red", "legal"}} over running reviews — one grouped query."""
-    rows = (running_reviews(department).filter(Q(warn_at__lte=now) | Q(due_at__lte=now)).order_by()
+    """{department id: {"yellow", "red", "legal"}} over the reviews' lights — one grouped query."""
+    red = ItemReview.LIGHT.q(Light.RED, now)
+    rows = (_reviews(department).filter(ItemReview.LIGHT.q([Light.YELLOW, Light.RED], now)).order_by()
             .values("department_id")
-            .annotate(yellow=Count("id", filter=Q(due_at__gt=now)), red=Count("id", filter=Q(due_at__lte=now)),
-                      legal=Count("id", filter=Q(legal_due_at__lte=now))))
+            .annotate(yellow=Count("id", filter=ItemReview.LIGHT.q(Light.YELLOW, now)), red=Count("id", filter=red),
+                      legal=Count("id", filter=red & Q(legal_due_at__lte=now))))
     return {row["department_id"]: row for row in rows}
 
 
@@ -97,7 +98,7 @@ def counts_by_department(*, now) -> list[DepartmentCounts]:
     Three grouped queries (reviews, stages, applications) plus the department list; departments with the most
     red first."""
     reviews = review_counts(now=now)
-    stages = dict(ApplicationStage.objects.filter(status=StageStatus.OPEN, due_at__lte=now).order_by()
+    stages = dict(ApplicationStage.objects.filter_light(Light.RED, now).order_by()
                   .values("lead_department_id").annotate(n=Count("id")).values_list("lead_department_id", "n"))
     late = dict(undelivered(now=now).order_by().values("lead_department_id").annotate(n=Count("id"))
                 .values_list("lead_department_id", "n"))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
+from approvals.lights import Light
 from approvals.models import ApplicationStatus, ReviewStatus, StageStatus
-from approvals.services.reviews import review_light
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class ClockView:
         if self.remaining is None:
             return ""
         days, hours, minutes = clocks.split_office_time(get_calendar(), self.remaining)
-        if self.remaining < timedelta(0) or self.light == clocks.Light.RED:
+        if self.remaining < timedelta(0) or self.light == Light.RED:
             # Outside office hours an overdue clock has 0 office time left: it is still overdue.
             return _("overdue by %(d)d working days %(h)d h %(m)d min") % {"d": days, "h": hours, "m": minutes}
         return _("%(d)d working days %(h)d h %(m)d min left") % {"d": days, "h": hours, "m": minutes}
@@ -44,8 +44,8 @@ def review_clock(review, *, now=None) -> ClockView:
     cal = get_calendar()
     running = review.status in (ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED)
     remaining = clocks.remaining(cal, now, review.due_at) if running and review.due_at else None
-    return ClockView(due_at=review.due_at, legal_due_at=review.legal_due_at,
-                     light=review_light(review, now=now, cal=cal), remaining=remaining,
+    return ClockView(due_at=review.due_at, legal_due_at=review.legal_due_at, light=review.light_at(now),
+                     remaining=remaining,
                      calendar_published=clocks.on_published_calendar(cal, review.started_at, review.due_at,
                                                                      review.legal_due_at))
 
@@ -56,9 +56,8 @@ def acceptance_clock(application, *, now=None) -> ClockView | None:
         return None
     now = now or timezone.now()
     cal = get_calendar()
-    full = clocks.budget(cal, application.received_at, clocks.ACCEPTANCE_DAYS)
     return ClockView(due_at=application.acceptance_due_at, legal_due_at=application.acceptance_due_at,
-                     light=clocks.light(cal, now=now, due=application.acceptance_due_at, full_budget=full),
+                     light=application.acceptance_light_at(now),
                      remaining=clocks.remaining(cal, now, application.acceptance_due_at),
                      calendar_published=clocks.on_published_calendar(cal, application.received_at,
                                                                      application.acceptance_due_at))
@@ -80,16 +79,7 @@ def application_calendar_published(application, cal=None) -> bool:
     return all(clocks.on_published_calendar(cal, start, *dues) for start, *dues in spans)
 
 
-LIGHT_ORDER = {clocks.Light.RED: 0, clocks.Light.YELLOW: 1, clocks.Light.GREEN: 2, clocks.Light.PAUSED: 3,
-               "waiting": 4, clocks.Light.DONE: 5}
-
-
 def application_light(application, *, now=None) -> str:
-    """The worst light of the application's running clocks (what a list shows for the bundle)."""
-    acceptance = acceptance_clock(application, now=now)
-    lights = [acceptance.light] if acceptance else []
-    lights += [review_clock(r, now=now).light for r in application.reviews.all()]
-    if not lights:
-        return clocks.Light.DONE if application.status in (
-            ApplicationStatus.DECIDED, ApplicationStatus.DELIVERED, ApplicationStatus.CLOSED) else "waiting"
-    return min(lights, key=lambda light: LIGHT_ORDER.get(light, 9))
+    """The worst light of the application's clocks (`Application.light_at`; lists annotate it in SQL with
+    `Application.objects.with_light`)."""
+    return application.light_at(now or timezone.now())

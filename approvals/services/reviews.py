@@ -60,15 +60,8 @@ def _warn_at(cal, start, days, due):
 
 
 def review_light(review, *, now=None, cal=None) -> str:
-    cal = cal or get_calendar()
-    now = now or timezone.now()
-    if review.status in (R.SIGNED, R.CANCELLED):
-        return clocks.Light.DONE
-    if review.status == R.PENDING or review.started_at is None:
-        return clocks.Light.PAUSED if review.status == R.SUSPENDED else "waiting"
-    full = clocks.budget(cal, review.started_at, review.limit_days + review.extension_days)
-    return clocks.light(cal, now=now, due=review.due_at, full_budget=full, paused=review.status == R.SUSPENDED,
-                        yellow_days=settings.CLOCK_YELLOW_DAYS, yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
+    """The review's light at `now`: `ItemReview.LIGHT` (approvals/lights.py), the rule lists select in SQL."""
+    return review.light_at(now or timezone.now())
 
 
 # --- stages -----------------------------------------------------------------------------------------------

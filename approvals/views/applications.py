@@ -7,10 +7,10 @@ as a message or a form error, and the page is re-rendered with what they typed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +19,7 @@ from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, DeliveryMethod, ItemReview, MaterialSource, Package, PaymentNotice, ReviewStatus,
+    Application, ApplicationStatus, DeliveryMethod, MaterialSource, Package, PaymentNotice, ReviewStatus,
     ServiceItem,
 )
 from approvals.services import applications as app_services
@@ -83,14 +83,6 @@ def _chosen_enterprise(request):
     return Enterprise.objects.filter(pk=value).first() if value.isdigit() else None
 
 
-def next_due(application):
-    """The next deadline the applicant waits for: acceptance, or the earliest running review."""
-    if application.status == S.SUBMITTED:
-        return application.acceptance_due_at
-    dues = [r.due_at for r in application.reviews.all() if r.due_at is not None]
-    return min(dues) if dues else None
-
-
 def field_problems(form):
     """The form's errors as a list for the summary at the top of the page, in the order of the form."""
     if not form.is_bound:
@@ -118,10 +110,9 @@ def my_applications(request):
     form = ApplicationFilterForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["status"]:
         applications = applications.filter(status=form.cleaned_data["status"])
-    applications = applications.select_related("lead_department").prefetch_related(
-        Prefetch("reviews", queryset=ItemReview.objects.select_related("item")))
-    rows = [{"application": a, "light": progress.application_light(a), "next_due": next_due(a)}
-            for a in applications]
+    # The light and the next due time of every row come from the database (Application.objects.with_light).
+    applications = applications.select_related("lead_department").with_light(timezone.now()).with_next_due()
+    rows = [{"application": a, "light": a.light, "next_due": a.next_due} for a in applications]
     return render(request, "approvals/applications/my_applications.html", {
         "form": form, "rows": rows, "can_start": user.role in (Role.APPLICANT, Role.AGENT),
     })

@@ -5,7 +5,6 @@ stays on the page); a WrongState (a second click, a colleague faster than you) b
 the fresh page; a NotAllowed becomes 403. Reviews of another department are 404.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,8 +17,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from approvals import clocks
-from approvals.calendar.loading import get_calendar
 from approvals.forms_reviews import (
     ALL, OPEN, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm, SuspendForm,
 )
@@ -98,17 +95,12 @@ def _wrong_state(request, exc, review):
 
 
 # --- inbox ----------------------------------------------------------------------------------------------------
-def _stage_light(stage, cal, now):
-    if stage.status != StageStatus.OPEN or stage.due_at is None or stage.opened_at is None:
-        return clocks.Light.DONE if stage.status == StageStatus.CLOSED else "waiting"
-    return clocks.light(cal, now=now, due=stage.due_at,
-                        full_budget=clocks.budget(cal, stage.opened_at, stage.promised_limit_days),
-                        yellow_days=settings.CLOCK_YELLOW_DAYS, yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
-
-
 @login_required
 def inbox(request):
-    """The department's reviews by due time, with lights, filters and counts; the stages it leads."""
+    """The department's reviews by due time, with lights, filters and counts; the stages it leads.
+
+    Lights are selected, counted and filtered by the database (`ItemReview.objects.with_light`, the same rule as
+    the API and the boards); only the rows of the page get their remaining working time computed."""
     department = _my_department(request)
     now = timezone.now()
     is_chief = request.user.role == Role.CHIEF
@@ -118,24 +110,15 @@ def inbox(request):
 
     base = ItemReview.objects.filter(department=department)
     status_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
-    # Lights are computed from the clocks (the same function as the API) for the reviews still open;
-    # a department's open reviews are a working list, not an archive.
-    open_reviews = list(base.exclude(status__in=CLOSED_STATES).select_related("item"))
-    clock_of = {r.pk: review_clock(r, now=now) for r in open_reviews}
-    light_counts = {value: 0 for value, _label in InboxFilterForm.base_fields["light"].choices if value}
-    for clock in clock_of.values():
-        light_counts[clock.light] = light_counts.get(clock.light, 0) + 1
-    light_counts[clocks.Light.DONE] = sum(status_counts.get(s, 0) for s in CLOSED_STATES)
+    light_counts = base.light_counts(now)
 
     rows = base.select_related("application__enterprise", "item", "stage", "decided_by")
     if status == OPEN:
         rows = rows.exclude(status__in=CLOSED_STATES)
     elif status != ALL:
         rows = rows.filter(status=status)
-    if light == clocks.Light.DONE:
-        rows = rows.filter(status__in=CLOSED_STATES)
-    elif light:
-        rows = rows.filter(pk__in=[pk for pk, clock in clock_of.items() if clock.light == light])
+    if light:
+        rows = rows.filter_light(light, now)
     if q:
         rows = rows.filter(Q(application__reference__icontains=q) | Q(application__enterprise__name__icontains=q)
                            | Q(application__enterprise__credit_code__icontains=q.upper()))
@@ -143,18 +126,16 @@ def inbox(request):
                          "application__reference", "item__code")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for review in page.object_list:
-        review.clock = clock_of.get(review.pk) or review_clock(review, now=now)
+        review.clock = review_clock(review, now=now)
         review.awaits_signature = review.status in AWAITING_SIGNATURE
 
-    cal = get_calendar()
-    stages = list(
+    stages = (
         ApplicationStage.objects.filter(lead_department=department, status__in=[StageStatus.WAITING, StageStatus.OPEN])
+        .with_light(now)
         .select_related("application__enterprise")
         .annotate(total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
         .order_by(F("due_at").asc(nulls_last=True), "application__reference", "order")
     )
-    for stage in stages:
-        stage.light = _stage_light(stage, cal, now)
 
     status_summary = [(value, label, status_counts.get(value, 0)) for value, label in R.choices]
     light_summary = [(value, label, light_counts.get(value, 0))
@@ -167,7 +148,7 @@ def inbox(request):
         "light": light,
         "status_summary": status_summary,
         "light_summary": light_summary,
-        "open_total": len(open_reviews),
+        "open_total": sum(status_counts.get(s, 0) for s in R.values if s not in CLOSED_STATES),
         "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
         "stages": stages,
         "is_chief": is_chief,

@@ -67,7 +67,7 @@ def test_resolved_in_time_is_compliant_and_the_company_closes_it_off(cat, agent)
         demands.resolve(demand, actor=UserFactory(role="agent"), resolution="已处理")
     demands.resolve(demand, actor=agent, resolution="已联系市政疏通排水口", now=at(2026, 6, 1, 11, 40))
     demand = reload(demand)
-    assert demand.status == DemandStatus.RESOLVED and demand.met_222 is True
+    assert demand.status == DemandStatus.RESOLVED and demand.met_222_at(at(2026, 6, 2, 9, 0)) is True
     assert demands.outcome_222(demand) == "met"
     assert demand_clocks.light(demand, now=at(2026, 6, 2, 9, 0)) == "done"
     with pytest.raises(NotAllowed):
@@ -75,7 +75,7 @@ def test_resolved_in_time_is_compliant_and_the_company_closes_it_off(cat, agent)
     demands.confirm(demand, actor=cat.applicant, now=at(2026, 6, 1, 15, 0))
     demand = reload(demand)
     assert demand.status == DemandStatus.CLOSED and demand.closed_by == cat.applicant
-    assert demand.met_222 is True
+    assert demand.met_222_at(at(2026, 6, 2, 9, 0)) is True
     with pytest.raises(WrongState):
         demands.confirm(demand, actor=cat.applicant)
 
@@ -85,7 +85,7 @@ def test_left_open_turns_red_and_a_late_resolution_is_not_compliant(cat, agent):
     assert demand_clocks.light(demand, now=at(2026, 6, 1, 13, 31)) == "red"
     assert demands.outcome_222(demand, now=at(2026, 6, 1, 13, 31)) == "missed"
     demands.resolve(demand, actor=agent, resolution="已处理", now=at(2026, 6, 1, 14, 0))
-    assert reload(demand).met_222 is False
+    assert reload(demand).met_222_at(at(2026, 6, 1, 14, 0)) is False
 
 
 def test_leader_close_needs_a_reason_and_only_a_leader_may(cat, agent):
@@ -116,7 +116,7 @@ def test_reopen_restarts_the_clock_from_now(cat, agent):
     # 1 h on Wed (16:30-17:30) + 1 h on Thu (09:00-10:00)
     assert demand.due_at == at(2026, 6, 4, 10, 0)
     assert demand.next_check_at == at(2026, 6, 4, 9, 30)
-    assert demand.met_222 is None
+    assert demand.met_222_at(at(2026, 6, 4, 9, 0)) is None  # the new clock is still running
     # A correction after reopening counts from the reopening, not from the first raising.
     demands.reclassify(demand, actor=agent, classification=DemandClass.GENERAL, reason="需要管网改造",
                        now=at(2026, 6, 3, 17, 0))
@@ -135,7 +135,7 @@ def test_big_demand_gets_a_plan_in_time_then_is_resolved(cat, agent):
     demands.propose_plan(demand, actor=agent, plan="分两期改造园区道路排水管网", plan_due_date=date(2026, 7, 31),
                          now=at(2026, 6, 3, 10, 0))
     demand = reload(demand)
-    assert demand.status == DemandStatus.PLAN_PROPOSED and demand.met_222 is True
+    assert demand.status == DemandStatus.PLAN_PROPOSED and demand.met_222_at(at(2026, 6, 3, 10, 0)) is True
     assert demand_clocks.light(demand, now=at(2026, 7, 1, 9, 0)) == "done"
     assert demand_clocks.light(demand, now=at(2026, 8, 3, 9, 0)) == "red"  # past the plan's own date
     demands.resolve(demand, actor=cat.leader, resolution="管网改造完成", now=at(2026, 7, 20, 10, 0))

@@ -1,16 +1,37 @@
-"""The role menu: every entry resolves, and each role sees its own pages."""
+"""The role menu: every entry (registered by its app) resolves, and each role sees its own pages."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
-from portal.context_processors import MENU
 from portal.models.users import Role
+from portal.navigation import entries
 from tests.factories.portal import UserFactory
 
 
-@pytest.mark.parametrize("name", [name for name, _label, _roles in MENU])
+@pytest.mark.parametrize("name", [entry.url_name for entry in entries()])
 def test_every_menu_entry_resolves(name):
     assert reverse(name)
+
+
+def test_the_apps_register_their_pages_in_the_menu_order():
+    assert [entry.url_name for entry in entries()] == [
+        "portal:home", "approvals:my_applications", "approvals:desk", "approvals:inbox", "approvals:extensions",
+        "approvals:escalations", "approvals:overdue_board", "agents:workspace", "agents:demands", "agents:leader",
+        "approvals:catalog", "approvals:packages", "approvals:calendar", "admin:index", "swagger-ui",
+        "portal:account",
+    ]
+
+
+def test_a_visitor_sees_the_public_catalog_only(rf):
+    from portal.context_processors import navigation
+
+    request = rf.get("/catalog/")
+    request.user = AnonymousUser()
+    with translation.override("en"):
+        assert [(url, str(label), active) for url, label, active in navigation(request)["nav_items"]] == [
+            (reverse("approvals:catalog"), "Service catalog", True)]
 
 
 @pytest.mark.django_db

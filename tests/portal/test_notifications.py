@@ -6,7 +6,6 @@ calls are run directly, and what would be queued is observed in a filesystem que
 """
 
 import logging
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -179,7 +178,6 @@ def test_a_failing_mail_server_leaves_the_delivery_pending_and_the_sweep_relays_
 def test_enqueueing_with_the_broker_down_keeps_the_data_and_the_sweep_relays_it_later(
         chief, clerk, caplog, queue, django_capture_on_commit_callbacks):
     caplog.set_level(logging.WARNING, logger="portal.queue")
-    started = time.monotonic()
     with time_machine.travel(T0, tick=True):
         with broker_at(UNREACHABLE_BROKER, {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 0}):
             with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -187,13 +185,13 @@ def test_enqueueing_with_the_broker_down_keeps_the_data_and_the_sweep_relays_it_
                     clerk.full_name = "王窗口"
                     clerk.save(update_fields=["full_name"])
                     tell([chief, clerk])
-    elapsed = time.monotonic() - started
 
-    # Three publishes were tried after the commit, each failed quietly; the request was not held up long.
+    # Three publishes were tried after the commit, each once (no retry holds the request up) and each failed
+    # quietly: one logged refusal per delivery, nothing raised into the request.
     assert len(callbacks) == 3
     failures = [r for r in caplog.records if "Could not enqueue" in r.getMessage()]
-    assert len(failures) == 3
-    assert elapsed < 30
+    deliveries = set(Delivery.objects.values_list("pk", flat=True))
+    assert len(failures) == 3 and {int(r.args[1][0]) for r in failures} == deliveries
     # The committed data is all there; the deliveries wait, untried.
     clerk.refresh_from_db()
     assert clerk.full_name == "王窗口"

@@ -55,7 +55,8 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))
     def get_light(self, application):
-        return application_light(application, now=_now(self))
+        # Lists annotate the light in SQL (Application.objects.with_light); one row falls back to the same rule.
+        return getattr(application, "light", None) or application_light(application, now=_now(self))
 
 
 class MaterialTypeRefSerializer(serializers.Serializer):

@@ -4,7 +4,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
-LIGHTS = ["green", "yellow", "red", "paused", "waiting", "done"]
+from approvals.lights import Light
+
+LIGHTS = Light.values  # green, yellow, red, paused, waiting, done (approvals/lights.py)
 
 
 class DepartmentRefSerializer(serializers.Serializer):

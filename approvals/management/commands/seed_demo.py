@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
+from approvals.demo import extra_loaders
 from approvals.demo.loading import load_demo
 
 
@@ -67,10 +68,9 @@ class Command(BaseCommand):
                             + "\n", encoding="utf-8")
             self.stdout.write(f"Accounts written to {path}.")
 
-        from agents.demo import load_agency_demo
-
-        agency = load_agency_demo()
-        self.stdout.write(f"Agency demo: {', '.join(f'{n} {what}' for what, n in agency.items())}.")
+        for label, loader in extra_loaders():  # demo rows of the packages built on approvals (e.g. agents)
+            counts = loader()
+            self.stdout.write(f"{label}: {', '.join(f'{n} {what}' for what, n in counts.items())}.")
 
     def _load_calendar(self):
         if "load_calendar" not in get_commands():

@@ -177,3 +177,49 @@ def test_report_shape_errors(login, query, status):
 
 def test_reports_are_for_the_park(login):
     assert login("applicant").get(f"{DEMANDS}reports/?kind=daily").status_code == 403
+
+
+def test_the_light_filter_and_the_222_result_agree_with_what_each_demand_shows(login, raised, accounts):
+    """One definition of every light and of "222 met": a demand resolved in time is done (never red later), an
+    open demand past its due time is red and has missed the 222 limit — in the list filter, in the API's
+    fields and on the demand's page alike."""
+    import datetime
+
+    import time_machine
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from portal.models import User
+
+    agent = login("agent")
+    assert post(agent, raised, "start", {"classification": "small"}).status_code == 200
+    assert post(agent, raised, "resolve", {"resolution": "已协调市政修复。"}).status_code == 200
+    overdue = agent.post(DEMANDS, {"title": "路灯不亮", "text": "厂区北门路灯不亮。",
+                                   "enterprise": accounts["applicant"]["enterprise"]}, format="json").json()
+    assert post(agent, overdue, "start", {"classification": "small"}).status_code == 200
+    waiting = agent.post(DEMANDS, {"title": "停车位不足", "text": "希望增加停车位。",
+                                   "enterprise": accounts["applicant"]["enterprise"]}, format="json").json()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30), tick=False):
+        def ids(query):
+            response = agent.get(f"{DEMANDS}?{query}")
+            assert response.status_code == 200
+            return {d["id"] for d in response.json()["results"]}
+
+        shown = {d["id"]: d for d in agent.get(DEMANDS).json()["results"]}
+        assert {i: (d["light"], d["met_222"]) for i, d in shown.items()} == {
+            raised["id"]: ("done", True), overdue["id"]: ("red", False), waiting["id"]: ("waiting", None)}
+        assert ids("light=red") == {overdue["id"]}
+        assert ids("light=done") == {raised["id"]}
+        assert ids("light=waiting") == {waiting["id"]}
+        assert ids("light=green,yellow") == set()
+        detail = agent.get(f"{DEMANDS}{overdue['id']}/").json()
+        assert (detail["light"], detail["met_222"]) == ("red", False)
+
+        page = Client()
+        page.force_login(User.objects.get(username="agent"))
+        html = page.get(reverse("agents:demand", args=[overdue["id"]]), HTTP_ACCEPT_LANGUAGE="en")
+        assert html.status_code == 200
+        assert 'data-testid="demand-222" data-outcome="missed"' in html.content.decode()
+        assert 'data-light="red"' in html.content.decode()

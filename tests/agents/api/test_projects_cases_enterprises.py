@@ -23,7 +23,7 @@ def test_project_has_ten_steps_and_three_milestones(project):
     assert project["owner"]["username"] == "agent"
     assert [m["key"] for m in project["milestones"]] == ["contract_to_land", "handover_to_certificates",
                                                          "certificates_to_construction"]
-    assert all(m["elapsed_working_days"] is None for m in project["milestones"])
+    assert [m["elapsed_working_days"] for m in project["milestones"]] == [None, None, None]
 
 
 def test_steps_and_milestones(login, project):

@@ -11,7 +11,6 @@ no worker process can see it (the embedded worker is covered by tests/portal/tes
 """
 
 import re
-import time
 
 import pytest
 from django.urls import reverse
@@ -23,7 +22,9 @@ from portal.models.notifications import Channel
 from portal.models.users import Role
 from tests.factories.applications import accepted_application
 from tests.factories.portal import UserFactory
-from tests.workers import SERVICE_SHAPE, beat, purge_queues, start, subprocess_env, wait_until, worker
+from tests.workers import (
+    SERVICE_SHAPE, beat, broker_idle, purge_queues, start, subprocess_env, wait_until, worker,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), SERVICE_SHAPE]
 
@@ -86,10 +87,15 @@ def test_beat_and_worker_fire_an_overdue_review_once_and_deliver_its_notificatio
         done = passes()
         wait_until(lambda: passes() >= done + 2, timeout=8 * SWEEP_SECONDS + 20, message="two more sweep passes",
                    on_timeout=worker_process.log)
-        time.sleep(0.5)  # deliveries a later pass might (wrongly) have enqueued
+        assert worker_process.alive() and beat_process.alive()
+        # Stop beat and let the worker finish every message already published: whatever a later pass (wrongly)
+        # enqueued is done and shows in the counts below.
+        beat_process.stop()
+        wait_until(broker_idle, timeout=60, message="the worker to finish every published message",
+                   on_timeout=worker_process.log)
+        worker_process.stop()
         assert (firings(), Notification.objects.count(), Delivery.objects.count(),
                 len(sent_mail(mail))) == settled
-        assert worker_process.alive() and beat_process.alive()
     finally:
         beat_process.stop()
         worker_process.stop()

@@ -54,7 +54,7 @@ def test_review_fires_yellow_then_red_then_legal_once_each(cat):
 def test_a_second_sweep_at_the_same_moment_changes_nothing(cat):
     accepted_application(cat)
     first = sweep(now=at(2026, 9, 30, 9, 0))
-    assert first.total > 0
+    assert first.total == DeadlineFiring.objects.count() > 0
     firings, notifications = DeadlineFiring.objects.count(), Notification.objects.count()
     assert sweep(now=at(2026, 9, 30, 9, 0)).total == 0
     assert (DeadlineFiring.objects.count(), Notification.objects.count()) == (firings, notifications)

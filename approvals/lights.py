@@ -1,0 +1,142 @@
+"""One definition of every light and outcome: a `TextChoices` member plus one rule over stored columns.
+
+A `Rule` is an ordered list of clauses `(value, conditions)`: the first clause whose conditions all hold gives
+the value, otherwise the default. The same rule is
+
+- rendered as SQL (`rule.expression(now)`, a `Case(When(...))`) for querysets: lists, counts, API filters,
+  boards and reports select and count lights in the database, never row by row in Python;
+- rendered as a filter (`rule.q(values, now)`) that uses the stored columns directly (index-friendly);
+- evaluated on one loaded row (`rule.of(obj, now)`) for a detail page or a serializer of a row that was not
+  annotated.
+
+The three cannot drift apart because they are built from the same clauses; tests check that SQL and Python
+agree over random instants (hypothesis). Conditions are plain lookups on the row's own columns
+(`exact`, `in`, `isnull`, `lt`, `lte`, `gt`, `gte`), a value may be an `F()` of another column of the row, and
+NULL never satisfies a comparison — exactly SQL's semantics.
+
+The rules themselves live next to their models (`ItemReview.LIGHT`, `ApplicationStage.LIGHT`,
+`Demand.LIGHT`, `Demand.OUTCOME_222`) and are described in docs/statuses.md.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+
+class Light(models.TextChoices):
+    """The light of a clock, as pages, the API, boards and reports show it."""
+
+    GREEN = "green", _("Green: on time")
+    YELLOW = "yellow", _("Yellow: due soon")
+    RED = "red", _("Red: overdue")
+    PAUSED = "paused", _("Paused")
+    WAITING = "waiting", _("Waiting")
+    DONE = "done", _("Done")
+
+
+# The most urgent first: a list of clocks shows the worst light of them (red before yellow before green ...).
+URGENCY = [Light.RED, Light.YELLOW, Light.GREEN, Light.PAUSED, Light.WAITING, Light.DONE]
+RANK = {light: rank for rank, light in enumerate(URGENCY)}
+
+
+def worst(lights) -> Light | None:
+    """The most urgent of `lights` (None for none)."""
+    lights = [Light(light) for light in lights if light is not None]
+    return min(lights, key=RANK.__getitem__) if lights else None
+
+
+@dataclass(frozen=True)
+class Clause:
+    value: str | None  # None: the row has no such status (e.g. no acceptance clock running)
+    conditions: Callable[[datetime], dict]  # now -> {lookup: value}
+
+
+def _sql(value):
+    return Value(None if value is None else str(value))
+
+
+def when(value, conditions: Callable[[datetime], dict] | dict) -> Clause:
+    """A clause: `value` when every lookup of `conditions` (a dict, or now -> dict) holds."""
+    return Clause(value, conditions if callable(conditions) else (lambda now, c=conditions: c))
+
+
+_COMPARE = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
+
+
+def _holds(obj, lookup: str, wanted) -> bool:
+    """One lookup on one loaded row, with SQL's NULL semantics (NULL satisfies no comparison)."""
+    name, _sep, kind = lookup.partition("__")
+    kind = kind or "exact"
+    actual = getattr(obj, name)
+    if isinstance(wanted, F):
+        wanted = getattr(obj, wanted.name)
+    if kind == "isnull":
+        return (actual is None) == bool(wanted)
+    if actual is None or wanted is None:
+        return False
+    if kind == "exact":
+        return actual == wanted
+    if kind == "in":
+        return actual in wanted
+    if kind in _COMPARE:
+        return _COMPARE[kind](actual, wanted)
+    raise ValueError(f"Unsupported lookup in a status rule: {lookup}")
+
+
+class Rule:
+    """An ordered list of clauses over a row's stored columns, with a default (see the module docstring)."""
+
+    def __init__(self, choices, clauses: list[Clause], default):
+        self.choices = choices
+        self.clauses = clauses
+        self.default = default
+
+    def _conditions(self, clause, now) -> dict:
+        return clause.conditions(now)
+
+    # --- SQL ---------------------------------------------------------------------------------------------
+    def expression(self, now) -> Case:
+        """The value as a SQL expression (annotate with it)."""
+        return Case(*[When(Q(**self._conditions(c, now)), then=_sql(c.value)) for c in self.clauses],
+                    default=_sql(self.default), output_field=models.CharField())
+
+    def rank_expression(self, now, ranks: dict) -> Case:
+        """The value's rank (`ranks[value]`) as a SQL integer; NULL where the value is None."""
+        return Case(*[When(Q(**self._conditions(c, now)), then=Value(ranks.get(c.value)))
+                      for c in self.clauses],
+                    default=Value(ranks.get(self.default)), output_field=models.IntegerField())
+
+    def q(self, values, now) -> Q:
+        """Rows whose value is one of `values`, as a filter on the stored columns themselves."""
+        values = {str(v) for v in ([values] if isinstance(values, str) else values)}
+        parts = []
+        earlier = Q()
+        for clause in self.clauses:
+            condition = Q(**self._conditions(clause, now))
+            if clause.value is not None and str(clause.value) in values:
+                parts.append(earlier & condition)
+            earlier &= ~condition
+        if self.default is not None and str(self.default) in values:
+            parts.append(earlier)
+        if not parts:
+            return Q(pk__in=[])  # no row has any of these values
+        result = parts[0]
+        for part in parts[1:]:
+            result |= part
+        return result
+
+    # --- one loaded row ---------------------------------------------------------------------------------
+    def of(self, obj, now):
+        """The value for one loaded row (the same clauses, evaluated in Python)."""
+        for clause in self.clauses:
+            if all(_holds(obj, lookup, wanted) for lookup, wanted in self._conditions(clause, now).items()):
+                return None if clause.value is None else self.choices(clause.value)
+        return None if self.default is None else self.choices(self.default)
+
