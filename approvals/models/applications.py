@@ -92,8 +92,6 @@ class ApplicationQuerySet(models.QuerySet):
         return self.annotate(next_due=Case(When(status=S.SUBMITTED, then="acceptance_due_at"),
                                            default=Subquery(earliest), output_field=models.DateTimeField()))
 
-
-class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user, *, today=None):
         """The applications `user` may see: the one rule behind the pages, the material downloads and the API
         (docs/privacy.md). Whoever may not see an application gets a 404, so they cannot learn it exists.
