@@ -41,7 +41,7 @@ from django_otp.oath import TOTP
 from approvals.models import (
     Application, ApplicationStatus, Decision, ItemField, ItemMaterial, ReviewStatus, StageStatus,
 )
-from approvals.services import acceptance, applications, reviews
+from approvals.services import acceptance, applications, material_rules, reviews
 from tests.factories.approvals import (
     DepartmentFactory, FeeRuleFactory, FormFieldFactory, MaterialTypeFactory, PackageFactory,
     ServiceItemFactory, StaffAssignmentFactory,
@@ -289,10 +289,10 @@ def draft_application(cat: Catalog, *, package=None, items=None, form=None, mate
                                                 **_scope(cat, package, items))
         applications.save_form(application, actor=actor, data=dict(VALID_FORM if form is None else form))
         if materials:
-            for bundled in applications.requirements_of(application).materials:
-                key = bundled.material_type.key
-                if application.materials.filter(material_type__key=key, is_current=True).exists():
-                    continue  # attached from the documents on file
+            for state in material_rules.material_states(application):
+                key = state.key
+                if state.current is not None or state.never_asked:
+                    continue  # attached from the documents on file, or never asked of the applicant
                 file = png_upload() if key == "business_licence" else pdf_upload()
                 applications.upload_material(application, actor=actor, material_type_key=key, uploaded=file)
     return reload(application)
