@@ -443,6 +443,7 @@ def _detail_context(application, user, *, payment_form=None):
         "light": progress.application_light(application),
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],
+        "revoked_reviews": [r for r in reviews if r["review"].revoked_at],
         "fees": fees, "totals": totals, "unpaid": unpaid,
         "payment_form": payment_form or (PaymentForm() if side and unpaid else None),
         "visits": application.visits.count(),

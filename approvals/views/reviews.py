@@ -24,7 +24,7 @@ from approvals.forms_reviews import (
     ALL, OPEN, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm, SuspendForm,
 )
 from approvals.models import (
-    ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
+    AfterCheck, ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
 )
 from approvals.services import material_rules
 from approvals.services import reviews as review_services
@@ -218,6 +218,7 @@ def _review_context(request, review, **forms):
         "materials": materials,
         "missing_materials": missing,
         "internal_check": internal_check,
+        "after_check": AfterCheck.objects.filter(review=review).first(),
         "commitment": commitment,
         "will_be_on_commitment": bool(commitment and review.item.commitment_allowed),
         "clock": review_clock(review, now=now),

@@ -11,6 +11,8 @@ The builders are named after the states they reach:
     submitted_application(cat)    submitted, the 5-working-day acceptance clock running
     accepted_application(cat)     accepted: stages laid out, the first stage's reviews under review
     decided_application(cat)      every review decided by its chief and signed (approve / refuse per item)
+    decided_on_commitment(cat)    the commitment item's 告知承诺 signed: decided at acceptance and (unless
+                                  sign=False) signed by its chief, which opens the after-check (事后核查)
 
 Each takes `now=` (default: Monday 2026-06-01 10:00 in Shanghai, a week without holidays) and runs the
 services with time frozen there, so `auto_now` columns and the TOTP device agree with `now`.
@@ -322,6 +324,11 @@ def decide_open_reviews(cat: Catalog, application, *, decisions=None, now: datet
         running = list(application.reviews.filter(stage__status=StageStatus.OPEN,
                                                   status=ReviewStatus.UNDER_REVIEW).select_related("item"))
         by_chief = {}
+        # Decided already (on commitment, at acceptance or when the stage opened): only the signature is due.
+        for review in application.reviews.filter(stage__status=StageStatus.OPEN,
+                                                 status__in=[ReviewStatus.APPROVED, ReviewStatus.REFUSED]):
+            chief = cat.chief_of(review.department)
+            by_chief.setdefault(chief.pk, (chief, []))[1].append(review)
         for review in running:
             chief = cat.chief_of(review.department)
             if decisions.get(review.item.code, Decision.APPROVE) == Decision.REFUSE:
@@ -343,6 +350,23 @@ def decided_application(cat: Catalog, *, decisions=None, now: datetime = DEFAULT
         decide_open_reviews(cat, application, decisions=decisions, now=now)
     assert application.status == ApplicationStatus.DECIDED, application.status
     return application
+
+
+def decided_on_commitment(cat: Catalog, *, sign: bool = True, now: datetime = DEFAULT_NOW, **kwargs) -> Application:
+    """The package filed with the 告知承诺 of `cat.commitment_item` signed, accepted at `now`: that item is
+    decided on the spot (approved on commitment); with `sign` its chief signs it at `now`, which opens the
+    after-check. The other reviews stay under review."""
+    application = draft_application(cat, now=now, **kwargs)
+    with frozen(now):
+        applications.sign_commitment(application, actor=cat.applicant, item_code=cat.commitment_item.code,
+                                     signer_name="李申请", now=now)
+        applications.submit(application, actor=cat.applicant, now=now)
+        acceptance.accept(application, actor=cat.window_of(application.lead_department), now=now)
+        if sign:
+            review = application.reviews.get(item=cat.commitment_item)
+            chief = cat.chief_of(review.department)
+            reviews.sign([review], actor=chief, otp=cat.totp(chief), now=now)
+    return reload(application)
 
 
 def reload(obj):

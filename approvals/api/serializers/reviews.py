@@ -76,7 +76,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             "id", "item", "department", "stage", "status", "status_label", "started_at", "limit_days",
             "legal_limit_days", "due_at", "legal_due_at", "light", "remaining_seconds", "remaining_text",
             "extension", "pauses", "opinion", "proposed_decision", "decision", "decision_label", "reasons",
-            "remedy_notice", "decided_by", "decided_at", "on_commitment", "verify_after", "signature",
+            "remedy_notice", "decided_by", "decided_at", "on_commitment", "verify_after", "revoked_at",
+            "revocation_reason", "signature",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))
