@@ -11,6 +11,7 @@ from agents.models import AgencyCase, Authorization, AuthorizationScope, Demand,
 from agents.services import authorizations, cases, demands, projects
 from approvals.documents.pdf import render_pdf
 from approvals.models import Package
+from approvals.services import applications
 from portal.models import Enterprise, User
 
 DAJIANG = "重庆大江北辰新能源汽车产业发展有限公司"
@@ -98,6 +99,19 @@ def _demands(dajiang, langhua, applicant, applicant_lh, agent, leader, now):
     return created
 
 
+def _project_bundle(project, applicant, agent):
+    """The project's own 交地即办证 bundle (a draft for its plot), linked to it: the 三即 count from it only."""
+    package = Package.objects.filter(code="land-handover-certificates").first()
+    if package is None:
+        return
+    draft = applications.create_draft(actor=applicant, enterprise=project.enterprise, package=package,
+                                      title=f"{project.name}：交地即办证")
+    applications.save_form(draft, actor=applicant, data={
+        "project_name": project.name, "land_parcel_no": "C12-3/02", "land_area_m2": "52000",
+        "site_address": "重庆市渝北区临空前沿科技城 C12-3/02 地块"})
+    projects.link_application(project, draft, actor=agent)
+
+
 def load_agency_demo(now=None) -> dict:
     """Load (or leave as they are) the agency demo rows; returns what was created."""
     now = now or timezone.now()
@@ -143,5 +157,6 @@ def load_agency_demo(now=None) -> dict:
                                      done_on=contract + timedelta(days))
             for step, days in zip(project.steps.order_by("number")[5:], (20, 45, 50, 55, 60)):
                 projects.update_step(step, actor=agent, planned_on=contract + timedelta(days))
+            _project_bundle(project, users["applicant_lnj"], agent)
             counts["projects"] = 1
     return counts

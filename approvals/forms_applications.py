@@ -217,6 +217,8 @@ class ProblemChecklistForm(forms.Form):
         self.allow_empty = allow_empty
         self.rows = []
         for bundled in requirements.materials:
+            if bundled.never_asked:  # held by the government or issued in the bundle: never demanded
+                continue
             self._add_row("material", bundled.material_type.key, bundled.material_type.name, bundled)
         for bundled in requirements.fields:
             self._add_row("field", bundled.field.key, bundled.field.label, bundled)

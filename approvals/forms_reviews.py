@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from approvals.lights import URGENCY, Light
-from approvals.models import Decision, PauseKind, ReviewStatus
+from approvals.models import AfterCheckOutcome, Decision, PauseKind, ReviewStatus
 from approvals.services.reviews import DEFAULT_REMEDY_NOTICE, MAX_JOINT_EXTENSION_DAYS
 
 OPEN = "open"
@@ -122,3 +122,28 @@ class ExtensionForm(forms.Form):
         self.fields["days"].validators.append(MaxValueValidator(max_days))
         self.fields["days"].widget.attrs["max"] = max_days
         self.fields["days"].help_text = _("At most %(n)d working days for this review.") % {"n": max_days}
+
+
+# --- the after-check of commitments (事后核查) ------------------------------------------------------------------
+AFTER_CHECK_STATES = [
+    (OPEN, _("Open (no outcome yet)")),
+    ("done", _("Done")),
+    (ALL, _("All")),
+]
+AFTER_CHECK_LIGHTS = [(Light.RED, _("Red: overdue")), (Light.YELLOW, _("Yellow: due soon")),
+                      (Light.GREEN, _("Green: on time")), (Light.DONE, _("Done"))]
+
+
+class AfterCheckFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=AFTER_CHECK_STATES)
+    light = forms.ChoiceField(label=_("Light"), required=False,
+                              choices=[("", _("Any light")), *AFTER_CHECK_LIGHTS])
+
+
+class AfterCheckOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome of the after-check"), choices=AfterCheckOutcome.choices,
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Findings"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required for a false commitment: the applicant reads it as the reason "
+                                       "the decision is revoked."))

@@ -1,9 +1,9 @@
 """Page URLs (names live in the "approvals" namespace): the department review inbox and pages, batch signing,
-and the leader's extensions."""
+the after-checks of commitments (事后核查), and the leader's extensions."""
 
 from django.urls import path
 
-from approvals.views import extensions, reviews
+from approvals.views import after_checks, extensions, reviews
 
 urlpatterns = [
     path("", reviews.inbox, name="inbox"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/resume/", reviews.review_resume, name="review_resume"),
     path("<int:pk>/decide/", reviews.review_decide, name="review_decide"),
     path("<int:pk>/sign/", reviews.review_sign, name="review_sign"),
+    path("after-checks/", after_checks.after_check_list, name="after_checks"),
+    path("after-checks/<int:pk>/", after_checks.after_check_detail, name="after_check"),
     path("extensions/", extensions.extension_list, name="extensions"),
     path("extensions/<int:pk>/", extensions.extension_detail, name="extension"),
 ]

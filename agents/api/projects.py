@@ -1,9 +1,11 @@
 """/api/v1/projects/: investment projects with the ten steps (十步骤) and the 三即 milestones."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agents.api import serializers as s
@@ -11,11 +13,13 @@ from agents.api.common import NOT_FOUND, AgentsViewSetMixin, checked, query_valu
 from agents.api.permissions import visible_projects
 from agents.models import InvestmentProject, ProjectStep
 from agents.services import projects
+from approvals.models import Application
+from approvals.services.permissions import can_view_application
 
 
 def project_detail(request, project, status_code=200):
     fresh = (InvestmentProject.objects.select_related("enterprise", "owner")
-             .prefetch_related("steps__owner").get(pk=project.pk))
+             .prefetch_related("steps__owner", "applications").get(pk=project.pk))
     return Response(s.ProjectDetailSerializer(fresh, context={"request": request}).data, status=status_code)
 
 
@@ -73,4 +77,29 @@ class ProjectViewSet(AgentsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         project = self.get_object()
         data = checked(s.MilestoneInputSerializer, request)
         projects.record_milestone(project, actor=request.user, field=data["field"], date=data["date"], request=request)
+        return project_detail(request, project)
+
+    def _application(self, request):
+        data = checked(s.LinkApplicationSerializer, request)
+        application = Application.objects.filter(pk=data["application"]).first()
+        if application is None or not can_view_application(request.user, application):
+            raise ValidationError({"application": [_("No such application.")]})
+        return application
+
+    @extend_schema(summary="Link one of the company's bundles to the project (its plot must match)",
+                   description="The 三即 milestones are computed from the linked bundles only. A bundle of another "
+                               "company, or one whose form names another plot (宗地编号), is refused (400).",
+                   request=s.LinkApplicationSerializer, responses=responses(s.ProjectDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="link-application")
+    def link_application(self, request, pk=None):
+        project = self.get_object()
+        projects.link_application(project, self._application(request), actor=request.user, request=request)
+        return project_detail(request, project)
+
+    @extend_schema(summary="Unlink a bundle from the project", request=s.LinkApplicationSerializer,
+                   responses=responses(s.ProjectDetailSerializer))
+    @action(detail=True, methods=["post"], url_path="unlink-application")
+    def unlink_application(self, request, pk=None):
+        project = self.get_object()
+        projects.unlink_application(project, self._application(request), actor=request.user, request=request)
         return project_detail(request, project)

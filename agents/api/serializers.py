@@ -530,12 +530,29 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "land_handed_over_on", "construction_started_on", "created_at"]
 
 
+class ProjectApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    land_parcel_no = serializers.CharField(allow_null=True, help_text="The plot its form names (宗地编号), if any.")
+
+
 class ProjectDetailSerializer(ProjectSerializer):
     steps = ProjectStepSerializer(many=True, read_only=True)
+    applications = serializers.SerializerMethodField(
+        help_text="The project's own bundles: the 三即 are computed from these only.")
     milestones = serializers.SerializerMethodField(help_text="The 三即, from real events, in working days.")
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*ProjectSerializer.Meta.fields, "steps", "milestones"]
+        fields = [*ProjectSerializer.Meta.fields, "steps", "applications", "milestones"]
+
+    @extend_schema_field(ProjectApplicationSerializer(many=True))
+    def get_applications(self, project):
+        return ProjectApplicationSerializer([
+            {"id": a.pk, "reference": a.reference, "title": a.title, "status": a.status,
+             "land_parcel_no": (a.form_data or {}).get("land_parcel_no")}
+            for a in project.applications.order_by("created_at", "pk")], many=True).data
 
     @extend_schema_field(MilestoneSerializer(many=True))
     def get_milestones(self, project):

@@ -33,6 +33,10 @@ class InvestmentProject(models.Model):
     land_supplied_on = models.DateField(_("land supplied on"), null=True, blank=True)
     land_handed_over_on = models.DateField(_("land handed over on"), null=True, blank=True)
     construction_started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    # The project's own bundles (linked by the park, checked against the company and the plot): its 三即
+    # milestones are computed from these only, never from the company's other projects.
+    applications = models.ManyToManyField("approvals.Application", blank=True, related_name="investment_projects",
+                                          verbose_name=_("applications of the project"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -3,8 +3,14 @@
 签约即供地: contract signed -> land supplied; 交地即交证: land handed over -> the certificates (the portal's own
 signed decisions for 建设用地规划许可证 GH-XK-001, 建设工程规划许可证 GH-XK-002 and the first registration of
 不动产权 GH-DJ-001), met when issued the same day; 拿证即开工: certificates -> construction start.
+
+Milestones are per project: the certificates count only from the bundles linked to the project (the park links
+them; a bundle of another company, or one naming another plot in its 宗地编号, is refused), never from the
+company's other projects. A decision revoked after a false commitment does not count.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from agents.models import TEN_STEPS, InvestmentProject, ProjectStep
 from approvals.calendar.loading import get_calendar
 from approvals.models import Decision, DecisionSignature
-from portal.errors import DomainError, NotAllowed
+from portal.errors import DomainError, NotAllowed, WrongState
 from portal.models.users import Role
 from portal.services import audit
 
@@ -27,6 +33,7 @@ CERTIFICATE_ITEMS = {
     "GH-DJ-001": gettext_lazy("Real-estate title, first registration (不动产权证)"),
 }
 MILESTONE_FIELDS = ("land_supplied_on", "land_handed_over_on", "construction_started_on")
+PARCEL_FIELD = "land_parcel_no"  # the one form's 宗地（地块）编号
 
 
 def _require_park(actor):
@@ -98,6 +105,55 @@ def record_milestone(project, *, actor, field, date, request=None) -> Investment
     return project
 
 
+# --- the project's own bundles ---------------------------------------------------------------------------
+def _plot_key(text: str) -> str:
+    """A plot or parcel reference compared loosely: full-width folded, case and spaces ignored, no "地块"."""
+    text = unicodedata.normalize("NFKC", text or "").upper()
+    return re.sub(r"\s+", "", text).removesuffix("地块").removesuffix("号")
+
+
+def plot_matches(plot: str, parcel: str) -> bool:
+    """Does an application's 宗地编号 name the project's plot? The whole plot, or one of its words
+    ("临空前沿科技城 C12-3/02 地块" matches "C12-3/02" and "C12-3/02地块", not "C12-3/03")."""
+    if not (plot or "").strip() or not str(parcel or "").strip():
+        return True  # nothing to compare
+    wanted = _plot_key(str(parcel))
+    return wanted == _plot_key(plot) or wanted in {_plot_key(word) for word in plot.split()}
+
+
+def link_application(project, application, *, actor, request=None) -> InvestmentProject:
+    """The project follows one of its own bundles: same company, and the plot its form names (if any)."""
+    _require_park(actor)
+    with transaction.atomic():
+        project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+        if application.enterprise_id != project.enterprise_id:
+            raise DomainError(_("%(ref)s was filed for another company.") % {"ref": application.reference})
+        parcel = (application.form_data or {}).get(PARCEL_FIELD)
+        if not plot_matches(project.plot, parcel):
+            raise DomainError(_("%(ref)s names the plot “%(parcel)s”, not this project's plot “%(plot)s”.")
+                              % {"ref": application.reference, "parcel": parcel, "plot": project.plot})
+        if project.applications.filter(pk=application.pk).exists():
+            return project
+        project.applications.add(application)
+        audit.record("project.application_linked", actor=actor, subject=project, request=request,
+                     summary=f"{project.name} + {application.reference}"[:255],
+                     data={"application": application.pk, "reference": application.reference})
+    return project
+
+
+def unlink_application(project, application, *, actor, request=None) -> InvestmentProject:
+    _require_park(actor)
+    with transaction.atomic():
+        project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+        if not project.applications.filter(pk=application.pk).exists():
+            raise WrongState(_("%(ref)s is not linked to this project.") % {"ref": application.reference})
+        project.applications.remove(application)
+        audit.record("project.application_unlinked", actor=actor, subject=project, request=request,
+                     summary=f"{project.name} - {application.reference}"[:255],
+                     data={"application": application.pk, "reference": application.reference})
+    return project
+
+
 # --- 三即 -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Milestone:
@@ -110,9 +166,11 @@ class Milestone:
 
 
 def certificate_signatures(project, *, since: date | None = None) -> dict:
-    """Item code -> the first approving signature of the enterprise's certificate on/after `since`."""
-    rows = (DecisionSignature.objects.filter(review__application__enterprise=project.enterprise,
-                                             review__item__code__in=CERTIFICATE_ITEMS, decision=Decision.APPROVE)
+    """Item code -> the first approving signature of a certificate in the project's own bundles on/after
+    `since` (revoked decisions excepted)."""
+    rows = (DecisionSignature.objects.filter(review__application__investment_projects=project,
+                                             review__item__code__in=CERTIFICATE_ITEMS, decision=Decision.APPROVE,
+                                             review__revoked_at__isnull=True)
             .select_related("review__item").order_by("signed_at"))
     found = {}
     for signature in rows:

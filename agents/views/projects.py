@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agents.api import permissions as seeing
-from agents.forms import MilestoneForm, ProjectForm, StepForm
+from agents.forms import LinkApplicationForm, MilestoneForm, ProjectForm, StepForm
 from agents.services import projects as services
 from agents.services import stewardship
 from agents.views import common
+from approvals.models import Application
 from portal.errors import DomainError
 from portal.models.users import Role
 
@@ -69,6 +70,11 @@ def project_detail(request, pk):
     editable = can_edit(request.user, project)
     steps = list(project.steps.select_related("owner"))
     bound_step, milestone_form, status = None, MilestoneForm(prefix="ms"), 200
+    linked = project.applications.order_by("created_at", "pk")
+    candidates = (Application.objects.filter(enterprise_id=project.enterprise_id)
+                  .exclude(pk__in=project.applications.values("pk")).order_by("-created_at", "-pk"))
+    link_form = LinkApplicationForm(prefix="link", applications=candidates)
+    unlink_form = LinkApplicationForm(prefix="unlink", applications=linked)
     if request.method == "POST":
         if not editable:
             raise Http404
@@ -107,6 +113,25 @@ def project_detail(request, pk):
                     return redirect("agents:project", project.pk)
             else:
                 status = 400
+        elif action in ("link", "unlink"):
+            form = LinkApplicationForm(request.POST, prefix=action,
+                                       applications=candidates if action == "link" else linked)
+            if action == "link":
+                link_form = form
+            else:
+                unlink_form = form
+            if form.is_valid():
+                service = services.link_application if action == "link" else services.unlink_application
+                try:
+                    service(project, form.cleaned_data["application"], actor=request.user, request=request)
+                except DomainError as exc:
+                    status = common.refused(request, exc)
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, _("The project's bundles are updated."))
+                    return redirect("agents:project", project.pk)
+            else:
+                status = 400
         else:
             raise Http404
     rows = []
@@ -125,4 +150,5 @@ def project_detail(request, pk):
     return render(request, "agents/project.html", {
         "project": project, "rows": rows, "editable": editable, "milestones": services.milestones(project),
         "milestone_form": milestone_form, "certificates": certificates,
+        "linked": linked, "link_form": link_form if candidates.exists() else None, "unlink_form": unlink_form,
     }, status=status)

@@ -80,7 +80,7 @@ class ItemMaterialInline(admin.TabularInline):
     model = ItemMaterial
     extra = 0
     autocomplete_fields = ["material_type"]
-    fields = ["material_type", "required", "copies", "note"]
+    fields = ["material_type", "required", "copies", "note", "after_commitment"]
 
 
 class ItemFieldInline(admin.TabularInline):
@@ -120,10 +120,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
     list_filter = ["department", "kind", "immediate", "commitment_allowed", "fully_online", "active"]
     list_select_related = ["department"]
     search_fields = ["code", "name", "department__name"]
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["department", "issued_material"]
     inlines = [ItemMaterialInline, ItemFieldInline, FeeRuleInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "department", "kind", "issues", "active"]}),
+        (None, {"fields": ["code", "name", "department", "kind", "issues", "issued_material", "active"]}),
         (_("Time limits (working days)"), {"fields": ["legal_limit_days", "promised_limit_days"]}),
         (_("Handling"), {"fields": ["immediate", "fully_online", "delivery_options", "commitment_allowed",
                                     "commitment_text"]}),

@@ -7,10 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from approvals.api.serializers.common import choice_field
 from approvals.models import (
     Department, FeeRule, FormField, ItemField, ItemMaterial, MaterialType, Package, PackageStage, ServiceItem,
 )
 from approvals.services.bundling import bundle_requirements
+from approvals.services.material_rules import Provision
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -36,7 +38,7 @@ class ItemMaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemMaterial
-        fields = ["material_type", "required", "copies", "note"]
+        fields = ["material_type", "required", "copies", "note", "after_commitment"]
 
 
 class ItemFieldSerializer(serializers.ModelSerializer):
@@ -57,6 +59,9 @@ class FeeRuleSerializer(serializers.ModelSerializer):
 
 class ServiceItemSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    issued_material = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True,
+        help_text="Key of the material type this item issues: a bundle containing it never asks for it.")
     materials = ItemMaterialSerializer(source="item_materials", many=True, read_only=True)
     form_fields = ItemFieldSerializer(source="item_fields", many=True, read_only=True)
     fee_rules = FeeRuleSerializer(many=True, read_only=True)
@@ -65,8 +70,8 @@ class ServiceItemSerializer(serializers.ModelSerializer):
         model = ServiceItem
         fields = [
             "code", "name", "department", "kind", "legal_limit_days", "promised_limit_days", "immediate",
-            "commitment_allowed", "commitment_text", "fully_online", "delivery_options", "issues", "legal_basis",
-            "conditions", "materials", "form_fields", "fee_rules",
+            "commitment_allowed", "commitment_text", "fully_online", "delivery_options", "issues", "issued_material",
+            "legal_basis", "conditions", "materials", "form_fields", "fee_rules",
         ]
 
 
@@ -100,7 +105,23 @@ class BundledMaterialSerializer(ItemCodesMixin, serializers.Serializer):
     required = serializers.BooleanField()
     copies = serializers.IntegerField()
     held_by_government = serializers.BooleanField()
+    provision = choice_field(
+        Provision, source="catalog_provision", read_only=True,
+        help_text="`submit`: the applicant provides it; `held_by_government`: attached from the company's records "
+                  "or verified internally by the reviewing department; `issued_in_bundle`: an item of this "
+                  "bundle issues it. Neither of the last two is ever asked of the applicant.")
+    issued_by = serializers.SerializerMethodField(help_text="Codes of the bundle's items that issue it.")
+    after_commitment = serializers.SerializerMethodField(
+        help_text="Codes of the items that let it follow a signed commitment (告知承诺).")
     items = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_issued_by(self, bundled):
+        return [item.code for item in bundled.issued_by]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_after_commitment(self, bundled):
+        return [item.code for item in bundled.after_commitment_items]
 
 
 class BundledFieldSerializer(ItemCodesMixin, serializers.Serializer):
@@ -136,7 +157,7 @@ class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        qs = (ServiceItem.objects.filter(active=True).select_related("department")
+        qs = (ServiceItem.objects.filter(active=True).select_related("department", "issued_material")
               .prefetch_related(Prefetch("item_materials", ItemMaterial.objects.select_related("material_type")),
                                 Prefetch("item_fields", ItemField.objects.select_related("field")),
                                 Prefetch("fee_rules", FeeRule.objects.select_related("basis_field"))))

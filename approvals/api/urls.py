@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from approvals.api import applications, calendar, catalog, payments, reviews
+from approvals.api import after_checks, applications, calendar, catalog, payments, reviews
 
 router = DefaultRouter()
 router.register("departments", catalog.DepartmentViewSet, basename="department")
@@ -9,6 +9,7 @@ router.register("items", catalog.ServiceItemViewSet, basename="item")
 router.register("packages", catalog.PackageViewSet, basename="package")
 router.register("applications", applications.ApplicationViewSet, basename="application")
 router.register("reviews", reviews.ReviewViewSet, basename="review")
+router.register("after-checks", after_checks.AfterCheckViewSet, basename="after-check")
 
 urlpatterns = [
     path("calendar/days/", calendar.CalendarDaysView.as_view(), name="calendar-days"),

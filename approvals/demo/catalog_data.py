@@ -167,7 +167,8 @@ FIRE_COMMITMENT_TEXT = (
 )
 
 # Each item: materials are (key, required, note); fields are keys in form order (all required unless listed
-# in "optional_fields"); fees are rules by name.
+# in "optional_fields"); fees are rules by name. "issued_material" names the material type the item issues (a
+# bundle containing the item never asks for it); "after_commitment_materials" may follow a signed 告知承诺.
 ITEMS = [
     # --- urban management (区城市管理局): the trio of seed 000 and its neighbours --------------------------
     {
@@ -235,6 +236,7 @@ ITEMS = [
         "code": "GH-XK-001", "name": "建设用地规划许可证核发", "department": "ghzy", "kind": "licence",
         "legal_limit_days": 20, "promised_limit_days": 2, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建设用地规划许可证",
+        "issued_material": "land_use_planning_permit",
         "legal_basis": "《中华人民共和国城乡规划法》",
         "materials": [("gh_application_form", True, ""), ("business_licence", True, ""),
                       ("land_transfer_contract", True, ""), ("planning_conditions", True, ""),
@@ -245,6 +247,7 @@ ITEMS = [
         "code": "GH-XK-002", "name": "建设工程规划许可证核发", "department": "ghzy", "kind": "licence",
         "legal_limit_days": 20, "promised_limit_days": 5, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建设工程规划许可证",
+        "issued_material": "construction_planning_permit",
         "legal_basis": "《中华人民共和国城乡规划法》",
         "materials": [("gh_application_form", True, ""), ("business_licence", True, ""),
                       ("land_use_planning_permit", True, ""), ("design_scheme", True, ""),
@@ -255,6 +258,7 @@ ITEMS = [
         "code": "GH-DJ-001", "name": "国有建设用地使用权首次登记", "department": "ghzy", "kind": "other",
         "legal_limit_days": 30, "promised_limit_days": 1, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "不动产权证书",
+        "issued_material": "real_estate_certificate",
         "legal_basis": "《不动产登记暂行条例》",
         "materials": [("gh_application_form", True, ""), ("business_licence", True, ""),
                       ("land_transfer_contract", True, ""), ("land_handover_record", True, ""),
@@ -325,6 +329,7 @@ ITEMS = [
         "code": "ZJ-XK-002", "name": "建筑工程施工许可证核发", "department": "zjw", "kind": "licence",
         "legal_limit_days": 7, "promised_limit_days": 1, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建筑工程施工许可证",
+        "issued_material": "construction_permit",
         "legal_basis": "《中华人民共和国建筑法》；《建筑工程施工许可管理办法》",
         "materials": [("zj_application_form", True, ""), ("business_licence", True, ""),
                       ("real_estate_certificate", True, ""), ("construction_planning_permit", True, ""),
@@ -405,6 +410,8 @@ ITEMS = [
         "materials": [("health_licence_application", True, ""), ("business_licence", True, ""),
                       ("venue_floor_plan", True, ""), ("hygiene_rules", True, ""),
                       ("hygiene_test_report", True, "实行告知承诺的，可在承诺期限内补交")],
+        # 告知承诺: the test report may follow the decision (handed in within the after-check period).
+        "after_commitment_materials": ["hygiene_test_report"],
         "fields": ["site_address", "contact_person", "contact_phone", "venue_type", "venue_area_m2"],
     },
     {
@@ -485,6 +492,16 @@ ENTERPRISES = [
     {"org": "MA5YB0Y08", "name": "重庆渝悦汇休闲服务有限公司", "legal_representative": "马春生",
      "address": "重庆市渝北区", "park": None, "leader": "leader", "agent": "agent2",
      "false_commitment_recorded": True},
+]
+
+# --- Documents the government holds for a company besides its business licence (免提交) -------------------
+# 朗桦 already holds the real-estate title of its plot: the construction-permit package attaches it, while the
+# construction-works planning permit, which the portal holds no copy of, is verified internally (由审批部门内部核验).
+DOCUMENTS_ON_FILE = [
+    {"enterprise": "重庆朗桦房地产开发有限公司", "material": "real_estate_certificate",
+     "title": "不动产权证书 渝（2026）渝北区不动产权第000318号", "number": "渝（2026）渝北区不动产权第000318号",
+     "issued_at": "2026-03-18", "source": "重庆市渝北区规划和自然资源局（不动产登记中心）",
+     "parcel": "悦港大道北侧 B07-2/03 地块"},
 ]
 
 # --- Accounts: one demo password for all; staff roles get a deterministic TOTP secret -------------------

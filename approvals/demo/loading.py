@@ -130,9 +130,10 @@ def load_form_fields() -> dict[str, FormField]:
 
 def _sync_item_links(item: ServiceItem, spec: dict, materials: dict, fields: dict) -> None:
     keep = []
+    follow = set(spec.get("after_commitment_materials", []))
     for key, required, note in spec.get("materials", []):
         link = _upsert(ItemMaterial, {"item": item, "material_type": materials[key]},
-                       {"required": required, "note": note, "copies": 1})
+                       {"required": required, "note": note, "copies": 1, "after_commitment": key in follow})
         keep.append(link.pk)
     item.item_materials.exclude(pk__in=keep).delete()
 
@@ -174,6 +175,7 @@ def load_items(departments: dict, materials: dict, fields: dict) -> dict[str, Se
             "fully_online": spec.get("fully_online", True),
             "delivery_options": list(spec.get("delivery_options", [])),
             "issues": spec.get("issues", ""),
+            "issued_material": materials[spec["issued_material"]] if spec.get("issued_material") else None,
             "legal_basis": spec.get("legal_basis", ""),
             "conditions": spec.get("conditions", ""),
             "active": True,
@@ -340,7 +342,8 @@ def _licence_pdf(enterprise: Enterprise) -> bytes:
 
 
 def load_documents_on_file(materials: dict) -> int:
-    """Each demo enterprise's business licence, held by the government and so attached, not asked for."""
+    """Each demo enterprise's business licence, and the other documents of DOCUMENTS_ON_FILE, held by the
+    government and so attached, not asked for."""
     licence_type = materials["business_licence"]
     created = 0
     for enterprise in Enterprise.objects.filter(credit_code__in=[credit_code_for(e["org"]) for e in data.ENTERPRISES]):
@@ -356,7 +359,33 @@ def load_documents_on_file(materials: dict) -> int:
         document.file.save("licence.pdf", ContentFile(content), save=False)
         document.save()
         created += 1
+    for spec in data.DOCUMENTS_ON_FILE:
+        created += _load_document(spec, materials)
     return created
+
+
+def _load_document(spec: dict, materials: dict) -> int:
+    """Another document the government holds for a demo company (e.g. a real-estate title), once."""
+    enterprise = Enterprise.objects.filter(name=spec["enterprise"]).first()
+    material_type = materials[spec["material"]]
+    if enterprise is None or EnterpriseDocument.objects.filter(enterprise=enterprise,
+                                                               material_type=material_type).exists():
+        return 0
+    issued_on = date.fromisoformat(spec["issued_at"])
+    key = ("document", enterprise.credit_code, spec["material"], spec["number"])
+    if key not in _licence_pdfs:
+        _licence_pdfs[key] = render_pdf("pdf/document_on_file.html", {
+            "enterprise": enterprise, "name": material_type.name, "number": spec["number"],
+            "parcel": spec.get("parcel", ""), "source": spec["source"], "issued_on": issued_on})
+    content = _licence_pdfs[key]
+    document = EnterpriseDocument(
+        enterprise=enterprise, material_type=material_type, title=spec["title"], issued_at=issued_on,
+        source=spec["source"], original_name=f"{material_type.name}.pdf", content_type="application/pdf",
+        size=len(content), pages=1, sha256=hashlib.sha256(content).hexdigest(),
+    )
+    document.file.save("document.pdf", ContentFile(content), save=False)
+    document.save()
+    return 1
 
 
 # --- everything ------------------------------------------------------------------------------------------

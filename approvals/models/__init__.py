@@ -1,4 +1,4 @@
-from .acceptance import Commitment, PreReview, ProblemKind, SupplementRequest
+from .acceptance import AfterCheck, AfterCheckOutcome, Commitment, PreReview, ProblemKind, SupplementRequest
 from .applications import (
     Application, ApplicationEvent, ApplicationStatus, Channel, DeliveryMethod, EventKind, FormVersion, Outcome,
 )
@@ -16,6 +16,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "AfterCheck", "AfterCheckOutcome",
     "DeadlineFiring", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
     "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FeeStatus", "FormVersion",

@@ -321,6 +321,8 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("Limit extended")
     DECIDED_ITEM = "item_decided", _("Item decided")
     SIGNED = "signed", _("Decision signed")
+    COMMITMENT_CONFIRMED = "commitment_confirmed", _("Commitment confirmed by the after-check")
+    DECISION_REVOKED = "decision_revoked", _("Decision revoked (false commitment)")
     DECIDED = "decided", _("Bundle decided")
     FEE = "fee", _("Fee")
     PAID = "paid", _("Fee paid")

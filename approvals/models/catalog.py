@@ -101,6 +101,12 @@ class ServiceItem(models.Model):
                                         help_text=_("Any of: window, mail, electronic."))
     issues = models.CharField(_("what it issues"), max_length=128, blank=True,
                               help_text=_("The certificate or decision the applicant receives."))
+    issued_material = models.ForeignKey(
+        MaterialType, verbose_name=_("issues the document"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="issuing_items",
+        help_text=_("The material type of what this item issues: a bundle that contains this item never asks "
+                    "the applicant for it."),
+    )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     materials = models.ManyToManyField(MaterialType, through="ItemMaterial", related_name="items",
@@ -158,6 +164,11 @@ class ItemMaterial(models.Model):
     required = models.BooleanField(_("required"), default=True)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    after_commitment = models.BooleanField(
+        _("may follow the commitment (告知承诺)"), default=False,
+        help_text=_("An applicant who signs the item's written commitment hands this material in after the "
+                    "decision; it is not required before submission."),
+    )
 
     class Meta:
         verbose_name = _("required material")
@@ -166,6 +177,11 @@ class ItemMaterial(models.Model):
 
     def __str__(self):
         return f"{self.item.code}: {self.material_type}"
+
+    def clean(self):
+        if self.after_commitment and self.item_id and not self.item.commitment_allowed:
+            raise ValidationError({"after_commitment": _(
+                "Only an item that allows 告知承诺 can let a material follow the commitment.")})
 
 
 class ItemField(models.Model):

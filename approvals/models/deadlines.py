@@ -17,6 +17,7 @@ class FiringKind(models.TextChoices):
     STAGE_YELLOW = "stage_yellow", _("Stage: little time left")
     STAGE_RED = "stage_red", _("Stage: promised limit passed")
     DELIVERY_RED = "delivery_red", _("Certificate not delivered in 10 working days (Art. 44)")
+    AFTER_CHECK_OVERDUE = "after_check_overdue", _("After-check of a commitment not done in time")
     # The park's demands under the 222 rule (agents package) fire through the same sweep and table.
     DEMAND_YELLOW = "demand_yellow", _("Demand: little time left (222 rule)")
     DEMAND_RED = "demand_red", _("Demand: 222 limit passed")

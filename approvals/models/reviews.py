@@ -190,6 +190,12 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     on_commitment = models.BooleanField(_("decided on commitment (告知承诺)"), default=False)
     verify_after = models.BooleanField(_("to verify afterwards"), default=False)
+    # A decision on commitment found false by the after-check (事后核查) is revoked: the signed decision stays on
+    # record (its signature never changes), these columns say it no longer stands and why.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revoked by"))
+    revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -272,6 +278,12 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     def cancel(self):
         self._set_clock(None, None, None)
 
+    def revoke(self, *, by, at, reason):
+        """A signed approval on commitment no longer stands (a false commitment). Pure: sets fields only."""
+        self.revoked_at = at
+        self.revoked_by = by
+        self.revocation_reason = reason
+
     @property
     def is_decided(self) -> bool:
         return self.status == R.SIGNED
@@ -279,6 +291,10 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     def light_at(self, now) -> Light:
         """This review's light at `now` (the rule of `with_light`, evaluated on the loaded row)."""
         return REVIEW_LIGHT.of(self, now)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class PauseKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, EventKind, ItemReview, SupplementRequest, Visit, VisitKind,
 )
-from approvals.services import fees_charged, locking, one_form, permissions, timeline
+from approvals.services import fees_charged, locking, material_rules, one_form, permissions, timeline
 from approvals.services.applications import (
     _checked_problems, _incomplete, _store_form, acceptance_clock_times, completeness_problems, requirements_of,
 )
@@ -45,8 +45,12 @@ def accept(application, *, actor, now=None, request=None, deemed=False) -> Appli
 
 
 def _lay_out_stages(application):
-    """One application stage per package stage (or one stage for a free choice), with a pending review per item."""
+    """One application stage per package stage (or one stage for a free choice), with a pending review per item.
+
+    An item on a signed commitment (告知承诺) is decided when its stage opens, so its promised limit is 0 working
+    days: the chief signs the same working day (no multi-day clock)."""
     items = {i.pk: i for i in application.items.select_related("department")}
+    committed = material_rules.committed_item_ids(application)
     joint = bool(application.package and application.package.joint)
     if application.package is not None:
         plan = [(s.order, s.name, s.lead_department, s.promised_limit_days, [i.pk for i in s.items.all()])
@@ -63,7 +67,7 @@ def _lay_out_stages(application):
             item = items.pop(item_id)
             ItemReview.objects.create(
                 application=application, stage=stage, item=item, department=item.department,
-                limit_days=item.promised_limit_days,
+                limit_days=0 if item.pk in committed else item.promised_limit_days,
                 legal_limit_days=max(item.legal_limit_days, JOINT_LEGAL_LIMIT_DAYS) if joint else item.legal_limit_days,
             )
 

@@ -18,13 +18,16 @@ from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ReviewStatus, ServiceItem, StageStatus, Visit, VisitKind,
 )
-from approvals.services import delegation, fees_charged, locking, one_form, permissions, timeline
+from approvals.services import delegation, fees_charged, locking, material_rules, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
+from approvals.services.material_rules import Provision
 from approvals.services.uploads import check_upload
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.models.users import Role
 
 S = ApplicationStatus
+# After submission, a material that follows the signed commitment (告知承诺) can still be handed in (补交).
+FOLLOW_UP_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.DECIDED, S.DELIVERED, S.CLOSED)
 
 
 class SubmissionIncomplete(DomainError):
@@ -49,6 +52,16 @@ def acceptance_clock_times(received_at, cal=None):
 
 def requirements_of(application):
     return bundle_requirements(list(application.items.all()))
+
+
+def never_asked_message(bundled) -> str:
+    """Why a material is not the applicant's to provide (the rule in material_rules)."""
+    name = bundled.material_type.name
+    if bundled.issued_in_bundle:
+        return _("“%(name)s” is issued by “%(item)s” in this bundle: it is never asked of the applicant.") % {
+            "name": name, "item": bundled.issued_by[0].name}
+    return _("“%(name)s” is held by the government: it is attached from the records or verified internally by "
+             "the reviewing department, never asked of the applicant.") % {"name": name}
 
 
 # --- creating -------------------------------------------------------------------------------------------
@@ -187,14 +200,19 @@ def upload_material(application, *, actor, material_type_key: str, uploaded, req
         application = locking.lock(Application, application.pk)
         permissions.require_applicant_side(actor, application)
         requirements = requirements_of(application)
-        bundled = next((m for m in requirements.materials if m.material_type.key == material_type_key), None)
-        if bundled is None:
+        state = next((st for st in material_rules.material_states(application, requirements)
+                      if st.key == material_type_key), None)
+        if state is None:
             raise DomainError(_("This bundle does not ask for the material “%(key)s”.") % {"key": material_type_key})
+        bundled = state.bundled
+        if state.never_asked:
+            raise DomainError(never_asked_message(bundled))
         if application.status == S.SUPPLEMENT_REQUESTED:
             pending = application.supplement_requests.filter(answered_at__isnull=True).first()
             if pending is None or material_type_key not in pending.material_keys:
                 raise WrongState(_("Only the materials listed in the supplement notice can be changed now."))
-        elif not application.is_editable:
+        elif not application.is_editable and not (state.provision == Provision.AFTER_COMMITMENT
+                                                  and application.status in FOLLOW_UP_STATES):
             raise WrongState(_("Materials can only be changed while the application is a draft."))
         checked = check_upload(uploaded, max_pages=bundled.material_type.max_pages)
         previous = application.materials.filter(material_type=bundled.material_type, is_current=True).first()
@@ -287,13 +305,15 @@ def answer_pre_review(application, *, actor, problems: list, comment: str = "", 
 def _checked_problems(application, problems, *, allow_empty=False) -> list:
     """Problems as [{kind, key, reason}], each naming a field or material of this bundle."""
     requirements = requirements_of(application)
-    known = {"field": {f.field.key for f in requirements.fields},
-             "material": {m.material_type.key for m in requirements.materials}}
+    states = {st.key: st for st in material_rules.material_states(application, requirements)}
+    known = {"field": {f.field.key for f in requirements.fields}, "material": set(states)}
     clean = []
     for p in problems or []:
         kind, key, reason = p.get("kind"), p.get("key"), (p.get("reason") or "").strip()
         if kind not in known or key not in known[kind]:
             raise DomainError(_("“%(key)s” is not a field or material of this application.") % {"key": key})
+        if kind == "material" and states[key].never_asked:
+            raise DomainError(never_asked_message(states[key].bundled))
         if not reason:
             raise DomainError(_("Say what is wrong with “%(key)s”.") % {"key": key})
         clean.append({"kind": kind, "key": key, "reason": reason})
@@ -303,11 +323,14 @@ def _checked_problems(application, problems, *, allow_empty=False) -> list:
 
 
 def completeness_problems(application, requirements=None):
-    """(form errors by key, missing material keys) of the application as it stands."""
+    """(form errors by key, missing material keys) of the application as it stands.
+
+    Missing means: to be submitted by the applicant, required before submission, and not attached
+    (material_rules); what the government holds, what the bundle issues and what follows a signed commitment
+    never is."""
     requirements = requirements or requirements_of(application)
     _cleaned, form_errors = one_form.validate(requirements.fields, application.form_data)
-    present = set(application.materials.filter(is_current=True).values_list("material_type__key", flat=True))
-    missing = [m.material_type.key for m in requirements.materials if m.required and m.material_type.key not in present]
+    missing = material_rules.missing_keys(material_rules.material_states(application, requirements))
     return form_errors, missing
 
 

@@ -1,7 +1,8 @@
 """What a bundle of items asks for: one form and one set of materials (一张表申请、一次性办理).
 
 Fields and materials are merged by canonical key, so a field or material shared by several items is asked
-once. The counts item by item versus bundled are what the applicant saves.
+once. The counts item by item versus bundled are what the applicant saves. A material the government holds, or
+one an item of the same bundle issues, is never asked for (the rule, per company: services/material_rules.py).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,15 @@ class BundledField:
     items: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MaterialLink:
+    """One item's need of a material, as the catalog states it."""
+
+    item: object  # ServiceItem
+    required: bool
+    after_commitment: bool
+
+
 @dataclass
 class BundledMaterial:
     material_type: object  # MaterialType
@@ -23,10 +33,39 @@ class BundledMaterial:
     copies: int
     notes: list = field(default_factory=list)
     items: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # MaterialLink per item
+    issued_by: list = field(default_factory=list)  # the items of this bundle that issue it
 
     @property
     def held_by_government(self) -> bool:
         return self.material_type.issued_by_government
+
+    @property
+    def issued_in_bundle(self) -> bool:
+        return bool(self.issued_by)
+
+    @property
+    def never_asked(self) -> bool:
+        """Held by the government or issued within this bundle: never asked of the applicant."""
+        return self.held_by_government or self.issued_in_bundle
+
+    @property
+    def catalog_provision(self) -> str:
+        """How it is provided before the company is known (material_rules.catalog_provision)."""
+        from approvals.services.material_rules import catalog_provision
+
+        return catalog_provision(self)
+
+    @property
+    def after_commitment_items(self) -> list:
+        """The items that let this material follow their signed commitment (告知承诺)."""
+        return [link.item for link in self.links if link.after_commitment and link.item.commitment_allowed]
+
+    def required_before_submission(self, committed_item_ids) -> bool:
+        """Required by some item that does not let it follow a commitment signed for it."""
+        return any(link.required and not (link.after_commitment and link.item.commitment_allowed
+                                          and link.item.pk in committed_item_ids)
+                   for link in self.links)
 
 
 @dataclass
@@ -43,7 +82,7 @@ class BundleRequirements:
 
     @property
     def materials_to_submit(self) -> list:
-        return [m for m in self.materials if not m.held_by_government]
+        return [m for m in self.materials if not m.never_asked]
 
     @property
     def materials_saved(self) -> int:
@@ -83,11 +122,15 @@ def bundle_requirements(items) -> BundleRequirements:
         if link.note:
             merged.notes.append(link.note)
         merged.items.append(by_id[link.item_id])
+        merged.links.append(MaterialLink(item=by_id[link.item_id], required=link.required,
+                                         after_commitment=link.after_commitment))
+    for merged in materials.values():
+        merged.issued_by = [i for i in items if i.issued_material_id == merged.material_type.pk]
 
     return BundleRequirements(
         items=items,
         fields=list(fields.values()),
-        materials=sorted(materials.values(), key=lambda m: (m.held_by_government, m.material_type.key)),
+        materials=sorted(materials.values(), key=lambda m: (m.never_asked, m.material_type.key)),
         fields_item_by_item=item_field_count,
         materials_item_by_item=item_material_count,
     )

@@ -6,6 +6,7 @@ decided ones. A sweep pass reads only rows whose column has passed (a partial in
 row with `SELECT ... FOR UPDATE SKIP LOCKED` in its own short transaction, re-checks it, records the firing in
 `DeadlineFiring` (unique per subject, kind and deadline) and moves the column on. A second sweep, a second beat
 or a retried task therefore changes nothing; a row that fails is pushed back, not retried in a tight loop.
+After-checks of decisions on commitment (告知承诺) join the pass through their `check_at` column.
 """
 
 import logging
@@ -20,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import (
-    Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview, StageStatus,
+    AfterCheck, Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
+    StageStatus,
 )
 from approvals.services import acceptance, recompute, reviews
 from approvals.signals import deadline_fired
@@ -66,6 +68,11 @@ def _people(key, users) -> list:
 def chiefs_of(department) -> list:
     return _people(("chiefs", department.pk), lambda: User.objects.filter(
         assignment__department=department, role=Role.CHIEF, is_active=True))
+
+
+def staff_of(department) -> list:
+    return _people(("staff", department.pk), lambda: User.objects.filter(
+        assignment__department=department, role=Role.STAFF, is_active=True))
 
 
 def leaders_of(department) -> list:
@@ -218,6 +225,32 @@ def check_delivery(application_id, *, now, report: SweepReport) -> None:
             report.count(FiringKind.DELIVERY_RED)
 
 
+def check_after_check(check_id, *, now, report: SweepReport) -> None:
+    """An after-check (事后核查) whose due date passed without an outcome: the department is warned, once."""
+    with transaction.atomic():
+        check = _claim(AfterCheck, check_id, "check_at", now)
+        if check is None:
+            return
+        AfterCheck.objects.filter(pk=check.pk).update(check_at=None)
+        if check.outcome:
+            return
+        check = AfterCheck.objects.select_related("review__application__enterprise", "review__item",
+                                                  "department").get(pk=check.pk)
+        application = check.review.application
+        if fire(FiringKind.AFTER_CHECK_OVERDUE, check, deadline_at=check.due_at, now=now, application=application,
+                department=check.department):
+            context = {"item": check.review.item.name, "ref": application.reference,
+                       "enterprise": application.enterprise.name,
+                       "due": timezone.localtime(check.due_at).strftime("%Y-%m-%d %H:%M")}
+            notify(chiefs_of(check.department) + staff_of(check.department), kind=FiringKind.AFTER_CHECK_OVERDUE,
+                   title=_("After-check overdue: %(item)s (%(ref)s)") % context,
+                   body=_("The commitment of %(enterprise)s for %(item)s was to be verified by %(due)s; no outcome "
+                          "is recorded yet.") % context,
+                   link=reverse("approvals:after_check", args=[check.pk]),
+                   key=f"after_check_overdue:{check.pk}:{check.due_at.isoformat()}")
+            report.count(FiringKind.AFTER_CHECK_OVERDUE)
+
+
 def deem_accepted(application_id, *, now, report: SweepReport) -> None:
     """Art. 32: no answer within 5 working days -> accepted from the day of receipt, automatically."""
     with transaction.atomic():
@@ -298,6 +331,7 @@ def _sweep(*, now, relay) -> SweepReport:
          ApplicationStage, True),
         (Application.objects.filter(delivery_check_at__isnull=False), "delivery_check_at", check_delivery,
          Application, True),
+        (AfterCheck.objects.filter(check_at__isnull=False), "check_at", check_after_check, AfterCheck, True),
     ]
     plans += [(rows(), column, check, rows().model, push_back) for rows, column, check, push_back in _extra_sweepers]
     for queryset, column, check, model, push_back in plans:

@@ -23,7 +23,7 @@ from approvals.models import (
     ReviewPause, ReviewStatus, StageStatus,
 )
 from approvals.models.reviews import OPEN_REVIEW_STATES
-from approvals.services import fees_charged, locking, permissions, timeline
+from approvals.services import after_checks, fees_charged, locking, material_rules, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
 from portal.services.authentication import throttled_message, totp_wait_seconds, verify_totp
@@ -105,10 +105,15 @@ def follow_reviews(stage_id, cal=None) -> ApplicationStage | None:
 
 
 def open_stage(stage, *, at, actor=None, now=None):
-    """Open a stage for its lead department: every review in it starts its clock at `at`, in parallel."""
+    """Open a stage for its lead department: every review in it starts its clock at `at`, in parallel.
+
+    An item whose written commitment (告知承诺) the applicant signed is decided on the spot: approved on
+    commitment at `at` (acceptance, for the first stage), waiting only for the chief's signature that same
+    working day; the department verifies afterwards (the after-check opens when the chief signs)."""
     now = now or timezone.now()
     cal = get_calendar()
     stage = locking.lock(ApplicationStage, stage.pk)
+    committed = material_rules.committed_item_ids(stage.application)
     locking.check(stage, stage.open)
     stage_due = clocks.due_at(cal, at, stage.promised_limit_days)
     stage.open(now=at, due_at=stage_due, warn_at=_warn_at(cal, at, stage.promised_limit_days, stage_due))
@@ -123,7 +128,21 @@ def open_stage(stage, *, at, actor=None, now=None):
         timeline.record(stage.application, EventKind.REVIEW_STARTED, actor=actor, now=now, subject=review,
                         department=review.department,
                         data={"item": review.item.code, "due_at": due.isoformat()})
+        if review.item_id in committed and review.item.commitment_allowed:
+            _decide_on_commitment(review, at=at, now=now)
     follow_reviews(stage.pk, cal)  # a review due later than the stage's own promise carries it
+
+
+def _decide_on_commitment(review, *, at, now):
+    """告知承诺: approved on the applicant's written commitment when the clock starts, decided by the rule (no
+    person), to be signed by the chief and verified afterwards."""
+    review.approve(by=None, at=at, on_commitment=True,
+                   reasons=_("Approved on the applicant's written commitment (告知承诺制) that it meets the "
+                             "conditions; the department verifies the commitment afterwards."))
+    locking.save(review)
+    timeline.record(review.application, EventKind.DECIDED_ITEM, now=now, subject=review,
+                    department=review.department,
+                    data={"item": review.item.code, "decision": Decision.APPROVE, "on_commitment": True})
 
 
 def _after_signature(review, *, actor, now):
@@ -267,8 +286,7 @@ def approve(review, *, actor, reasons: str = "", now=None, request=None) -> Item
         permissions.require_chief(actor, review)
         locking.check(review, review.approve, _("This item is not waiting for a decision (status: %(s)s).")
                       % {"s": review.get_status_display()})
-        on_commitment = review.item.commitment_allowed and review.application.commitments.filter(
-            item=review.item).exists()
+        on_commitment = review.item_id in material_rules.committed_item_ids(review.application)
         review.approve(by=actor, at=now, reasons=(reasons or "").strip() or _("The application meets the conditions."),
                        on_commitment=on_commitment)
         locking.save(review)
@@ -359,6 +377,8 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                             department=review.department, request=request,
                             data={"item": review.item.code, "decision": review.decision,
                                   "sha256": review.signature.content_sha256})
+            if review.on_commitment and review.decision == Decision.APPROVE:
+                after_checks.open_check(review, now=now)
             _after_signature(review, actor=actor, now=now)
     if device is None:
         raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "

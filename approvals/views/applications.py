@@ -19,14 +19,15 @@ from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, DeliveryMethod, MaterialSource, Package, PaymentNotice, ReviewStatus,
+    Application, ApplicationStatus, DeliveryMethod, Package, PaymentNotice, ReviewStatus,
     ServiceItem,
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
-from approvals.services import delegation, permissions, progress
+from approvals.services import delegation, material_rules, permissions, progress
 from approvals.services.applications import SubmissionIncomplete
 from approvals.services.bundling import bundle_requirements
+from approvals.services.material_rules import Provision
 from portal.errors import DomainError
 from portal.models import Enterprise
 from portal.models.users import Role
@@ -327,34 +328,40 @@ def application_form(request, pk):
 
 # --- materials ----------------------------------------------------------------------------------------------
 def material_rows(application, requirements, *, only=None, errors=None):
-    """One row per bundled material type: the current file, its history and who uses it."""
+    """One row per bundled material type: the current file, its history, who uses it, and how it is provided
+    (material_rules: to submit, on file, verified internally, issued in the bundle, after the commitment)."""
     files = {}
     for material in application.materials.select_related("material_type").order_by("material_type_id",
                                                                                    "-version"):
         files.setdefault(material.material_type.key, []).append(material)
     rows = []
-    for bundled in requirements.materials:
-        key = bundled.material_type.key
+    for state in material_rules.material_states(application, requirements):
+        key = state.key
         if only is not None and key not in only:
             continue
         versions = files.get(key, [])
-        current = next((m for m in versions if m.is_current), None)
         rows.append({
-            "bundled": bundled, "key": key, "current": current,
+            "bundled": state.bundled, "key": key, "current": state.current, "state": state,
+            "provision": state.provision, "never_asked": state.never_asked,
             "history": [m for m in versions if not m.is_current],
-            "on_file": current is not None and current.source == MaterialSource.ON_FILE,
+            "on_file": state.provision == Provision.ON_FILE,
             "error": (errors or {}).get(key),
         })
     return rows
 
 
-def _can_upload(application, key):
+def _can_upload(application, row):
+    """Whether the upload form is offered: never for what the applicant is not asked for (the service refuses
+    the same), on a draft, for the points of a supplement notice, and after submission for a material that
+    follows the signed commitment (补交)."""
+    if row["never_asked"]:
+        return False
     if application.is_editable:
         return True
     if application.status == S.SUPPLEMENT_REQUESTED:
         notice = application.supplement_requests.filter(answered_at__isnull=True).first()
-        return notice is not None and key in notice.material_keys
-    return False
+        return notice is not None and row["key"] in notice.material_keys
+    return row["provision"] == Provision.AFTER_COMMITMENT and application.status in app_services.FOLLOW_UP_STATES
 
 
 @login_required
@@ -385,7 +392,7 @@ def application_materials(request, pk):
                            % {"reason": errors[key]})
     rows = material_rows(application, requirements, errors=errors)
     for row in rows:
-        row["can_upload"] = _can_upload(application, row["key"])
+        row["can_upload"] = _can_upload(application, row)
     form_errors, missing = app_services.completeness_problems(application, requirements)
     return render(request, "approvals/applications/materials.html", {
         "application": application, "requirements": requirements, "rows": rows,
@@ -421,6 +428,7 @@ def _detail_context(application, user):
         "light": progress.application_light(application),
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],
+        "revoked_reviews": [r for r in reviews if r["review"].revoked_at],
         **fee_context(application),
         "visits": application.visits.count(),
         "events": disclosure.events_seen_by(user, application.events.select_related("department", "actor")

@@ -21,10 +21,12 @@ from approvals.forms_reviews import (
     ALL, OPEN, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm, SuspendForm,
 )
 from approvals.models import (
-    ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
+    AfterCheck, ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
 )
+from approvals.services import material_rules
 from approvals.services import reviews as review_services
 from approvals.services.applications import requirements_of
+from approvals.services.material_rules import Provision
 from approvals.services.permissions import OVERSEEING_ROLES, department_of, is_chief_of, works_for
 from approvals.services.progress import review_clock
 from portal.errors import DomainError, NotAllowed, WrongState
@@ -182,9 +184,10 @@ def _review_context(request, review, **forms):
                      .prefetch_related("items"))
     for material in materials:
         material.for_item = any(i.pk == review.item_id for i in material.items.all())
-    present = {m.material_type_id for m in materials}
-    missing = [m for m in requirements.materials
-               if any(i.pk == review.item_id for i in m.items) and m.material_type.pk not in present]
+    for_item = [state for state in material_rules.material_states(application, requirements)
+                if any(i.pk == review.item_id for i in state.bundled.items)]
+    missing = [state.bundled for state in for_item if state.missing]
+    internal_check = [state.bundled for state in for_item if state.provision == Provision.INTERNAL_CHECK]
     commitment = application.commitments.filter(item=review.item).select_related("signed_by").first()
     status = review.status
     initial_decision = {"decision": review.proposed_decision or None, "reasons": review.opinion}
@@ -195,6 +198,8 @@ def _review_context(request, review, **forms):
         "form_values": form_values,
         "materials": materials,
         "missing_materials": missing,
+        "internal_check": internal_check,
+        "after_check": AfterCheck.objects.filter(review=review).first(),
         "commitment": commitment,
         "will_be_on_commitment": bool(commitment and review.item.commitment_allowed),
         "clock": review_clock(review, now=now),

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -177,6 +178,11 @@ PAYMENT_CALLBACK_SECRET = env.str("PAYMENT_CALLBACK_SECRET", default=DEFAULT_PAY
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
 CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
 CLOCK_YELLOW_FRACTION = env.float("CLOCK_YELLOW_FRACTION", default=0.25)
+
+# 告知承诺: the department verifies a decision made on commitment (事后核查) within this many working days.
+COMMITMENT_CHECK_DAYS = env.int("COMMITMENT_CHECK_DAYS", default=20)
+if COMMITMENT_CHECK_DAYS < 1:
+    raise ImproperlyConfigured("COMMITMENT_CHECK_DAYS must be at least 1 working day.")
 
 # --- Celery: kombu's filesystem transport by default (no server); REDIS_URL switches to Redis.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -1,5 +1,6 @@
 """The ten-step track and the 三即 milestones from real events: certificates signed by the chief through the
-review services (GH-XK-001, GH-XK-002, GH-DJ-001)."""
+review services (GH-XK-001, GH-XK-002, GH-DJ-001), counted only from the bundles linked to the project (its
+own plot), never from the company's other projects."""
 
 from datetime import date
 
@@ -9,7 +10,9 @@ from agents.models import TEN_STEPS
 from agents.services import projects
 from portal.errors import DomainError, NotAllowed
 from tests.factories.agents import certificate_items, link_fields
-from tests.factories.applications import decided_application, reload, shanghai as at
+from tests.factories.applications import decided_application, draft_application, reload, shanghai as at
+from tests.factories.approvals import FormFieldFactory
+from tests.factories.portal import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,13 @@ def project(cat, agent):
 
 def by_key(project):
     return {m.key: m for m in projects.milestones(reload(project))}
+
+
+def certificates_signed(cat, agent, project, certificates, when):
+    """The three certificates decided and signed at `when`, in one bundle linked to `project`."""
+    application = decided_application(cat, items=certificates, now=when)
+    projects.link_application(project, application, actor=agent)
+    return application
 
 
 def test_ten_steps_are_created_and_updated(cat, agent, project):
@@ -55,7 +65,7 @@ def test_san_ji_from_real_events_handover_day_certificates_met(cat, agent, proje
     projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
     assert by_key(project)["handover_to_certificates"].end_on is None  # nothing signed yet
 
-    decided_application(cat, items=certificates, now=at(2026, 6, 3, 10, 0))  # the chief signs the three that day
+    certificates_signed(cat, agent, project, certificates, at(2026, 6, 3, 10, 0))  # the chief signs that day
     projects.record_milestone(project, actor=agent, field="construction_started_on", date=date(2026, 6, 5))
     milestones = by_key(project)
     # Mon 05-25 -> Fri 05-29: Tue, Wed, Thu, Fri = 4 working days.
@@ -66,10 +76,10 @@ def test_san_ji_from_real_events_handover_day_certificates_met(cat, agent, proje
 
 
 def test_certificates_a_day_late_miss_the_same_day_promise(cat, agent, project, certificates):
-    decided_application(cat, items=certificates, now=at(2026, 6, 2, 10, 0))  # before the handover: not counted
+    certificates_signed(cat, agent, project, certificates, at(2026, 6, 2, 10, 0))  # before the handover: not counted
     projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
     assert by_key(project)["handover_to_certificates"].end_on is None
-    decided_application(cat, items=certificates, now=at(2026, 6, 4, 10, 0))
+    certificates_signed(cat, agent, project, certificates, at(2026, 6, 4, 10, 0))
     handover = by_key(project)["handover_to_certificates"]
     assert (handover.end_on, handover.working_days, handover.same_day) == (date(2026, 6, 4), 1, False)
 
@@ -79,3 +89,59 @@ def test_only_the_park_creates_projects(cat, agent):
         projects.create_project(actor=cat.applicant, enterprise=cat.enterprise, name="x", owner=agent)
     with pytest.raises(DomainError):
         projects.create_project(actor=agent, enterprise=cat.enterprise, name="x", owner=cat.applicant)
+
+
+# --- per project (issue 8, item 7) ------------------------------------------------------------------------------
+def test_a_second_project_of_the_company_does_not_borrow_the_first_ones_certificates(cat, agent, project,
+                                                                                       certificates):
+    projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
+    certificates_signed(cat, agent, project, certificates, at(2026, 6, 3, 10, 0))
+    second = projects.create_project(actor=agent, enterprise=cat.enterprise, name="连年佳二期仓储中心",
+                                     plot="临空前沿科技城 D07-1/01 地块", owner=agent)
+    projects.record_milestone(second, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
+
+    handover = by_key(second)["handover_to_certificates"]
+    assert (handover.end_on, handover.working_days, handover.same_day) == (None, None, None)
+    assert projects.certificate_signatures(reload(second)) == {}
+    assert by_key(project)["handover_to_certificates"].same_day is True
+
+
+def test_unlinked_certificates_of_the_company_do_not_count(cat, agent, project, certificates):
+    projects.record_milestone(project, actor=agent, field="land_handed_over_on", date=date(2026, 6, 3))
+    decided_application(cat, items=certificates, now=at(2026, 6, 3, 10, 0))  # not linked to the project
+
+    assert by_key(project)["handover_to_certificates"].end_on is None
+
+
+@pytest.fixture
+def parcel_field(cat, certificates):
+    field = FormFieldFactory(key="land_parcel_no", label="宗地（地块）编号")
+    for item in certificates:
+        item.item_fields.create(field=field, order=2, required=False)
+    return field
+
+
+def test_a_bundle_is_linked_to_the_project_of_its_own_company_and_plot(cat, agent, project, certificates,
+                                                                       parcel_field):
+    own = draft_application(cat, items=certificates, form={"project_name": "一期", "land_parcel_no": "C12-3/02"})
+    projects.link_application(project, own, actor=agent)
+    projects.link_application(project, own, actor=agent)  # twice: nothing more
+    assert list(reload(project).applications.all()) == [own]
+
+    other_plot = draft_application(cat, items=certificates,
+                                   form={"project_name": "二期", "land_parcel_no": "D07-1/01"})
+    with pytest.raises(DomainError, match="D07-1/01"):
+        projects.link_application(project, other_plot, actor=agent)
+    stranger = UserFactory(applicant=True, enterprise=EnterpriseFactory())
+    from approvals.services import applications
+
+    foreign = applications.create_draft(actor=stranger, enterprise=stranger.enterprise,
+                                        item_codes=[c.code for c in certificates])
+    with pytest.raises(DomainError, match="another company"):
+        projects.link_application(project, foreign, actor=agent)
+    with pytest.raises(NotAllowed):
+        projects.link_application(project, own, actor=cat.applicant)
+    assert list(reload(project).applications.all()) == [own]
+
+    projects.unlink_application(project, own, actor=agent)
+    assert not reload(project).applications.exists()

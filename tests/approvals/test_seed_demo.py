@@ -188,6 +188,17 @@ def test_the_trio_shares_materials(seeded):
     assert {"project_name", "site_address", "builder_credit_code", "contact_person", "contact_phone"} <= shared
 
 
+def test_the_certificates_are_linked_to_the_items_that_issue_them(seeded):
+    issued = dict(ServiceItem.objects.filter(issued_material__isnull=False)
+                  .values_list("code", "issued_material__key"))
+    assert issued == {"GH-XK-001": "land_use_planning_permit", "GH-XK-002": "construction_planning_permit",
+                      "GH-DJ-001": "real_estate_certificate", "ZJ-XK-002": "construction_permit"}
+    assert ServiceItem.objects.filter(issued_material__issued_by_government=False).count() == 0
+    follows = list(ItemMaterial.objects.filter(after_commitment=True)
+                   .values_list("item__code", "material_type__key"))
+    assert follows == [("WJ-XK-001", "hygiene_test_report")]
+
+
 def test_greening_fee_rules_carry_the_legal_range(seeded):
     rules = FeeRule.objects.filter(item__name="工程建设涉及城市绿地、树木审批").order_by("id")
     assert [(r.basis_field.key, str(r.min_rate), str(r.max_rate), r.policy) for r in rules] == [
@@ -259,12 +270,16 @@ def test_each_demo_enterprise_has_its_business_licence_on_file_as_a_real_pdf():
 
     call_command("seed_demo", "--quiet", "--skip-calendar")
     documents = list(EnterpriseDocument.objects.select_related("enterprise", "material_type"))
-    assert len(documents) == 8
+    assert len(documents) == 9
+    kinds = sorted((d.enterprise.name, d.material_type.key) for d in documents if d.material_type.key !=
+                   "business_licence")
+    # 朗桦 holds its real-estate title: the construction-permit package attaches it (免提交).
+    assert kinds == [("重庆朗桦房地产开发有限公司", "real_estate_certificate")]
+    assert sum(d.material_type.key == "business_licence" for d in documents) == 8
     for document in documents:
-        assert document.material_type.key == "business_licence"
         content = document.file.read()
         assert content.startswith(b"%PDF-")
         assert count_pdf_pages(content) == 1
         assert hashlib.sha256(content).hexdigest() == document.sha256
     call_command("seed_demo", "--quiet", "--skip-calendar")
-    assert EnterpriseDocument.objects.count() == 8
+    assert EnterpriseDocument.objects.count() == 9

@@ -12,6 +12,8 @@ The builders are named after the states they reach:
     accepted_application(cat)     accepted: stages laid out, the first stage's reviews under review
     decided_application(cat)      every review decided by its chief and signed (approve / refuse per item)
     paid_application(cat)         decided, and its payment notice (if a fee is charged) confirmed at the window
+    decided_on_commitment(cat)    the commitment item's 告知承诺 signed: decided at acceptance and (unless
+                                  sign=False) signed by its chief, which opens the after-check (事后核查)
 
 Each takes `now=` (default: Monday 2026-06-01 10:00 in Shanghai, a week without holidays) and runs the
 services with time frozen there, so `auto_now` columns and the TOTP device agree with `now`.
@@ -42,7 +44,7 @@ from django_otp.oath import TOTP
 from approvals.models import (
     Application, ApplicationStatus, Decision, ItemField, ItemMaterial, ReviewStatus, StageStatus,
 )
-from approvals.services import acceptance, applications, payments, reviews
+from approvals.services import acceptance, applications, material_rules, payments, reviews
 from tests.factories.approvals import (
     DepartmentFactory, FeeRuleFactory, FormFieldFactory, MaterialTypeFactory, PackageFactory,
     ServiceItemFactory, StaffAssignmentFactory,
@@ -290,10 +292,10 @@ def draft_application(cat: Catalog, *, package=None, items=None, form=None, mate
                                                 **_scope(cat, package, items))
         applications.save_form(application, actor=actor, data=dict(VALID_FORM if form is None else form))
         if materials:
-            for bundled in applications.requirements_of(application).materials:
-                key = bundled.material_type.key
-                if application.materials.filter(material_type__key=key, is_current=True).exists():
-                    continue  # attached from the documents on file
+            for state in material_rules.material_states(application):
+                key = state.key
+                if state.current is not None or state.never_asked:
+                    continue  # attached from the documents on file, or never asked of the applicant
                 file = png_upload() if key == "business_licence" else pdf_upload()
                 applications.upload_material(application, actor=actor, material_type_key=key, uploaded=file)
     return reload(application)
@@ -323,6 +325,11 @@ def decide_open_reviews(cat: Catalog, application, *, decisions=None, now: datet
         running = list(application.reviews.filter(stage__status=StageStatus.OPEN,
                                                   status=ReviewStatus.UNDER_REVIEW).select_related("item"))
         by_chief = {}
+        # Decided already (on commitment, at acceptance or when the stage opened): only the signature is due.
+        for review in application.reviews.filter(stage__status=StageStatus.OPEN,
+                                                 status__in=[ReviewStatus.APPROVED, ReviewStatus.REFUSED]):
+            chief = cat.chief_of(review.department)
+            by_chief.setdefault(chief.pk, (chief, []))[1].append(review)
         for review in running:
             chief = cat.chief_of(review.department)
             if decisions.get(review.item.code, Decision.APPROVE) == Decision.REFUSE:
@@ -358,6 +365,23 @@ def paid_application(cat: Catalog, *, now: datetime = DEFAULT_NOW, **kwargs) -> 
         with frozen(now):
             payments.confirm_at_window(application, actor=clerk, payment_code=notice.code,
                                        receipt_number=f"E-{application.reference}", now=now)
+    return reload(application)
+
+
+def decided_on_commitment(cat: Catalog, *, sign: bool = True, now: datetime = DEFAULT_NOW, **kwargs) -> Application:
+    """The package filed with the 告知承诺 of `cat.commitment_item` signed, accepted at `now`: that item is
+    decided on the spot (approved on commitment); with `sign` its chief signs it at `now`, which opens the
+    after-check. The other reviews stay under review."""
+    application = draft_application(cat, now=now, **kwargs)
+    with frozen(now):
+        applications.sign_commitment(application, actor=cat.applicant, item_code=cat.commitment_item.code,
+                                     signer_name="李申请", now=now)
+        applications.submit(application, actor=cat.applicant, now=now)
+        acceptance.accept(application, actor=cat.window_of(application.lead_department), now=now)
+        if sign:
+            review = application.reviews.get(item=cat.commitment_item)
+            chief = cat.chief_of(review.department)
+            reviews.sign([review], actor=chief, otp=cat.totp(chief), now=now)
     return reload(application)
 
 

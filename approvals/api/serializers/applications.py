@@ -18,6 +18,7 @@ from approvals.models import (
 )
 from approvals.services.applications import completeness_problems, requirements_of
 from approvals.services.fees import ZERO
+from approvals.services.material_rules import Provision, material_states
 from approvals.services.progress import acceptance_clock, application_calendar_published, application_light
 from portal.models import Enterprise
 
@@ -186,6 +187,13 @@ class RequiredMaterialSerializer(serializers.Serializer):
     name = serializers.CharField()
     required = serializers.BooleanField()
     held_by_government = serializers.BooleanField()
+    provision = choice_field(Provision, read_only=True,
+                             help_text="How it is provided: `submit` (by the applicant), `on_file` (attached from "
+                                       "the government's records), `internal_check` (held by the government, "
+                                       "verified internally by the reviewing department), `issued_in_bundle` (an "
+                                       "item of this bundle issues it), `after_commitment` (follows the signed "
+                                       "告知承诺). Only `submit` can be missing.")
+    provision_label = serializers.CharField()
     items = serializers.ListField(child=serializers.CharField())
     present = serializers.BooleanField(help_text="A current file (uploaded or on file) is attached.")
 
@@ -255,7 +263,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     @extend_schema_field(RequirementsSummarySerializer)
     def get_requirements(self, application):
         requirements = self._problems(application)[0]
-        present = set(application.materials.filter(is_current=True).values_list("material_type__key", flat=True))
+        states = {st.key: st for st in material_states(application, requirements)}
         form_fields = [{
             "key": b.field.key, "label": b.field.label, "field_type": b.field.field_type, "required": b.required,
             "unit": b.field.unit, "choices": [str(c) for c in b.field.choices or []],
@@ -264,7 +272,9 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
         material_list = [{
             "key": m.material_type.key, "name": m.material_type.name, "required": m.required,
             "held_by_government": m.held_by_government, "items": [i.code for i in m.items],
-            "present": m.material_type.key in present,
+            "provision": states[m.material_type.key].provision,
+            "provision_label": str(Provision(states[m.material_type.key].provision).label),
+            "present": states[m.material_type.key].current is not None,
         } for m in requirements.materials]
         return RequirementsSummarySerializer({
             "field_count": len(requirements.fields), "material_count": len(requirements.materials),

@@ -76,8 +76,9 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = [
             "id", "item", "department", "stage", "status", "status_label", "started_at", "limit_days",
             "legal_limit_days", "due_at", "legal_due_at", "light", "remaining_seconds", "remaining_text",
-            "calendar_published", "extension", "pauses", "opinion", "proposed_decision", "decision", "decision_label", "reasons",
-            "remedy_notice", "decided_by", "decided_at", "on_commitment", "verify_after", "signature",
+            "calendar_published", "extension", "pauses", "opinion", "proposed_decision", "decision", "decision_label",
+            "reasons", "remedy_notice", "decided_by", "decided_at", "on_commitment", "verify_after", "revoked_at",
+            "revocation_reason", "signature",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))

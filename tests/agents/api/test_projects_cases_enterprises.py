@@ -56,6 +56,30 @@ def test_project_visibility_and_permissions(login, project, company):
     assert login("applicant").post(PROJECTS, {"name": "x"}, format="json").status_code == 400
 
 
+def test_a_project_follows_its_own_bundles(login, grant, project, company, other_company):
+    """三即 per project (issue 8, item 7): bundles are linked to the project, not taken from the company."""
+    agent = login("agent")
+    assert grant().status_code == 201
+    filed = agent.post(APPS, {"package": "land-handover-certificates", "enterprise": company.credit_code,
+                              "form": {"land_parcel_no": "12号地块"}}, format="json")
+    assert filed.status_code == 201, filed.content
+    url = f"{PROJECTS}{project['id']}/"
+    linked = agent.post(f"{url}link-application/", {"application": filed.json()["id"]}, format="json")
+    assert linked.status_code == 200, linked.content
+    assert [a["reference"] for a in linked.json()["applications"]] == [filed.json()["reference"]]
+
+    elsewhere = agent.post(APPS, {"package": "land-handover-certificates", "enterprise": company.credit_code,
+                                  "form": {"land_parcel_no": "13号地块"}}, format="json")
+    refused = agent.post(f"{url}link-application/", {"application": elsewhere.json()["id"]}, format="json")
+    assert refused.status_code == 400 and "13号地块" in refused.json()["detail"]
+    foreign = login("applicant_lh").post(APPS, {"package": "cg-trio"}, format="json").json()
+    assert agent.post(f"{url}link-application/", {"application": foreign["id"]}, format="json").status_code == 400
+    assert login("applicant").post(f"{url}link-application/", {"application": filed.json()["id"]},
+                                   format="json").status_code == 403
+    unlinked = agent.post(f"{url}unlink-application/", {"application": filed.json()["id"]}, format="json")
+    assert unlinked.status_code == 200 and unlinked.json()["applications"] == []
+
+
 # --- agency cases ------------------------------------------------------------------------------------------
 @pytest.fixture
 def case(login, company):

@@ -256,6 +256,26 @@ def test_the_owner_agent_runs_the_ten_steps_and_records_milestones(cat, filer):
     assert "智能网联汽车零部件基地" in company and 'class="step-form"' not in company
 
 
+def test_the_project_page_links_the_companys_bundles(cat, filer):
+    from agents.services import projects
+
+    project = projects.create_project(actor=filer, enterprise=cat.enterprise, name="智能网联汽车零部件基地",
+                                      plot="12号地块", owner=filer)
+    application = draft_application(cat)
+    agent = logged_in(filer)
+    url = reverse("agents:project", args=[project.pk])
+    page = body(agent.get(url))
+    assert 'data-testid="link-application"' in page and application.reference in page
+
+    assert agent.post(url, {"action": "link", "link-application": application.pk}).status_code == 302
+    assert list(project.applications.all()) == [application]
+    page = body(agent.get(url))
+    assert re.search(r'data-testid="project-applications".*?' + application.reference, page, re.S)
+    assert agent.post(url, {"action": "link", "link-application": "x"}).status_code == 400
+    assert agent.post(url, {"action": "unlink", "unlink-application": application.pk}).status_code == 302
+    assert not project.applications.exists()
+
+
 # --- leader and company pages ---------------------------------------------------------------------------
 def test_the_leader_sees_their_companies_and_red_demands(cat, filer):
     demand = demand_services.raise_demand(actor=cat.applicant, enterprise=cat.enterprise, title="逾期诉求",

@@ -240,7 +240,10 @@ def test_a_commitment_item_is_approved_on_the_spot_and_flagged_for_verification(
     review = review_of(application, cat.commitment_item)
     other = review_of(application, cat.immediate_item)
 
-    reviews.approve(review, actor=cat.chief_of(review.department))
+    # Decided on the spot at acceptance (issue 8): the chief only signs; approving again is a second click.
+    assert review.status == R.APPROVED and review.decided_by is None
+    with pytest.raises(WrongState):
+        reviews.approve(review, actor=cat.chief_of(review.department))
     reviews.approve(other, actor=cat.chief_of(other.department))
 
     review, other = reload(review), reload(other)

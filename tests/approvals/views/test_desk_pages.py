@@ -70,9 +70,11 @@ def test_acceptance_page_shows_values_and_materials_with_links(clerk_client, bun
     served = clerk_client.get(file_url + "?download=1")
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert 'filename="plan.png"' in served["Content-Disposition"]
-    # The supplement checklist covers every material and field of the bundle.
-    for key in ("site_plan", "green_tree_plan", "business_licence"):
+    # The supplement checklist covers every material the applicant provides and every field; the licence the
+    # government holds is never demanded (issue 8, item 6).
+    for key in ("site_plan", "green_tree_plan"):
         assert f'data-row="material:{key}"' in body, key
+    assert 'data-row="material:business_licence"' not in body
     for key in ("project_name", "green_area_m2", "start_date", "builder_credit_code", "contact_phone",
                 "facility_kind"):
         assert f'data-row="field:{key}"' in body, key

@@ -333,14 +333,15 @@ def test_commitment_is_shown_and_flags_the_decision(world):
     review = ItemReview.objects.get(application=app, item=item)
     client = login(world.chief)
 
+    assert review.status == R.APPROVED  # decided on the commitment at acceptance: only the signature is due
     page = client.get(review_url(review)).content.decode()
     assert "李四" in page and item.commitment_text in page
-    assert "verify afterwards" in page
+    assert "verify afterwards" in page and "written commitment, at acceptance" in page
 
-    client.post(review_url(review, "approvals:review_decide"),
-                {"decision": Decision.APPROVE, "otp": fresh_code(client.device)})
+    client.post(review_url(review, "approvals:review_sign"), {"otp": fresh_code(client.device)})
     review.refresh_from_db()
     assert review.status == R.SIGNED and review.on_commitment and review.verify_after
+    assert review.after_check.due_at > review.decided_at
 
 
 # --- batch signing ------------------------------------------------------------------------------------------------
