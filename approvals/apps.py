@@ -8,3 +8,4 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from . import panels, signals  # noqa: F401  (workspace panels; calendar cache invalidation)
+        from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)

@@ -7,6 +7,7 @@ from .charges import FeeCharge, Visit, VisitKind
 from .deadlines import DeadlineFiring, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
+from .documents import DocumentCounter, DocumentKind, DocumentStatus, IssuedDocument
 from .materials import EnterpriseDocument, MaterialFile, MaterialSource
 from .packages import Package, PackageStage
 from .reviews import (
@@ -16,7 +17,7 @@ from .reviews import (
 __all__ = [
     "DeadlineFiring", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
-    "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FormVersion",
+    "DecisionSignature", "DeliveryMethod", "DocumentCounter", "DocumentKind", "DocumentStatus", "IssuedDocument", "EnterpriseDocument", "EventKind", "FeeCharge", "FormVersion",
     "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PreReview", "ProblemKind",
     "ReviewPause", "ReviewStatus", "StageStatus", "SupplementRequest", "Visit", "VisitKind",
     "CalendarDay",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from approvals.calendar.loading import get_calendar
 from approvals.clocks import ACCEPTANCE_DAYS
+from approvals.documents import triggers as documents
 from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
@@ -332,6 +333,7 @@ def submit(application, *, actor, now=None, request=None) -> Application:
         timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
                         department=application.lead_department,
                         data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
+        documents.submitted(application)
     return application
 
 

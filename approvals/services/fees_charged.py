@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.documents import triggers as documents
 from approvals.models import Application, EventKind, FeeCharge
 from approvals.services import locking, permissions, timeline
 from approvals.services.fees import quote_item_fees
@@ -40,6 +41,7 @@ def compute_charges(application, *, now, strict: bool = True):
                                "standard": f"{line.standard:,.2f}", "saving": f"{line.saving:,.2f}"},
                             data={"item": item.code, "fee": line.name, "standard": str(line.standard),
                                   "charged": str(line.charged), "saving": str(line.saving)})
+    documents.fees_due(application)
 
 
 def record_payment(application, *, actor, receipt_number: str, now=None, request=None) -> list[FeeCharge]:
@@ -70,4 +72,5 @@ def record_payment(application, *, actor, receipt_number: str, now=None, request
         timeline.record(application, EventKind.PAID, actor=actor, now=now, request=request,
                         data={"receipt_number": receipt_number,
                               "amount": str(sum(c.charged_amount for c in unpaid))})
+        documents.paid(application)
     return unpaid

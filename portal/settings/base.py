@@ -169,6 +169,15 @@ MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Issued documents (docs/documents.md): the seals' keys and certificates live in files outside the database, the
+# private keys encrypted (PKCS#8) with SEAL_KEY_PASSPHRASE; production refuses the default passphrase.
+PORTAL_DISTRICT = env.str("PORTAL_DISTRICT", default="重庆市渝北区")  # completes 区城市管理局 on seals and documents
+SEALS_DIR = Path(env.str("SEALS_DIR", default=str(VAR_DIR / "seals")))
+DEFAULT_SEAL_KEY_PASSPHRASE = "dev-only-seal-passphrase"  # noqa: S105 - production refuses it
+SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default=DEFAULT_SEAL_KEY_PASSPHRASE)
+SEAL_TIMESTAMP_URL = env.str("SEAL_TIMESTAMP_URL", default="")  # an RFC 3161 server: PAdES B-T instead of B-B
+DOCUMENT_VERIFY_MAX_BYTES = env.int("DOCUMENT_VERIFY_MAX_MB", default=10) * 1024 * 1024
+
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
 CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
 CLOCK_YELLOW_FRACTION = env.float("CLOCK_YELLOW_FRACTION", default=0.25)

@@ -3,7 +3,9 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import ALLOWED_HOSTS, DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY, env
+from .base import (
+    ALLOWED_HOSTS, DEBUG, DEFAULT_SEAL_KEY_PASSPHRASE, DEFAULT_SECRET_KEY, SEAL_KEY_PASSPHRASE, SECRET_KEY, env,
+)
 
 problems = []
 if DEBUG:
@@ -12,6 +14,8 @@ if not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
 if not ALLOWED_HOSTS:
     problems.append("ALLOWED_HOSTS must name the hosts this portal answers for.")
+if not SEAL_KEY_PASSPHRASE or SEAL_KEY_PASSPHRASE == DEFAULT_SEAL_KEY_PASSPHRASE or len(SEAL_KEY_PASSPHRASE) < 16:
+    problems.append("SEAL_KEY_PASSPHRASE must be set to a secret of at least 16 characters (it encrypts the seals' keys).")
 if problems:
     raise ImproperlyConfigured("Refusing to start in production: " + " ".join(problems))
 

@@ -20,7 +20,7 @@ GOOD_KEY = secrets.token_urlsafe(48)  # 64 characters
 SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DB_POOL", "DB_POOL_MIN", "DB_POOL_MAX",
     "CONN_MAX_AGE", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "STATICFILES_BACKEND", "EMAIL_BACKEND",
+    "STATICFILES_BACKEND", "EMAIL_BACKEND", "SEAL_KEY_PASSPHRASE", "SEALS_DIR",
 }
 
 DUMP = """
@@ -58,7 +58,8 @@ def _import(module, tmp_path, **variables):
 
 
 def _production(tmp_path, **variables):
-    good = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn"}
+    good = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn",
+            "SEAL_KEY_PASSPHRASE": GOOD_KEY[:24]}
     good.update(variables)
     return _import("portal.settings.production", tmp_path, **good)
 
@@ -108,6 +109,15 @@ def test_production_refuses_a_short_or_empty_secret_key(tmp_path, key):
 
 def test_production_refuses_empty_allowed_hosts(tmp_path):
     _assert_refused(_production(tmp_path, ALLOWED_HOSTS=""), "ALLOWED_HOSTS must name the hosts")
+
+
+@pytest.mark.parametrize("passphrase", [None, "dev-only-seal-passphrase", "short"])
+def test_production_refuses_the_default_or_a_short_seal_passphrase(tmp_path, passphrase):
+    """The seals' private keys are encrypted with this passphrase: the public default would expose them."""
+    completed = (_production(tmp_path, SEAL_KEY_PASSPHRASE=passphrase) if passphrase is not None
+                 else _import("portal.settings.production", tmp_path, DEBUG="false", SECRET_KEY=GOOD_KEY,
+                              ALLOWED_HOSTS="portal.example.gov.cn"))
+    _assert_refused(completed, "SEAL_KEY_PASSPHRASE must be set")
 
 
 def test_production_lists_every_problem_at_once(tmp_path):
