@@ -41,7 +41,7 @@ class StaffAssignmentInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "level", "approval_section", "window", "phone"]
+    list_display = ["code", "name", "short_name", "document_prefix", "level", "approval_section", "window", "phone"]
     list_filter = ["level"]
     search_fields = ["code", "name", "short_name", "approval_section"]
     inlines = [StaffAssignmentInline]
@@ -120,7 +120,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     list_filter = ["department", "kind", "immediate", "commitment_allowed", "fully_online", "active"]
     list_select_related = ["department"]
     search_fields = ["code", "name", "department__name"]
-    autocomplete_fields = ["department"]
+    autocomplete_fields = ["department", "certificate_material"]
     inlines = [ItemMaterialInline, ItemFieldInline, FeeRuleInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "department", "kind", "issues", "active"]}),
@@ -128,6 +128,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
         (_("Handling"), {"fields": ["immediate", "fully_online", "delivery_options", "commitment_allowed",
                                     "commitment_text"]}),
         (_("Basis and conditions"), {"fields": ["legal_basis", "conditions"]}),
+        (_("Electronic certificate"), {"fields": ["issues_certificate", "certificate_name",
+                                                  "certificate_validity_years", "certificate_material"]}),
     ]
 
     @admin.display(description=_("reduction"))

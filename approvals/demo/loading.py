@@ -94,7 +94,8 @@ def load_parks() -> dict[str, Park]:
 def load_departments() -> dict[str, Department]:
     result = {}
     for d in data.DEPARTMENTS:
-        values = {k: d.get(k, "") for k in ("name", "short_name", "approval_section", "window", "phone")}
+        values = {k: d.get(k, "") for k in ("name", "short_name", "approval_section", "window", "phone",
+                                            "document_prefix")}
         result[d["code"]] = _upsert(Department, {"code": d["code"]}, values)
     return result
 
@@ -162,6 +163,7 @@ def _sync_item_links(item: ServiceItem, spec: dict, materials: dict, fields: dic
 def load_items(departments: dict, materials: dict, fields: dict) -> dict[str, ServiceItem]:
     result = {}
     for spec in data.ITEMS:
+        certificate = spec.get("certificate") or {}
         values = {
             "name": spec["name"],
             "department": departments[spec["department"]],
@@ -176,6 +178,10 @@ def load_items(departments: dict, materials: dict, fields: dict) -> dict[str, Se
             "issues": spec.get("issues", ""),
             "legal_basis": spec.get("legal_basis", ""),
             "conditions": spec.get("conditions", ""),
+            "issues_certificate": bool(certificate),
+            "certificate_name": certificate.get("name", ""),
+            "certificate_validity_years": certificate.get("validity_years"),
+            "certificate_material": materials[certificate["material"]] if certificate.get("material") else None,
             "active": True,
         }
         item = _upsert(ServiceItem, {"code": spec["code"]}, values)

@@ -164,3 +164,25 @@ def journey(cat, *, form=None):
     with frozen(at):
         fees_charged.record_payment(application, actor=cat.applicant, receipt_number="FS2026060500001", now=at)
     return reload(application)
+
+
+def login_staff(client, user):
+    """A staff session that passed its second factor, as the login view leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.factories.portal import with_totp
+
+    device = with_totp(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def receipt_of(application):
+    """The (pending) receipt the submission ordered."""
+    from approvals.models import DocumentKind
+
+    return IssuedDocument.objects.get(application=application, kind=DocumentKind.RECEIPT,
+                                      subject_id=application.pk, subject_type__model="application")
