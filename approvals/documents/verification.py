@@ -108,7 +108,7 @@ def _signature_status(signature):
 def verify_pdf(content: bytes) -> Result:
     """Check an uploaded PDF against the portal's CA and the records."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SignatureCoverageLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     sha256 = hashlib.sha256(content).hexdigest()
     record = by_hash(sha256)
