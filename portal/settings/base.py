@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "approvals.models.documents.DocumentKind",
+        "DocumentStatusEnum": "approvals.models.documents.DocumentStatus",
+    },
 }
 
 LOGGING = {
