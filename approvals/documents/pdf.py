@@ -1,8 +1,9 @@
 """PDFs from HTML templates (templates/pdf/*.html) with WeasyPrint and the Noto CJK fonts of the system.
 
-Rendering fetches nothing but the portal's own static files: relative URLs resolve against the static folder
-(`base_url`), and the URL fetcher refuses every URL outside it (http, https, data, other files). Values are
-escaped by the templates' autoescaping, so a hostile form value prints as text.
+Rendering fetches nothing but the portal's own files: relative URLs resolve against the static folder
+(`base_url`), and the URL fetcher refuses every URL outside it and the compact font's folder (approvals.documents
+.fonts): no http, https, data or other files. Values are escaped by the templates' autoescaping, so a hostile form
+value prints as text.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from approvals.documents import fonts
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF user space is in points (1/72 in)
 SEAL_ANCHOR = "seal"  # the id of the element the seal is drawn in and the signature field lies over
@@ -27,17 +30,17 @@ def static_root() -> Path:
 def _fetcher():
     import weasyprint
 
-    root = static_root()
+    roots = [static_root(), fonts.font_dir().resolve()]
 
     class StaticOnlyFetcher(weasyprint.URLFetcher):
-        """Serves `file:` URLs inside the static folder; refuses everything else."""
+        """Serves `file:` URLs inside the static folder (and the compact font); refuses everything else."""
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             if parts.scheme != "file":
                 raise RefusedResource(f"Only the portal's static files may be used in a PDF, not {url[:80]!r}")
             path = Path(unquote(parts.path)).resolve()
-            if not path.is_relative_to(root) or not path.is_file():
+            if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
                 raise RefusedResource(f"Not one of the portal's static files: {url[:80]!r}")
             return super().fetch(path.as_uri(), headers)
 
@@ -67,7 +70,13 @@ def _layout(template_name: str, context: dict):
     import weasyprint  # imported here: loading Pango is not needed by the processes that never print
 
     html = render_html(template_name, context)
-    return weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=_fetcher()).render()
+    fetcher = _fetcher()
+    font_config = weasyprint.text.fonts.FontConfiguration()
+    font_css = fonts.font_face_css()
+    stylesheets = ([weasyprint.CSS(string=font_css, url_fetcher=fetcher, font_config=font_config)]
+                   if font_css else [])
+    return weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=font_config)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

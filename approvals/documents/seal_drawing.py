@@ -38,7 +38,7 @@ def seal_svg(name: str, caption: str = "行政审批专用章", *, size_mm: int 
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="seal-drawing" width="{size_mm}mm" height="{size_mm}mm" '
         f'viewBox="0 0 {VIEW} {VIEW}" role="img" aria-label="{escape(name)}">'
-        f'<g fill="{SEAL_RED}" font-family="Noto Serif CJK SC, Noto Sans CJK SC, serif" font-weight="bold" '
+        f'<g fill="{SEAL_RED}" font-family="Portal Serif SC, Noto Serif CJK SC, serif" font-weight="bold" '
         f'text-anchor="middle" fill-opacity="0.88">'
         f'<circle cx="{_CENTRE}" cy="{_CENTRE}" r="{VIEW / 2 - 5}" fill="none" stroke="{SEAL_RED}" stroke-width="7" '
         f'stroke-opacity="0.88"/>'

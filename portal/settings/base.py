@@ -176,6 +176,7 @@ SEALS_DIR = Path(env.str("SEALS_DIR", default=str(VAR_DIR / "seals")))
 DEFAULT_SEAL_KEY_PASSPHRASE = "dev-only-seal-passphrase"  # noqa: S105 - production refuses it
 SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default=DEFAULT_SEAL_KEY_PASSPHRASE)
 SEAL_TIMESTAMP_URL = env.str("SEAL_TIMESTAMP_URL", default="")  # an RFC 3161 server: PAdES B-T instead of B-B
+PDF_FONT_DIR = Path(env.str("PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))  # the compact CJK font, made once
 DOCUMENT_VERIFY_MAX_BYTES = env.int("DOCUMENT_VERIFY_MAX_MB", default=10) * 1024 * 1024
 
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).

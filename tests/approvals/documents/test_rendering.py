@@ -44,10 +44,14 @@ def test_hostile_values_are_escaped(department):
 
 def test_a_huge_value_wraps_and_prints(department):
     huge = "超长理由" * 400 + "A" * 3000  # CJK and one unbroken Latin run
-    rendered = pdf.render_document("pdf/decision.html", _context(decision(department, huge + HOSTILE)))
+    rare = "重庆堃昇喆科技有限公司"  # characters outside GB 2312: printed from the full system font
+    rendered = pdf.render_document("pdf/decision.html", _context(decision(department, huge + HOSTILE, rare)))
     assert 1 < rendered.pages <= 8
     text = flat(pdf_text(rendered.pdf))
     assert "超长理由超长理由" in text and "<script>alert" in text  # printed as text, never run
+    assert rare in text
+    used = subprocess.run(["pdffonts", "-"], input=rendered.pdf, capture_output=True).stdout.decode()
+    assert "Portal-Serif-SC" in used and "Noto-Serif-CJK-SC" in used  # the compact font, and the fallback
     assert rendered.seal is not None and rendered.seal.page == rendered.pages - 1  # the seal on the last page
     info = subprocess.run(["pdfinfo", "-"], input=rendered.pdf, capture_output=True, check=True).stdout.decode()
     assert "(A4)" in info
