@@ -10,7 +10,7 @@ import io
 
 from django.conf import settings
 
-from approvals.documents import keystore
+from approvals.documents import asyncio_bridge, keystore
 from approvals.documents.pdf import SealPlacement
 
 FIELD_NAME = "Seal"
@@ -48,5 +48,6 @@ def seal_pdf(pdf: bytes, *, department, placement: SealPlacement | None, reason:
         metadata, signer=keystore.signer(department), timestamper=timestamper, stamp_style=NoOpStampStyle(),
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box),
     )
-    out = signer.sign_pdf(writer, bytes_reserved=RESERVED_BYTES_WITH_TIMESTAMP if timestamper else RESERVED_BYTES)
+    reserved = RESERVED_BYTES_WITH_TIMESTAMP if timestamper else RESERVED_BYTES
+    out = asyncio_bridge.run(lambda: signer.async_sign_pdf(writer, bytes_reserved=reserved))
     return out.getvalue()

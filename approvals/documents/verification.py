@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.documents import keystore
+from approvals.documents import asyncio_bridge, keystore
 from approvals.models import DocumentStatus, IssuedDocument
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,12 @@ class Result:
 
 
 def _signature_status(signature):
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     context = ValidationContext(trust_roots=keystore.trust_roots(), allow_fetching=False,
                                 revocation_mode="soft-fail")
-    return validate_pdf_signature(signature, context)
+    return asyncio_bridge.run(lambda: async_validate_pdf_signature(signature, context))
 
 
 def verify_pdf(content: bytes) -> Result:
