@@ -131,6 +131,8 @@ def issue(document_id, *, now=None) -> IssuedDocument:
     document = IssuedDocument.objects.select_related("department").get(pk=document_id)
     if document.status != S.PENDING:
         return document
+    if not keystore.has_seal(document.department):  # nothing to seal with yet: the relay tries again later
+        raise keystore.SealError(f"{document.department.code} has no seal: run `manage.py seals init` or import one.")
     spec = spec_for(document.kind)
     document = _reserve_number(document_id, now)
     if document.status != S.PENDING:
@@ -201,6 +203,14 @@ def revoke_document(document, *, reason: str, actor=None, now=None, request=None
                      summary=f"{document.title} {document.number}"[:255],
                      data={"number": document.number, "reason": reason, "application": document.application_id})
     return document
+
+
+def revoke_documents_of(subject, *, reason: str, actor=None, now=None, request=None) -> list[IssuedDocument]:
+    """Revoke every valid document of `subject` (e.g. an item review's decision and certificate when a false
+    commitment is found)."""
+    valid = (IssuedDocument.objects.filter(subject_type=ContentType.objects.get_for_model(subject),
+                                           subject_id=subject.pk, status=S.VALID).order_by("id"))
+    return [revoke_document(document, reason=reason, actor=actor, now=now, request=request) for document in valid]
 
 
 def issue_now(kind, subject, *, now=None) -> IssuedDocument:

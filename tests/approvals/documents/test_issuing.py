@@ -117,6 +117,15 @@ def test_a_failed_rendering_keeps_the_number_for_the_retry(cat, seals, monkeypat
     assert DocumentCounter.objects.get().last == 1  # no gap, no second number
 
 
+def test_without_a_seal_nothing_is_rendered_and_the_document_stays_pending(cat, monkeypatch):
+    receipt = receipt_of(submitted_application(cat))
+    monkeypatch.setattr(issuing, "render_and_seal", lambda document: pytest.fail("rendered without a seal"))
+    with pytest.raises(issuing.keystore.SealError, match="seals init"):
+        issuing.issue(receipt.pk)
+    pending = IssuedDocument.objects.get(pk=receipt.pk)
+    assert pending.status == S.PENDING and pending.number is None
+
+
 def test_an_issued_document_and_its_file_cannot_change(cat, seals):
     document = issuing.issue(receipt_of(submitted_application(cat)).pk)
     mode = stat.S_IMODE(os.stat(document.file.path).st_mode)
