@@ -41,6 +41,8 @@ def test_the_certificate_is_attached_to_the_next_bundle_with_its_verification_li
 
 
 def test_a_revoked_certificate_is_no_longer_attached(cat, certificate, later_item):
-    issuing.revoke_document(certificate, reason="发现虚假承诺，撤销许可。", actor=cat.leader)
+    # A false commitment found: every valid document of the review is revoked (the decision is still pending).
+    revoked = issuing.revoke_documents_of(certificate.subject, reason="发现虚假承诺，撤销许可。", actor=cat.leader)
+    assert [d.pk for d in revoked] == [certificate.pk]
     draft = applications.create_draft(actor=cat.applicant, enterprise=cat.enterprise, item_codes=[later_item.code])
     assert not draft.materials.filter(material_type=cat.materials["green_permit"]).exists()
