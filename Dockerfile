@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production \
     MEDIA_ROOT=/app/media \
-    CELERY_DATA_DIR=/app/var/celery
+    CELERY_DATA_DIR=/app/var/celery \
+    SEALS_DIR=/app/var/seals
 
 # CJK fonts for pages and PDFs (notices, certificates), and the native libraries WeasyPrint loads at run time.
 RUN apt-get update \
@@ -39,8 +40,9 @@ RUN python -m compileall -q portal approvals agents \
        SECRET_KEY=build-only-dummy-secret-key-never-used-at-run-time-0123456789abcdef \
        PAYMENT_CALLBACK_SECRET=build-only-dummy-payment-secret-never-used-at-run-time \
        ALLOWED_HOSTS=build.invalid \
+       SEAL_KEY_PASSPHRASE=build-only-dummy-seal-passphrase \
        python manage.py collectstatic --noinput --verbosity 1 \
-    && mkdir -p /app/media /app/var/celery \
+    && mkdir -p /app/media /app/var/celery /app/var/seals \
     && chown -R portal:portal /app/media /app/var
 
 USER portal

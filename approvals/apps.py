@@ -8,3 +8,4 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)
+        from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)

@@ -6,6 +6,8 @@ from datetime import date
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from approvals.documents.tasks import issue_document  # noqa: F401  (registered with the worker)
+
 
 @shared_task(name="approvals.tasks.sweep_deadlines", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
              time_limit=600, soft_time_limit=540)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews
-from approvals.views import calendar, catalog
+from approvals.views import calendar, catalog, documents
 
 app_name = "approvals"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("catalog/items/<str:code>/", catalog.item_detail, name="item"),
     path("catalog/packages/", catalog.package_list, name="packages"),
     path("catalog/packages/<slug:code>/", catalog.package_detail, name="package"),
+    path("catalog/items/<str:code>/notice.pdf", documents.item_notice, name="item_notice"),
+    path("catalog/packages/<slug:code>/notice.pdf", documents.package_notice, name="package_notice"),
+    path("verify/", documents.verify, name="verify"),
+    path("verify/<str:number>/", documents.verify_number, name="verify_number"),
+    path("documents/<int:pk>/download/", documents.download, name="document_download"),
     path("catalog/calendar/", calendar.calendar_month, name="calendar"),
     path("applications/", include(urls_applicant)),
     path("desk/", include(urls_desk)),

@@ -26,6 +26,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _seals_in_a_temporary_folder(settings, tmp_path_factory):
+    """Seal keys a test creates (seed_demo, documents) never land in the project's var/seals."""
+    settings.SEALS_DIR = tmp_path_factory.mktemp("seals")
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploaded and generated files of a test never land in the project's media folder."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

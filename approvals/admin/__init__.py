@@ -1,2 +1,3 @@
 from . import calendar  # noqa: F401
 from . import catalog  # noqa: F401
+from . import documents  # noqa: F401

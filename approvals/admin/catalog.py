@@ -41,7 +41,7 @@ class StaffAssignmentInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "level", "approval_section", "window", "phone"]
+    list_display = ["code", "name", "short_name", "document_prefix", "level", "approval_section", "window", "phone"]
     list_filter = ["level"]
     search_fields = ["code", "name", "short_name", "approval_section"]
     inlines = [StaffAssignmentInline]
@@ -128,6 +128,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
         (_("Handling"), {"fields": ["immediate", "fully_online", "delivery_options", "commitment_allowed",
                                     "commitment_text"]}),
         (_("Basis and conditions"), {"fields": ["legal_basis", "conditions"]}),
+        (_("Electronic certificate"), {"fields": ["issues_certificate", "certificate_name",
+                                                  "certificate_validity_years"]}),
     ]
 
     @admin.display(description=_("reduction"))

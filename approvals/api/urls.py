@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from approvals.api import after_checks, applications, calendar, catalog, payments, reviews
+from approvals.api import after_checks, applications, calendar, catalog, documents, payments, reviews
 
 router = DefaultRouter()
 router.register("departments", catalog.DepartmentViewSet, basename="department")
@@ -15,5 +15,11 @@ urlpatterns = [
     path("calendar/days/", calendar.CalendarDaysView.as_view(), name="calendar-days"),
     path("calendar/add-working-days/", calendar.AddWorkingDaysView.as_view(), name="calendar-add-working-days"),
     path("payments/callback/", payments.PaymentCallbackView.as_view(), name="payments-callback"),
+    path("applications/<int:pk>/documents/", documents.ApplicationDocumentsView.as_view(),
+         name="application-documents"),
+    path("documents/<int:pk>/download/", documents.DocumentDownloadView.as_view(), name="document-download"),
+    path("documents/verify/", documents.DocumentVerifyView.as_view(), name="document-verify"),
+    path("certificates/<str:number>/verify/", documents.CertificateVerifyView.as_view(), name="certificate-verify"),
+    path("seals/ca.pem", documents.SealCAView.as_view(), name="seal-ca"),
     path("", include(router.urls)),
 ]

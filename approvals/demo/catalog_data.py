@@ -23,27 +23,28 @@ PARKS = [
 ]
 
 # --- Departments with approval powers, each with its section in the big approval section (seed 001) ------
+# document_prefix starts the numbers of the documents a department issues: 渝北城管许〔2026〕第0001号.
 DEPARTMENTS = [
-    {"code": "cgj", "name": "区城市管理局", "short_name": "城管", "approval_section": "区城市管理局行政审批科",
+    {"code": "cgj", "document_prefix": "渝北城管", "name": "区城市管理局", "short_name": "城管", "approval_section": "区城市管理局行政审批科",
      "window": "城管综合受理窗口（12号）", "phone": "023-67800012"},
-    {"code": "ghzy", "name": "区规划自然资源局", "short_name": "规划自然资源",
+    {"code": "ghzy", "document_prefix": "渝北规资", "name": "区规划自然资源局", "short_name": "规划自然资源",
      "approval_section": "区规划自然资源局行政审批科", "window": "工程建设项目综合受理窗口（3号）",
      "phone": "023-67800003"},
-    {"code": "zjw", "name": "区住房城乡建委", "short_name": "住建",
+    {"code": "zjw", "document_prefix": "渝北住建", "name": "区住房城乡建委", "short_name": "住建",
      "approval_section": "区住房城乡建委行政审批科", "window": "工程建设项目综合受理窗口（5号）",
      "phone": "023-67800005"},
-    {"code": "sthj", "name": "区生态环境局", "short_name": "生态环境",
+    {"code": "sthj", "document_prefix": "渝北环", "name": "区生态环境局", "short_name": "生态环境",
      "approval_section": "区生态环境局行政审批科", "window": "工程建设项目综合受理窗口（7号）",
      "phone": "023-67800007"},
-    {"code": "wjw", "name": "区卫生健康委", "short_name": "卫健",
+    {"code": "wjw", "document_prefix": "渝北卫健", "name": "区卫生健康委", "short_name": "卫健",
      "approval_section": "区卫生健康委行政审批科", "window": "社会事务综合受理窗口（21号）",
      "phone": "023-67800021"},
-    {"code": "xfjy", "name": "区消防救援支队", "short_name": "消防",
+    {"code": "xfjy", "document_prefix": "渝北消", "name": "区消防救援支队", "short_name": "消防",
      "approval_section": "区消防救援支队行政审批科", "window": "社会事务综合受理窗口（23号）",
      "phone": "023-67800023"},
-    {"code": "rfb", "name": "区人防办", "short_name": "人防", "approval_section": "区人防办行政审批科",
+    {"code": "rfb", "document_prefix": "渝北人防", "name": "区人防办", "short_name": "人防", "approval_section": "区人防办行政审批科",
      "window": "工程建设项目综合受理窗口（8号）", "phone": "023-67800008"},
-    {"code": "cjda", "name": "区城建档案馆", "short_name": "城建档案",
+    {"code": "cjda", "document_prefix": "渝北城建档", "name": "区城建档案馆", "short_name": "城建档案",
      "approval_section": "区城建档案馆行政审批科", "window": "工程建设项目综合受理窗口（9号）",
      "phone": "023-67800009"},
 ]
@@ -168,7 +169,9 @@ FIRE_COMMITMENT_TEXT = (
 
 # Each item: materials are (key, required, note); fields are keys in form order (all required unless listed
 # in "optional_fields"); fees are rules by name. "issued_material" names the material type the item issues (a
-# bundle containing the item never asks for it); "after_commitment_materials" may follow a signed 告知承诺.
+# bundle containing the item never asks for it); "after_commitment_materials" may follow a signed 告知承诺;
+# "certificate" makes it issue an e-certificate (its name, validity in years or None, and the material type it
+# becomes for the holder's next bundles, 免提交).
 ITEMS = [
     # --- urban management (区城市管理局): the trio of seed 000 and its neighbours --------------------------
     {
@@ -234,6 +237,7 @@ ITEMS = [
     # --- planning and natural resources (区规划自然资源局): 交地即办证 --------------------------------------
     {
         "code": "GH-XK-001", "name": "建设用地规划许可证核发", "department": "ghzy", "kind": "licence",
+        "certificate": {"name": "建设用地规划许可证", "validity_years": None, "material": "land_use_planning_permit"},
         "legal_limit_days": 20, "promised_limit_days": 2, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建设用地规划许可证",
         "issued_material": "land_use_planning_permit",
@@ -245,6 +249,7 @@ ITEMS = [
     },
     {
         "code": "GH-XK-002", "name": "建设工程规划许可证核发", "department": "ghzy", "kind": "licence",
+        "certificate": {"name": "建设工程规划许可证", "validity_years": 2, "material": "construction_planning_permit"},
         "legal_limit_days": 20, "promised_limit_days": 5, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建设工程规划许可证",
         "issued_material": "construction_planning_permit",
@@ -256,6 +261,7 @@ ITEMS = [
     },
     {
         "code": "GH-DJ-001", "name": "国有建设用地使用权首次登记", "department": "ghzy", "kind": "other",
+        "certificate": {"name": "不动产权证书", "validity_years": None, "material": "real_estate_certificate"},
         "legal_limit_days": 30, "promised_limit_days": 1, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "不动产权证书",
         "issued_material": "real_estate_certificate",
@@ -327,6 +333,7 @@ ITEMS = [
     },
     {
         "code": "ZJ-XK-002", "name": "建筑工程施工许可证核发", "department": "zjw", "kind": "licence",
+        "certificate": {"name": "建筑工程施工许可证", "validity_years": None, "material": "construction_permit"},
         "legal_limit_days": 7, "promised_limit_days": 1, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "建筑工程施工许可证",
         "issued_material": "construction_permit",
@@ -402,6 +409,7 @@ ITEMS = [
     # --- health and fire safety of venues (seed 004: 告知承诺) -------------------------------------------
     {
         "code": "WJ-XK-001", "name": "公共场所卫生许可", "department": "wjw", "kind": "licence",
+        "certificate": {"name": "公共场所卫生许可证", "validity_years": 4, "material": None},
         "legal_limit_days": 20, "promised_limit_days": 3, "commitment_allowed": True,
         "commitment_text": HEALTH_COMMITMENT_TEXT, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "公共场所卫生许可证",
@@ -416,6 +424,7 @@ ITEMS = [
     },
     {
         "code": "XF-XK-001", "name": "公众聚集场所投入使用、营业前消防安全检查", "department": "xfjy",
+        "certificate": {"name": "公众聚集场所投入使用、营业前消防安全检查合格证", "validity_years": None, "material": None},
         "kind": "licence", "legal_limit_days": 10, "promised_limit_days": 3, "commitment_allowed": True,
         "commitment_text": FIRE_COMMITMENT_TEXT, "fully_online": True,
         "delivery_options": _ALL_DELIVERY, "issues": "公众聚集场所投入使用、营业前消防安全检查合格证",

@@ -94,7 +94,8 @@ def load_parks() -> dict[str, Park]:
 def load_departments() -> dict[str, Department]:
     result = {}
     for d in data.DEPARTMENTS:
-        values = {k: d.get(k, "") for k in ("name", "short_name", "approval_section", "window", "phone")}
+        values = {k: d.get(k, "") for k in ("name", "short_name", "approval_section", "window", "phone",
+                                            "document_prefix")}
         result[d["code"]] = _upsert(Department, {"code": d["code"]}, values)
     return result
 
@@ -163,6 +164,7 @@ def _sync_item_links(item: ServiceItem, spec: dict, materials: dict, fields: dic
 def load_items(departments: dict, materials: dict, fields: dict) -> dict[str, ServiceItem]:
     result = {}
     for spec in data.ITEMS:
+        certificate = spec.get("certificate") or {}
         values = {
             "name": spec["name"],
             "department": departments[spec["department"]],
@@ -175,9 +177,14 @@ def load_items(departments: dict, materials: dict, fields: dict) -> dict[str, Se
             "fully_online": spec.get("fully_online", True),
             "delivery_options": list(spec.get("delivery_options", [])),
             "issues": spec.get("issues", ""),
-            "issued_material": materials[spec["issued_material"]] if spec.get("issued_material") else None,
+            # What the item issues: asked of nobody in its bundle, and its e-certificate's type on file (免提交).
+            "issued_material": (materials[spec.get("issued_material") or certificate["material"]]
+                                if spec.get("issued_material") or certificate.get("material") else None),
             "legal_basis": spec.get("legal_basis", ""),
             "conditions": spec.get("conditions", ""),
+            "issues_certificate": bool(certificate),
+            "certificate_name": certificate.get("name", ""),
+            "certificate_validity_years": certificate.get("validity_years"),
             "active": True,
         }
         item = _upsert(ServiceItem, {"code": spec["code"]}, values)

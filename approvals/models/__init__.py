@@ -9,6 +9,7 @@ from .charges import (
 from .deadlines import DeadlineFiring, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
+from .documents import DocumentCounter, DocumentKind, DocumentStatus, IssuedDocument
 from .materials import EnterpriseDocument, MaterialFile, MaterialSource
 from .packages import Package, PackageStage
 from .reviews import (
@@ -19,9 +20,10 @@ __all__ = [
     "AfterCheck", "AfterCheckOutcome",
     "DeadlineFiring", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
-    "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FeeStatus", "FormVersion",
-    "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PaymentChannel", "PaymentNotice",
-    "PaymentStatus", "PreReview", "ProblemKind",
+    "DecisionSignature", "DeliveryMethod", "DocumentCounter", "DocumentKind", "DocumentStatus", "EnterpriseDocument",
+    "EventKind", "FeeCharge", "FeeStatus", "FormVersion", "IssuedDocument", "ItemReview", "MaterialFile",
+    "MaterialSource", "Outcome", "PauseKind", "PaymentChannel", "PaymentNotice", "PaymentStatus", "PreReview",
+    "ProblemKind",
     "ReviewPause", "ReviewStatus", "StageStatus", "SupplementRequest", "Visit", "VisitKind",
     "CalendarDay",
     "CalendarYear",

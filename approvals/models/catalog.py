@@ -105,8 +105,14 @@ class ServiceItem(models.Model):
         MaterialType, verbose_name=_("issues the document"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="issuing_items",
         help_text=_("The material type of what this item issues: a bundle that contains this item never asks "
-                    "the applicant for it."),
+                    "the applicant for it, and an e-certificate it issues becomes a document on file of this "
+                    "type for the holder's next bundles (免提交)."),
     )
+    issues_certificate = models.BooleanField(_("issues an electronic certificate"), default=False)
+    certificate_name = models.CharField(_("certificate name"), max_length=64, blank=True,
+                                        help_text=_("e.g. 建设用地规划许可证; printed on the electronic certificate."))
+    certificate_validity_years = models.PositiveSmallIntegerField(
+        _("certificate validity (years)"), null=True, blank=True, help_text=_("Empty: valid without a time limit."))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     materials = models.ManyToManyField(MaterialType, through="ItemMaterial", related_name="items",
@@ -144,6 +150,8 @@ class ServiceItem(models.Model):
             raise ValidationError({"delivery_options": _("Unknown delivery option: %(v)s") % {"v": ", ".join(unknown)}})
         if self.commitment_allowed and not self.commitment_text.strip():
             raise ValidationError({"commitment_text": _("An item that allows 告知承诺 needs its commitment text.")})
+        if self.issues_certificate and not self.certificate_name.strip():
+            raise ValidationError({"certificate_name": _("An item that issues a certificate needs its name.")})
 
     @property
     def limit_reduction(self) -> Decimal | None:

@@ -30,6 +30,10 @@ class Department(models.Model):
         help_text=_("The leader who receives this department's escalations (督办) and approves extensions."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    document_prefix = models.CharField(
+        _("document number prefix"), max_length=16, blank=True,
+        help_text=_("Starts the numbers of the documents it issues, e.g. 渝北城管 in 渝北城管许〔2026〕第0001号."),
+    )
 
     class Meta:
         verbose_name = _("department")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.documents import triggers as documents
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, EventKind, ItemReview, SupplementRequest, Visit, VisitKind,
 )
@@ -41,6 +42,7 @@ def accept(application, *, actor, now=None, request=None, deemed=False) -> Appli
                         message=_("Deemed accepted from the day the materials were received (Art. 32).") if deemed
                         else "")
         open_stage(application.stages.order_by("order").first(), at=accepted_at, actor=actor, now=now)
+        documents.accepted(application)
     return application
 
 
@@ -88,6 +90,7 @@ def refuse_acceptance(application, *, actor, reason: str, apply_instead_to: str 
         timeline.record(application, EventKind.NOT_ACCEPTED, actor=actor, now=now, request=request,
                         department=application.lead_department, message=reason,
                         data={"apply_instead_to": application.apply_instead_to})
+        documents.not_accepted(application)
     return application
 
 
@@ -105,6 +108,7 @@ def request_supplement(application, *, actor, problems: list, now=None, request=
         locking.save(application)
         timeline.record(application, EventKind.SUPPLEMENT_REQUESTED, actor=actor, now=now, request=request,
                         department=application.lead_department, data={"problems": problems})
+        documents.supplement_requested(notice)
     return notice
 
 
@@ -148,4 +152,5 @@ def answer_supplement(application, *, actor, form: dict | None = None, at_window
                                  recorded_by=actor)
         timeline.record(application, EventKind.SUPPLEMENT_ANSWERED, actor=actor, now=now, request=request,
                         department=application.lead_department)
+        documents.supplement_answered(notice)
     return application

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
 from approvals.clocks import ACCEPTANCE_DAYS
+from approvals.documents import triggers as documents
 from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ReviewStatus, ServiceItem, StageStatus, Visit, VisitKind,
@@ -367,6 +368,7 @@ def submit(application, *, actor, now=None, request=None) -> Application:
         timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
                         department=application.lead_department,
                         data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
+        documents.submitted(application)
     return application
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import payment_codes
+from approvals.documents import triggers as documents
 from approvals.models import Decision, EventKind, FeeCharge, FeeStatus, PaymentNotice, ReviewStatus
 from approvals.services import locking, timeline
 from approvals.services.fees import ZERO, quote_item_fees
@@ -74,6 +75,7 @@ def settle_at_decision(application, *, now, actor=None) -> PaymentNotice | None:
                         % {"amount": f"{notice.charged_amount:,.2f}", "code": notice.code,
                            "standard": f"{notice.standard_amount:,.2f}", "saving": f"{notice.saving:,.2f}"},
                         data={"payment_code": notice.code, "amount": str(notice.charged_amount)})
+        documents.fees_due(application)  # 缴款通知书
     return notice
 
 

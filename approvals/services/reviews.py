@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
+from approvals.documents import triggers as documents
 from approvals.models import (
     Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
     ReviewPause, ReviewStatus, StageStatus,
@@ -221,12 +222,13 @@ def suspend(review, *, actor, kind: str, reason: str, expected_days: int, now=No
         locking.check(review, review.suspend)
         review.suspend()
         locking.save(review)
-        ReviewPause.objects.create(review=review, kind=kind, reason=reason.strip(), expected_days=expected_days,
-                                   started_at=now, started_by=actor)
+        pause = ReviewPause.objects.create(review=review, kind=kind, reason=reason.strip(),
+                                           expected_days=expected_days, started_at=now, started_by=actor)
         timeline.record(review.application, EventKind.SUSPENDED, actor=actor, now=now, subject=review,
                         department=review.department, message=reason.strip(), request=request,
                         data={"item": review.item.code, "kind": kind, "expected_days": expected_days})
         follow_reviews(review.stage_id)  # the stage stops with its review
+        documents.suspended(pause)
     return review
 
 
@@ -275,6 +277,7 @@ def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> 
                         data={"item": review.item.code, "days": days,
                               "due_at": due.isoformat() if due else None})
         follow_reviews(review.stage_id)
+        documents.extended(review)
     return review
 
 
@@ -379,6 +382,7 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                                   "sha256": review.signature.content_sha256})
             if review.on_commitment and review.decision == Decision.APPROVE:
                 after_checks.open_check(review, now=now)
+            documents.signed(review)
             _after_signature(review, actor=actor, now=now)
     if device is None:
         raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "

@@ -174,6 +174,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # body under this shared secret. The default only serves `make run`; production refuses it (docs/fees.md).
 DEFAULT_PAYMENT_CALLBACK_SECRET = "dev-only-payment-callback-secret-change-me"  # noqa: S105 - production refuses it
 PAYMENT_CALLBACK_SECRET = env.str("PAYMENT_CALLBACK_SECRET", default=DEFAULT_PAYMENT_CALLBACK_SECRET)
+# Issued documents (docs/documents.md): the seals' keys and certificates live in files outside the database, the
+# private keys encrypted (PKCS#8) with SEAL_KEY_PASSPHRASE; production refuses the default passphrase.
+PORTAL_DISTRICT = env.str("PORTAL_DISTRICT", default="重庆市渝北区")  # completes 区城市管理局 on seals and documents
+SEALS_DIR = Path(env.str("SEALS_DIR", default=str(VAR_DIR / "seals")))
+DEFAULT_SEAL_KEY_PASSPHRASE = "dev-only-seal-passphrase"  # noqa: S105 - production refuses it
+SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default=DEFAULT_SEAL_KEY_PASSPHRASE)
+SEAL_TIMESTAMP_URL = env.str("SEAL_TIMESTAMP_URL", default="")  # an RFC 3161 server: PAdES B-T instead of B-B
+PDF_FONT_DIR = Path(env.str("PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))  # the compact CJK font, made once
+DOCUMENT_VERIFY_MAX_BYTES = env.int("DOCUMENT_VERIFY_MAX_MB", default=10) * 1024 * 1024
 
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
 CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
@@ -258,6 +267,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "approvals.models.documents.DocumentKind",
+        "DocumentStatusEnum": "approvals.models.documents.DocumentStatus",
+    },
 }
 
 LOGGING = {

@@ -4,7 +4,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import (
-    ALLOWED_HOSTS, DEBUG, DEFAULT_PAYMENT_CALLBACK_SECRET, DEFAULT_SECRET_KEY, PAYMENT_CALLBACK_SECRET, SECRET_KEY, env,
+    ALLOWED_HOSTS, DEBUG, DEFAULT_PAYMENT_CALLBACK_SECRET, DEFAULT_SEAL_KEY_PASSPHRASE, DEFAULT_SECRET_KEY,
+    PAYMENT_CALLBACK_SECRET, SEAL_KEY_PASSPHRASE, SECRET_KEY, env,
 )
 
 problems = []
@@ -17,6 +18,8 @@ if PAYMENT_CALLBACK_SECRET == DEFAULT_PAYMENT_CALLBACK_SECRET or len(PAYMENT_CAL
                     "(random, at least 32 characters).")
 if not ALLOWED_HOSTS:
     problems.append("ALLOWED_HOSTS must name the hosts this portal answers for.")
+if not SEAL_KEY_PASSPHRASE or SEAL_KEY_PASSPHRASE == DEFAULT_SEAL_KEY_PASSPHRASE or len(SEAL_KEY_PASSPHRASE) < 16:
+    problems.append("SEAL_KEY_PASSPHRASE must be set to a secret of at least 16 characters (it encrypts the seals' keys).")
 if problems:
     raise ImproperlyConfigured("Refusing to start in production: " + " ".join(problems))
 

@@ -21,7 +21,7 @@ GOOD_PAYMENT_SECRET = secrets.token_urlsafe(32)  # 43 characters
 SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DB_POOL", "DB_POOL_MIN", "DB_POOL_MAX",
     "CONN_MAX_AGE", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "STATICFILES_BACKEND", "EMAIL_BACKEND", "PAYMENT_CALLBACK_SECRET",
+    "STATICFILES_BACKEND", "EMAIL_BACKEND", "PAYMENT_CALLBACK_SECRET", "SEAL_KEY_PASSPHRASE", "SEALS_DIR",
 }
 
 DUMP = """
@@ -61,7 +61,7 @@ def _import(module, tmp_path, **variables):
 
 def _production(tmp_path, **variables):
     good = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.gov.cn",
-            "PAYMENT_CALLBACK_SECRET": GOOD_PAYMENT_SECRET}
+            "PAYMENT_CALLBACK_SECRET": GOOD_PAYMENT_SECRET, "SEAL_KEY_PASSPHRASE": GOOD_KEY[:24]}
     good.update(variables)
     return _import("portal.settings.production", tmp_path, **good)
 
@@ -128,6 +128,15 @@ def test_production_refuses_the_default_or_a_short_payment_callback_secret(tmp_p
 
 def test_production_refuses_empty_allowed_hosts(tmp_path):
     _assert_refused(_production(tmp_path, ALLOWED_HOSTS=""), "ALLOWED_HOSTS must name the hosts")
+
+
+@pytest.mark.parametrize("passphrase", [None, "dev-only-seal-passphrase", "short"])
+def test_production_refuses_the_default_or_a_short_seal_passphrase(tmp_path, passphrase):
+    """The seals' private keys are encrypted with this passphrase: the public default would expose them."""
+    completed = (_production(tmp_path, SEAL_KEY_PASSPHRASE=passphrase) if passphrase is not None
+                 else _import("portal.settings.production", tmp_path, DEBUG="false", SECRET_KEY=GOOD_KEY,
+                              ALLOWED_HOSTS="portal.example.gov.cn"))
+    _assert_refused(completed, "SEAL_KEY_PASSPHRASE must be set")
 
 
 def test_production_lists_every_problem_at_once(tmp_path):

@@ -57,6 +57,7 @@ class Command(BaseCommand):
 
         if not options["skip_calendar"]:
             self._load_calendar()
+        call_command("seals", "init", stdout=self.stdout, stderr=self.stderr)  # the departments' seals (idempotent)
 
         if not options["quiet"]:
             self._print_accounts(result.accounts)
