@@ -10,6 +10,7 @@ from approvals.clocks import ACCEPTANCE_DAYS
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, EventKind, ItemReview, SupplementRequest, Visit, VisitKind,
 )
+from approvals.notices import Notice, announce
 from approvals.services import fees_charged, locking, one_form, permissions, timeline
 from approvals.services.applications import (
     _checked_problems, _incomplete, _store_form, completeness_problems, requirements_of,
@@ -43,6 +44,7 @@ def accept(application, *, actor, now=None, request=None, deemed=False) -> Appli
                         message=_("Deemed accepted from the day the materials were received (Art. 32).") if deemed
                         else "")
         open_stage(application.stages.order_by("order").first(), at=accepted_at, actor=actor, now=now)
+        announce(Notice.DEEMED_ACCEPTED if deemed else Notice.ACCEPTED, application)
     return application
 
 
@@ -86,6 +88,7 @@ def refuse_acceptance(application, *, actor, reason: str, apply_instead_to: str 
         timeline.record(application, EventKind.NOT_ACCEPTED, actor=actor, now=now, request=request,
                         department=application.lead_department, message=reason,
                         data={"apply_instead_to": application.apply_instead_to})
+        announce(Notice.NOT_ACCEPTED, application)
     return application
 
 
@@ -103,6 +106,7 @@ def request_supplement(application, *, actor, problems: list, now=None, request=
         locking.save(application)
         timeline.record(application, EventKind.SUPPLEMENT_REQUESTED, actor=actor, now=now, request=request,
                         department=application.lead_department, data={"problems": problems})
+        announce(Notice.SUPPLEMENT_REQUESTED, application, subject=notice)
     return notice
 
 
@@ -146,4 +150,5 @@ def answer_supplement(application, *, actor, form: dict | None = None, at_window
                                  recorded_by=actor)
         timeline.record(application, EventKind.SUPPLEMENT_ANSWERED, actor=actor, now=now, request=request,
                         department=application.lead_department)
+        announce(Notice.SUPPLEMENT_ANSWERED, application, subject=notice)
     return application

@@ -16,6 +16,7 @@ from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ServiceItem, Visit, VisitKind,
 )
+from approvals.notices import Notice, announce
 from approvals.services import delegation, locking, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
 from approvals.services.uploads import check_upload
@@ -249,6 +250,7 @@ def request_pre_review(application, *, actor, now=None, request=None) -> PreRevi
         pre_review = PreReview.objects.create(application=application, requested_by=actor, requested_at=now)
         timeline.record(application, EventKind.PRE_REVIEW_REQUESTED, actor=actor, now=now, request=request,
                         department=application.lead_department)
+        announce(Notice.PRE_REVIEW_REQUESTED, application, subject=pre_review)
     return pre_review
 
 
@@ -270,6 +272,7 @@ def answer_pre_review(application, *, actor, problems: list, comment: str = "", 
         timeline.record(application, EventKind.PRE_REVIEW_ANSWERED, actor=actor, now=now, request=request,
                         department=application.lead_department, data={"problems": problems},
                         message=comment or (_("Ready to submit.") if not problems else ""))
+        announce(Notice.PRE_REVIEW_ANSWERED, application, subject=pre_review)
     return pre_review
 
 
@@ -332,6 +335,7 @@ def submit(application, *, actor, now=None, request=None) -> Application:
         timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
                         department=application.lead_department,
                         data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
+        announce(Notice.RECEIVED, application)
     return application
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Application, EventKind, FeeCharge
+from approvals.notices import Notice, announce
 from approvals.services import locking, permissions, timeline
 from approvals.services.fees import quote_item_fees
 from portal.errors import DomainError, WrongState
@@ -70,4 +71,5 @@ def record_payment(application, *, actor, receipt_number: str, now=None, request
         timeline.record(application, EventKind.PAID, actor=actor, now=now, request=request,
                         data={"receipt_number": receipt_number,
                               "amount": str(sum(c.charged_amount for c in unpaid))})
+        announce(Notice.PAID, application, at=now)  # moves with the payment confirmation (clerk or callback)
     return unpaid

@@ -21,6 +21,7 @@ from approvals.models import (
     Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
     ReviewPause, ReviewStatus, StageStatus,
 )
+from approvals.notices import Notice, announce
 from approvals.services import locking, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
@@ -89,6 +90,7 @@ def open_stage(stage, *, at, actor=None, now=None):
         timeline.record(stage.application, EventKind.REVIEW_STARTED, actor=actor, now=now, subject=review,
                         department=review.department,
                         data={"item": review.item.code, "due_at": due.isoformat()})
+    announce(Notice.REVIEWS_OPENED, stage.application, subject=stage)
 
 
 def _after_signature(review, *, actor, now):
@@ -122,6 +124,7 @@ def _after_signature(review, *, actor, now):
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
+    announce(Notice.FEES_DUE, application)  # 缴款通知: the bundle is decided and fees are unpaid
 
 
 # --- staff work ---------------------------------------------------------------------------------------------
@@ -147,6 +150,7 @@ def record_opinion(review, *, actor, opinion: str, proposed_decision: str, reque
         audit.record("review.opinion", actor=actor, subject=review, request=request,
                      summary=f"{review.application.reference} {review.item.code}",
                      data={"application": review.application_id, "proposed_decision": proposed_decision})
+        announce(Notice.OPINION_READY, review.application, subject=review)
     return review
 
 
@@ -170,6 +174,7 @@ def suspend(review, *, actor, kind: str, reason: str, expected_days: int, now=No
         timeline.record(review.application, EventKind.SUSPENDED, actor=actor, now=now, subject=review,
                         department=review.department, message=reason.strip(), request=request,
                         data={"item": review.item.code, "kind": kind, "expected_days": expected_days})
+        announce(Notice.SUSPENDED, review.application, subject=review, at=now)
     return review
 
 
@@ -188,6 +193,7 @@ def resume(review, *, actor, now=None, request=None) -> ItemReview:
         timeline.record(review.application, EventKind.RESUMED, actor=actor, now=now, subject=review,
                         department=review.department, request=request,
                         data={"item": review.item.code, "due_at": due.isoformat()})
+        announce(Notice.RESUMED, review.application, subject=review, at=now)
     return review
 
 
@@ -216,6 +222,7 @@ def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> 
                         department=review.department, message=reason.strip(), request=request,
                         data={"item": review.item.code, "days": days,
                               "due_at": due.isoformat() if due else None})
+        announce(Notice.EXTENDED, review.application, subject=review)
     return review
 
 
@@ -319,6 +326,7 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                             department=review.department, request=request,
                             data={"item": review.item.code, "decision": review.decision,
                                   "sha256": review.signature.content_sha256})
+            announce(Notice.DECISION_SIGNED, review.application, subject=review)
             _after_signature(review, actor=actor, now=now)
     if device is None:
         raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
