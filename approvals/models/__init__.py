@@ -4,7 +4,7 @@ from .applications import (
 )
 from .calendar import CalendarDay, CalendarYear
 from .charges import FeeCharge, Visit, VisitKind
-from .deadlines import DeadlineFiring, FiringKind
+from .deadlines import DeadlineFiring, DigestLine, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
 from .materials import EnterpriseDocument, MaterialFile, MaterialSource
@@ -14,7 +14,7 @@ from .reviews import (
 )
 
 __all__ = [
-    "DeadlineFiring", "FiringKind",
+    "DeadlineFiring", "DigestLine", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
     "DecisionSignature", "DeliveryMethod", "EnterpriseDocument", "EventKind", "FeeCharge", "FormVersion",
     "ItemReview", "MaterialFile", "MaterialSource", "Outcome", "PauseKind", "PreReview", "ProblemKind",
