@@ -10,6 +10,7 @@ outbox: told if and only if it happened) with one query per audience plus a few 
 recipient's language; their deliveries, in the portal and by e-mail, are published after commit.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,8 @@ from approvals.models import ItemReview
 from approvals.notices import messages as m
 from approvals.notices import recipients as r
 from portal.services.notify import Message, Recipient, rendered_links, write
+
+log = logging.getLogger(__name__)
 
 
 class Notice(models.TextChoices):
@@ -166,10 +169,20 @@ def announce(kind: str, application, *, subject=None, at=None) -> int:
             person, group = Recipient(row[0], row[1] or "", row[2] or ""), (row[3] if audience.group_by else None)
             if (person.lang, group) not in texts:
                 with translation.override(person.lang):
-                    title, body = audience.message(event, group)
+                    title, body = _message(audience, event, group)
                     texts[person.lang, group] = (str(title), str(body), audience.link(event, group),
                                                  rendered_links(documents))
             title, body, link, links = texts[person.lang, group]
             messages.append(Message(recipient=person, kind=kind, title=title, body=body, link=link, links=links,
                                     key=f"{key}:{person.pk}"))
     return len(write(messages))
+
+
+def _message(audience, event, group):
+    """The audience's message; should its text fail (a bug, a value missing), the event's name and reference
+    rather than a failed business operation or nobody told."""
+    try:
+        return audience.message(event, group)
+    except Exception:  # noqa: BLE001 - logged; the event itself must not fail for its message
+        log.exception("Message of %s for %s failed", event.kind, audience.name)
+        return f"{Notice(event.kind).label}: {event.application.reference}", ""

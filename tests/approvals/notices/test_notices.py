@@ -1,6 +1,7 @@
 """Workflow notices (approvals/notices): who hears of each event, what it says, which page it links, and that
 telling many people costs the same queries as telling one."""
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -155,3 +156,17 @@ def test_documents_registered_for_an_event_are_linked_in_the_portal_and_in_the_m
     deliver(Delivery.objects.get(notification=told, channel="email").pk)
     [message] = mail.outbox
     assert f"受理通知书: https://portal.example.gov.cn{url}" in message.body
+
+
+def test_a_message_that_fails_still_tells_its_people_and_never_fails_the_event(cat, monkeypatch, caplog):
+    def broken(event, group):
+        raise KeyError("a placeholder nobody filled")
+
+    audiences = [dataclasses.replace(a, message=broken) for a in events.RULES[Notice.RECEIVED]]
+    monkeypatch.setitem(events.RULES, Notice.RECEIVED, audiences)
+    application = submitted_application(cat)  # the submission itself goes through
+    assert reload(application).status == "submitted"
+    told = Notification.objects.filter(kind=Notice.RECEIVED)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted([cat.applicant.pk, cat.clerk.pk])
+    assert told.get(recipient=cat.applicant).title == f"Application received: {application.reference}"
+    assert "Message of application_received for company failed" in caplog.text
