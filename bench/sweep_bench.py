@@ -449,11 +449,13 @@ def candidate_queries():
 
 
 def expected_index(sql):
+    """The index a candidate query should use: the one on its ORDER BY column, or (for `ORDER BY 1`, e.g. the
+    digest's pending people) on a column it selects."""
     order = re.search(r"ORDER BY (.+?)(?: LIMIT|$)", sql, re.S)
-    text = order.group(1) if order else sql
-    for (table, column), index in index_by_column().items():
-        if f'"{table}"."{column}"' in text:
-            return table, index
+    for text in ([order.group(1)] if order else []) + [sql]:
+        for (table, column), index in index_by_column().items():
+            if f'"{table}"."{column}"' in text:
+                return table, index
     return None, None
 
 

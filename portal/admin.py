@@ -16,7 +16,7 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["enterprise"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Portal identity"), {"fields": ["role", "full_name", "phone", "email", "enterprise"]}),
+        (_("Portal identity"), {"fields": ["role", "full_name", "phone", "email", "language", "enterprise"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -32,3 +32,13 @@ def deliver_notification(delivery_id: int) -> str:
     from portal.services.notify import deliver
 
     return deliver(delivery_id)
+
+
+@shared_task(name="portal.tasks.deliver_notifications", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, time_limit=300, soft_time_limit=240)
+def deliver_notifications(delivery_ids: list[int]) -> dict:
+    """Deliver one batch written together (`notify_many`, the sweep's digests); each delivery is done once, and
+    whatever this task does not finish stays pending for the sweep's relay."""
+    from portal.services.notify import deliver_batch
+
+    return deliver_batch(delivery_ids)

@@ -3,12 +3,15 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from portal.views.language import set_language
+
 urlpatterns = [
     path("", include("portal.web_urls")),
     path("", include("approvals.web_urls")),
     path("park/", include("agents.web_urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps a logged-in user's choice for their notifications.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("portal.api.urls")),
     path("api/v1/", include("approvals.api.urls")),

@@ -5,14 +5,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agents.models import Demand, DemandClass, DemandStatus
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
 from approvals.models import FiringKind
+from approvals.notices import digest
 from approvals.services.deadlines import fire
-from portal.services.notify import notify
 
 LIMITS = {  # the 222 rule (seed 000)
     DemandClass.SMALL: ("hours", 2),
@@ -55,6 +55,13 @@ def clock_start(demand):
     return demand.raised_at
 
 
+# How a demand's firing reads in the sweep's digest (one notification per person per pass).
+digest.register_line(FiringKind.DEMAND_YELLOW, title=_("Demand due soon: %(title)s (%(ref)s)"),
+                     detail=_("%(enterprise)s: %(title)s"))
+digest.register_line(FiringKind.DEMAND_RED, title=_("Demand overdue (督办): %(title)s (%(ref)s)"),
+                     detail=_("%(enterprise)s: %(title)s"))
+
+
 def running_demands():
     return Demand.objects.filter(next_check_at__isnull=False)
 
@@ -77,18 +84,12 @@ def check_demand(demand_id, *, now, report) -> None:
             if threshold > now:
                 next_check = threshold if next_check is None else min(next_check, threshold)
                 continue
-            if fire(kind, demand, deadline_at=demand.due_at, now=now):
-                context = {"ref": demand.reference, "title": demand.title, "enterprise": demand.enterprise.name}
-                if kind == FiringKind.DEMAND_RED:
-                    recipients = [demand.owner, demand.enterprise.leader]
-                    title = _("Demand overdue (督办): %(title)s (%(ref)s)") % context
-                else:
-                    recipients = [demand.owner]
-                    title = _("Demand due soon: %(title)s (%(ref)s)") % context
-                notify(recipients, kind=kind, title=title,
-                       body=_("%(enterprise)s: %(title)s") % context,
-                       link=demand_link(demand),
-                       key=f"{kind}:demand:{demand.pk}:{demand.due_at.isoformat()}")
+            firing = fire(kind, demand, deadline_at=demand.due_at, now=now, link=demand_link(demand),
+                          context={"ref": demand.reference, "title": demand.title,
+                                   "enterprise": demand.enterprise.name})
+            if firing:
+                red = kind == FiringKind.DEMAND_RED  # red: the company's leader too (督办)
+                digest.tell(firing, [demand.owner] + ([demand.enterprise.leader] if red else []))
                 report.count(kind)
         Demand.objects.filter(pk=demand.pk).update(next_check_at=next_check)
 

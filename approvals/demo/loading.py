@@ -46,6 +46,7 @@ from . import catalog_data as data
 
 TOTP_SALT = "yibu-portal-demo-totp-v1"
 TOTP_DEVICE_NAME = "demo authenticator"
+DEMO_MAIL_DOMAIN = "demo.portal.example"
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -228,6 +229,7 @@ class DemoAccount:
     department: str | None  # department code
     totp_secret: str | None  # base32
     otpauth_uri: str | None
+    email: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -237,6 +239,7 @@ class DemoAccount:
             "enterprise": self.enterprise,
             "department": self.department,
             "totp_secret": self.totp_secret,
+            "email": self.email,
         }
 
 
@@ -245,11 +248,18 @@ def _demo_password_hash() -> str:
     return make_password(data.DEMO_PASSWORD)
 
 
+def demo_email(username: str) -> str:
+    """Every demo account has an address, so that notifications go out by e-mail as well (to var/mail/ under
+    `make run`); the reserved .example domain never reaches a real mailbox."""
+    return f"{username.replace('_', '.')}@{DEMO_MAIL_DOMAIN}"
+
+
 def _upsert_user(spec: dict, enterprise: Enterprise | None) -> User:
     user = User.objects.filter(username=spec["username"]).first() or User(username=spec["username"])
     user.role = spec["role"]
     user.full_name = spec["full_name"]
     user.phone = spec.get("phone", "")
+    user.email = user.email or demo_email(spec["username"])  # an address a tester changed is kept
     user.enterprise = enterprise
     user.is_active = True
     user.is_staff = spec.get("is_staff", False)
@@ -327,6 +337,7 @@ def load_people(parks: dict, departments: dict) -> list[DemoAccount]:
             department=department.code if department else None,
             totp_secret=secret,
             otpauth_uri=uri,
+            email=user.email,
         ))
     # Listed by role (applicants first, as Role declares them), then in the data's order.
     role_order = {role: i for i, role in enumerate(Role.values)}

@@ -6,7 +6,7 @@ from .calendar import CalendarDay, CalendarYear, ClockRecompute
 from .charges import (
     FeeCharge, FeeStatus, PaymentChannel, PaymentNotice, PaymentStatus, Visit, VisitKind,
 )
-from .deadlines import DeadlineFiring, FiringKind
+from .deadlines import DeadlineFiring, DigestLine, FiringKind
 from .catalog import FeeRule, FieldType, FormField, ItemField, ItemKind, ItemMaterial, MaterialType, ServiceItem
 from .departments import Department, DepartmentLevel, StaffAssignment
 from .documents import DocumentCounter, DocumentKind, DocumentStatus, IssuedDocument
@@ -18,7 +18,7 @@ from .reviews import (
 
 __all__ = [
     "AfterCheck", "AfterCheckOutcome",
-    "DeadlineFiring", "FiringKind",
+    "DeadlineFiring", "DigestLine", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",
     "DecisionSignature", "DeliveryMethod", "DocumentCounter", "DocumentKind", "DocumentStatus", "EnterpriseDocument",
     "EventKind", "FeeCharge", "FeeStatus", "FormVersion", "IssuedDocument", "ItemReview", "MaterialFile",

@@ -5,6 +5,7 @@ second sweep, a second beat or a retried task a no-op. When a clock moves (pause
 new deadline, so its warnings can fire again for the new time.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,9 @@ class DeadlineFiring(models.Model):
                                     null=True, blank=True)
     department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="firings",
                                    null=True, blank=True)
+    # What the digest says about it (approvals/notices/digest.py): the values of its message and its page.
+    context = models.JSONField(_("message values"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("deadline firing")
@@ -46,3 +50,27 @@ class DeadlineFiring(models.Model):
 
     def __str__(self):
         return f"{self.subject_type}#{self.subject_id} {self.kind} @ {self.fired_at:%Y-%m-%d %H:%M}"
+
+
+class DigestLine(models.Model):
+    """One person to tell about one firing, written with the firing (the outbox).
+
+    The sweep gathers the lines not yet told into one notification per person at the end of each pass
+    (approvals/notices/digest.py); a pass that died before that leaves its lines to the next pass.
+    """
+
+    firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    told_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    notification = models.ForeignKey("portal.Notification", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("digest line")
+        verbose_name_plural = _("digest lines")
+        constraints = [models.UniqueConstraint(fields=["firing", "recipient"], name="digest_line_once")]
+        indexes = [models.Index(fields=["recipient"], name="digest_line_pending",
+                                condition=models.Q(told_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.firing_id} -> {self.recipient_id}"

@@ -9,6 +9,7 @@ from approvals.documents import triggers as documents
 from approvals.models import (
     Application, ApplicationStage, ApplicationStatus, EventKind, ItemReview, SupplementRequest, Visit, VisitKind,
 )
+from approvals.notices import Notice, announce
 from approvals.services import fees_charged, locking, material_rules, one_form, permissions, timeline
 from approvals.services.applications import (
     _checked_problems, _incomplete, _store_form, acceptance_clock_times, completeness_problems, requirements_of,
@@ -43,6 +44,7 @@ def accept(application, *, actor, now=None, request=None, deemed=False) -> Appli
                         else "")
         open_stage(application.stages.order_by("order").first(), at=accepted_at, actor=actor, now=now)
         documents.accepted(application)
+        announce(Notice.DEEMED_ACCEPTED if deemed else Notice.ACCEPTED, application)
     return application
 
 
@@ -91,6 +93,7 @@ def refuse_acceptance(application, *, actor, reason: str, apply_instead_to: str 
                         department=application.lead_department, message=reason,
                         data={"apply_instead_to": application.apply_instead_to})
         documents.not_accepted(application)
+        announce(Notice.NOT_ACCEPTED, application)
     return application
 
 
@@ -109,6 +112,7 @@ def request_supplement(application, *, actor, problems: list, now=None, request=
         timeline.record(application, EventKind.SUPPLEMENT_REQUESTED, actor=actor, now=now, request=request,
                         department=application.lead_department, data={"problems": problems})
         documents.supplement_requested(notice)
+        announce(Notice.SUPPLEMENT_REQUESTED, application, subject=notice)
     return notice
 
 
@@ -153,4 +157,5 @@ def answer_supplement(application, *, actor, form: dict | None = None, at_window
         timeline.record(application, EventKind.SUPPLEMENT_ANSWERED, actor=actor, now=now, request=request,
                         department=application.lead_department)
         documents.supplement_answered(notice)
+        announce(Notice.SUPPLEMENT_ANSWERED, application, subject=notice)
     return application

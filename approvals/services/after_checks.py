@@ -98,6 +98,10 @@ def _revoke(review, *, check, actor, now, note, request):
     review = locking.lock(ItemReview, review.pk)
     review.revoke(by=actor, at=now, reason=note)
     review.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    # The decision and the e-certificate issued for it are revoked too: verification says so (docs/documents.md).
+    from approvals.documents.issuing import revoke_documents_of  # local: the documents import the services
+
+    revoke_documents_of(review, reason=note, actor=actor, now=now, request=request)
     application, enterprise = check.review.application, check.review.application.enterprise
     timeline.record(application, EventKind.DECISION_REVOKED, actor=actor, now=now, subject=review,
                     department=check.department, message=note, request=request, data={"item": check.review.item.code})

@@ -19,6 +19,7 @@ from approvals.models import (
     Application, ApplicationStatus, Channel, Commitment, DeliveryMethod, EnterpriseDocument, EventKind, FormVersion, MaterialFile,
     MaterialSource, Package, PreReview, ReviewStatus, ServiceItem, StageStatus, Visit, VisitKind,
 )
+from approvals.notices import Notice, announce
 from approvals.services import delegation, fees_charged, locking, material_rules, one_form, permissions, timeline
 from approvals.services.bundling import bundle_requirements
 from approvals.services.material_rules import Provision
@@ -279,6 +280,7 @@ def request_pre_review(application, *, actor, now=None, request=None) -> PreRevi
         pre_review = PreReview.objects.create(application=application, requested_by=actor, requested_at=now)
         timeline.record(application, EventKind.PRE_REVIEW_REQUESTED, actor=actor, now=now, request=request,
                         department=application.lead_department)
+        announce(Notice.PRE_REVIEW_REQUESTED, application, subject=pre_review)
     return pre_review
 
 
@@ -300,6 +302,7 @@ def answer_pre_review(application, *, actor, problems: list, comment: str = "", 
         timeline.record(application, EventKind.PRE_REVIEW_ANSWERED, actor=actor, now=now, request=request,
                         department=application.lead_department, data={"problems": problems},
                         message=comment or (_("Ready to submit.") if not problems else ""))
+        announce(Notice.PRE_REVIEW_ANSWERED, application, subject=pre_review)
     return pre_review
 
 
@@ -369,6 +372,7 @@ def submit(application, *, actor, now=None, request=None) -> Application:
                         department=application.lead_department,
                         data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
         documents.submitted(application)
+        announce(Notice.RECEIVED, application)
     return application
 
 

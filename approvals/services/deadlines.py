@@ -7,6 +7,9 @@ row with `SELECT ... FOR UPDATE SKIP LOCKED` in its own short transaction, re-ch
 `DeadlineFiring` (unique per subject, kind and deadline) and moves the column on. A second sweep, a second beat
 or a retried task therefore changes nothing; a row that fails is pushed back, not retried in a tight loop.
 After-checks of decisions on commitment (告知承诺) join the pass through their `check_at` column.
+
+Who is told is written with the firing (`digest.tell`: one line per person); at the end of the pass each person
+gets one notification listing everything that fired for them (approvals/notices/digest.py).
 """
 
 import logging
@@ -18,16 +21,17 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from approvals.models import (
     AfterCheck, Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
     StageStatus,
 )
+from approvals.notices import digest
+from approvals.notices.messages import when
 from approvals.services import acceptance, recompute, reviews
 from approvals.signals import deadline_fired
 from portal.models.users import Role, User
-from portal.services.notify import notify, relay_pending
+from portal.services.notify import relay_pending
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -40,6 +44,7 @@ class SweepReport:
     deemed_accepted: int = 0
     relayed: int = 0
     failed: int = 0
+    digests: int = 0  # notifications written at the end of the pass, one per person told
 
     def count(self, kind):
         self.fired[kind] = self.fired.get(kind, 0) + 1
@@ -85,21 +90,19 @@ def supervisors() -> list:
     return _people(("supervisors",), lambda: User.objects.filter(role=Role.SUPERVISOR, is_active=True))
 
 
-def applicants_of(application) -> list:
-    return list(User.objects.filter(enterprise=application.enterprise, role=Role.APPLICANT, is_active=True))
-
-
 # --- firing -------------------------------------------------------------------------------------------------
-def fire(kind, subject, *, deadline_at, now, application=None, department=None) -> bool:
-    """Record the firing; False when it already exists (someone fired it before)."""
+def fire(kind, subject, *, deadline_at, now, application=None, department=None, context=None,
+         link: str = "") -> DeadlineFiring | None:
+    """Record the firing (with the values of its message and its page); None when it already exists (someone
+    fired it before)."""
     try:
         with transaction.atomic():
-            DeadlineFiring.objects.create(subject_type=subject._meta.model_name, subject_id=subject.pk, kind=kind,
-                                          deadline_at=deadline_at, fired_at=now, application=application,
-                                          department=department)
+            return DeadlineFiring.objects.create(
+                subject_type=subject._meta.model_name, subject_id=subject.pk, kind=kind, deadline_at=deadline_at,
+                fired_at=now, application=application, department=department, context=context or {},
+                link=link[:255])
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def _review_link(review) -> str:
@@ -112,24 +115,20 @@ def _review_thresholds(review):
             (FiringKind.REVIEW_LEGAL, review.legal_due_at, review.legal_due_at)]
 
 
-def _tell_review(kind, review, now):
-    app, item, dept = review.application, review.item, review.department
-    context = {"item": item.name, "ref": app.reference, "enterprise": app.enterprise.name,
-               "due": timezone.localtime(review.due_at).strftime("%Y-%m-%d %H:%M") if review.due_at else ""}
+def _review_context(review) -> dict:
+    app = review.application
+    return {"item": review.item.name, "ref": app.reference, "enterprise": app.enterprise.name,
+            "due": when(review.due_at), "legal": when(review.legal_due_at)}
+
+
+def _told_of_review(kind, review) -> list:
+    """Yellow: the department's chiefs; red: and the supervisors; the legal limit: and the leaders too."""
+    dept = review.department
     if kind == FiringKind.REVIEW_YELLOW:
-        recipients, title = chiefs_of(dept), _("Due soon: %(item)s (%(ref)s)") % context
-        body = _("%(enterprise)s — %(item)s is due at %(due)s. Please decide and sign in time.") % context
-    elif kind == FiringKind.REVIEW_RED:
-        recipients = chiefs_of(dept) + supervisors()
-        title = _("Overdue (督办): %(item)s (%(ref)s)") % context
-        body = _("The promised limit of %(item)s for %(enterprise)s passed at %(due)s.") % context
-    else:
-        context["legal"] = timezone.localtime(review.legal_due_at).strftime("%Y-%m-%d %H:%M")
-        recipients = leaders_of(dept) + chiefs_of(dept) + supervisors()
-        title = _("Legal limit exceeded: %(item)s (%(ref)s)") % context
-        body = _("The legal limit of %(item)s for %(enterprise)s passed at %(legal)s (Art. 42).") % context
-    notify(recipients, kind=kind, title=title, body=body, link=_review_link(review),
-           key=f"{kind}:review:{review.pk}:{review.due_at.isoformat() if review.due_at else ''}")
+        return chiefs_of(dept)
+    if kind == FiringKind.REVIEW_RED:
+        return chiefs_of(dept) + supervisors()
+    return leaders_of(dept) + chiefs_of(dept) + supervisors()
 
 
 def _claim(model, pk, column, now):
@@ -157,12 +156,13 @@ def check_review(review_id, *, now, report: SweepReport) -> None:
             if threshold > now:
                 next_check = threshold if next_check is None else min(next_check, threshold)
                 continue
-            if fire(kind, review, deadline_at=deadline, now=now, application=review.application,
-                    department=review.department):
-                _tell_review(kind, review, now)
+            firing = fire(kind, review, deadline_at=deadline, now=now, application=review.application,
+                          department=review.department, context=_review_context(review), link=_review_link(review))
+            if firing:
+                digest.tell(firing, _told_of_review(kind, review))
                 report.count(kind)
                 deadline_fired.send(sender=ItemReview, kind=kind, subject=review, application=review.application,
-                                    now=now)
+                                    now=now, firing=firing)
         ItemReview.objects.filter(pk=review.pk).update(next_check_at=next_check)
 
 
@@ -188,20 +188,17 @@ def check_stage(stage_id, *, now, report: SweepReport) -> None:
             if threshold > now:
                 next_check = threshold if next_check is None else min(next_check, threshold)
                 continue
-            if fire(kind, stage, deadline_at=stage.due_at, now=now, application=stage.application,
-                    department=stage.lead_department):
-                context = {"stage": stage.name, "ref": stage.application.reference,
-                           "enterprise": stage.application.enterprise.name}
-                recipients = chiefs_of(stage.lead_department)
-                if kind == FiringKind.STAGE_RED:
-                    recipients += supervisors()
-                    title = _("Stage overdue (督办): %(stage)s (%(ref)s)") % context
-                else:
-                    title = _("Stage due soon: %(stage)s (%(ref)s)") % context
-                notify(recipients, kind=kind, title=title,
-                       body=_("%(enterprise)s — stage “%(stage)s”, led by your department.") % context,
-                       link=reverse("approvals:inbox"), key=f"{kind}:stage:{stage.pk}:{stage.due_at.isoformat()}")
+            context = {"stage": stage.name, "ref": stage.application.reference,
+                       "enterprise": stage.application.enterprise.name, "department": stage.lead_department.name,
+                       "due": when(stage.due_at)}
+            firing = fire(kind, stage, deadline_at=stage.due_at, now=now, application=stage.application,
+                          department=stage.lead_department, context=context, link=reverse("approvals:inbox"))
+            if firing:
+                red = kind == FiringKind.STAGE_RED
+                digest.tell(firing, chiefs_of(stage.lead_department) + (supervisors() if red else []))
                 report.count(kind)
+                deadline_fired.send(sender=ApplicationStage, kind=kind, subject=stage, application=stage.application,
+                                    now=now, firing=firing)
         ApplicationStage.objects.filter(pk=stage.pk).update(next_check_at=next_check)
 
 
@@ -213,16 +210,16 @@ def check_delivery(application_id, *, now, report: SweepReport) -> None:
         Application.objects.filter(pk=application.pk).update(delivery_check_at=None)
         if application.status != ApplicationStatus.DECIDED:
             return
-        if fire(FiringKind.DELIVERY_RED, application, deadline_at=application.delivery_due_at, now=now,
-                application=application, department=application.lead_department):
-            context = {"ref": application.reference, "enterprise": application.enterprise.name}
-            notify(chiefs_of(application.lead_department) + supervisors(), kind=FiringKind.DELIVERY_RED,
-                   title=_("Not delivered in 10 working days (督办): %(ref)s") % context,
-                   body=_("The results for %(enterprise)s were decided but are still not delivered (Art. 44).")
-                   % context,
-                   link=reverse("approvals:desk_handover", args=[application.pk]),
-                   key=f"delivery_red:{application.pk}:{application.delivery_due_at.isoformat()}")
+        firing = fire(FiringKind.DELIVERY_RED, application, deadline_at=application.delivery_due_at, now=now,
+                      application=application, department=application.lead_department,
+                      context={"ref": application.reference, "enterprise": application.enterprise.name,
+                               "due": when(application.delivery_due_at)},
+                      link=reverse("approvals:desk_handover", args=[application.pk]))
+        if firing:
+            digest.tell(firing, chiefs_of(application.lead_department) + supervisors())
             report.count(FiringKind.DELIVERY_RED)
+            deadline_fired.send(sender=Application, kind=FiringKind.DELIVERY_RED, subject=application,
+                                application=application, now=now, firing=firing)
 
 
 def check_after_check(check_id, *, now, report: SweepReport) -> None:
@@ -237,17 +234,13 @@ def check_after_check(check_id, *, now, report: SweepReport) -> None:
         check = AfterCheck.objects.select_related("review__application__enterprise", "review__item",
                                                   "department").get(pk=check.pk)
         application = check.review.application
-        if fire(FiringKind.AFTER_CHECK_OVERDUE, check, deadline_at=check.due_at, now=now, application=application,
-                department=check.department):
-            context = {"item": check.review.item.name, "ref": application.reference,
-                       "enterprise": application.enterprise.name,
-                       "due": timezone.localtime(check.due_at).strftime("%Y-%m-%d %H:%M")}
-            notify(chiefs_of(check.department) + staff_of(check.department), kind=FiringKind.AFTER_CHECK_OVERDUE,
-                   title=_("After-check overdue: %(item)s (%(ref)s)") % context,
-                   body=_("The commitment of %(enterprise)s for %(item)s was to be verified by %(due)s; no outcome "
-                          "is recorded yet.") % context,
-                   link=reverse("approvals:after_check", args=[check.pk]),
-                   key=f"after_check_overdue:{check.pk}:{check.due_at.isoformat()}")
+        firing = fire(FiringKind.AFTER_CHECK_OVERDUE, check, deadline_at=check.due_at, now=now,
+                      application=application, department=check.department,
+                      context={"item": check.review.item.name, "ref": application.reference,
+                               "enterprise": application.enterprise.name, "due": when(check.due_at)},
+                      link=reverse("approvals:after_check", args=[check.pk]))
+        if firing:
+            digest.tell(firing, chiefs_of(check.department) + staff_of(check.department))
             report.count(FiringKind.AFTER_CHECK_OVERDUE)
 
 
@@ -258,25 +251,16 @@ def deem_accepted(application_id, *, now, report: SweepReport) -> None:
         if application is None or application.status != ApplicationStatus.SUBMITTED:
             return
         deadline = application.acceptance_due_at
-        if not fire(FiringKind.DEEMED_ACCEPTED, application, deadline_at=deadline, now=now,
-                    application=application, department=application.lead_department):
-            return
-        acceptance.accept(application, actor=None, now=now, deemed=True)
-        application.refresh_from_db()
         department = application.lead_department
-        context = {"ref": application.reference, "enterprise": application.enterprise.name,
-                   "received": timezone.localtime(application.received_at).strftime("%Y-%m-%d")}
-        notify(chiefs_of(department) + leaders_of(department), kind=FiringKind.DEEMED_ACCEPTED,
-               title=_("Deemed accepted: %(ref)s") % context,
-               body=_("%(enterprise)s's application was not answered within 5 working days and counts as accepted "
-                      "from %(received)s (Art. 32). The reviews have started.") % context,
-               link=reverse("approvals:desk_application", args=[application.pk]),
-               key=f"deemed:{application.pk}")
-        notify(applicants_of(application), kind=FiringKind.DEEMED_ACCEPTED,
-               title=_("Your application %(ref)s is accepted") % context,
-               body=_("It counts as accepted from %(received)s, the day your materials were received (Art. 32).")
-               % context,
-               link=reverse("approvals:application", args=[application.pk]), key=f"deemed-applicant:{application.pk}")
+        firing = fire(FiringKind.DEEMED_ACCEPTED, application, deadline_at=deadline, now=now,
+                      application=application, department=department,
+                      context={"ref": application.reference, "enterprise": application.enterprise.name,
+                               "received": timezone.localtime(application.received_at).strftime("%Y-%m-%d")},
+                      link=reverse("approvals:desk_application", args=[application.pk]))
+        if not firing:
+            return
+        acceptance.accept(application, actor=None, now=now, deemed=True)  # tells the company (approvals.notices)
+        digest.tell(firing, chiefs_of(department) + leaders_of(department))
         report.deemed_accepted += 1
 
 
@@ -342,6 +326,7 @@ def _sweep(*, now, relay) -> SweepReport:
                 break
             seen.update(ids)
             _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
+    report.digests = digest.flush(now=now)
     if relay:
         report.relayed = relay_pending(now=now)
         recompute.relay_pending(now=now)  # a calendar change whose recompute task was lost

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import Application, DeliveryMethod, EventKind, Visit, VisitKind
+from approvals.notices import Notice, announce
 from approvals.services import locking, payments, permissions, timeline
 from portal.errors import DomainError
 
@@ -31,6 +32,7 @@ def deliver(application, *, actor, method: str | None = None, tracking_number: s
             Visit.objects.create(application=application, kind=VisitKind.WINDOW_PICKUP, at=now, recorded_by=actor)
         timeline.record(application, EventKind.DELIVERED, actor=actor, now=now, request=request,
                         data={"method": method, "tracking_number": application.tracking_number})
+        announce(Notice.DELIVERED, application)
     return application
 
 

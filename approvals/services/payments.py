@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from approvals import payment_codes
 from approvals.documents import triggers as documents
+from approvals.notices import Notice, announce
 from approvals.models import Application, EventKind, PaymentChannel, PaymentNotice, PaymentStatus
 from approvals.services import locking, permissions, timeline
 from portal.errors import DomainError, WrongState
@@ -165,3 +166,4 @@ def _confirm(notice, application, *, paid_at, now, receipt_number, channel, by, 
                     data={"payment_code": notice.code, "amount": str(notice.charged_amount),
                           "receipt_number": receipt_number, "channel": channel})
     documents.paid(application)  # 电子票据
+    announce(Notice.PAID, application, at=now)

@@ -24,6 +24,7 @@ from approvals.models import (
     ReviewPause, ReviewStatus, StageStatus,
 )
 from approvals.models.reviews import OPEN_REVIEW_STATES
+from approvals.notices import Notice, announce
 from approvals.services import after_checks, fees_charged, locking, material_rules, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
@@ -132,6 +133,7 @@ def open_stage(stage, *, at, actor=None, now=None):
         if review.item_id in committed and review.item.commitment_allowed:
             _decide_on_commitment(review, at=at, now=now)
     follow_reviews(stage.pk, cal)  # a review due later than the stage's own promise carries it
+    announce(Notice.REVIEWS_OPENED, stage.application, subject=stage)
 
 
 def _decide_on_commitment(review, *, at, now):
@@ -178,7 +180,8 @@ def _after_signature(review, *, actor, now):
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
-    fees_charged.settle_at_decision(application, now=now, actor=actor)  # approved items' fees only
+    if fees_charged.settle_at_decision(application, now=now, actor=actor) is not None:  # approved items' fees only
+        announce(Notice.FEES_DUE, application)  # 缴款通知: a payment notice was issued
 
 
 # --- staff work ---------------------------------------------------------------------------------------------
@@ -204,6 +207,7 @@ def record_opinion(review, *, actor, opinion: str, proposed_decision: str, reque
         audit.record("review.opinion", actor=actor, subject=review, request=request,
                      summary=f"{review.application.reference} {review.item.code}",
                      data={"application": review.application_id, "proposed_decision": proposed_decision})
+        announce(Notice.OPINION_READY, review.application, subject=review)
     return review
 
 
@@ -229,6 +233,7 @@ def suspend(review, *, actor, kind: str, reason: str, expected_days: int, now=No
                         data={"item": review.item.code, "kind": kind, "expected_days": expected_days})
         follow_reviews(review.stage_id)  # the stage stops with its review
         documents.suspended(pause)
+        announce(Notice.SUSPENDED, review.application, subject=review, at=now)
     return review
 
 
@@ -248,6 +253,7 @@ def resume(review, *, actor, now=None, request=None) -> ItemReview:
                         department=review.department, request=request,
                         data={"item": review.item.code, "due_at": due.isoformat()})
         follow_reviews(review.stage_id)
+        announce(Notice.RESUMED, review.application, subject=review, at=now)
     return review
 
 
@@ -278,6 +284,7 @@ def extend(review, *, actor, days: int, reason: str, now=None, request=None) -> 
                               "due_at": due.isoformat() if due else None})
         follow_reviews(review.stage_id)
         documents.extended(review)
+        announce(Notice.EXTENDED, review.application, subject=review)
     return review
 
 
@@ -383,6 +390,7 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
             if review.on_commitment and review.decision == Decision.APPROVE:
                 after_checks.open_check(review, now=now)
             documents.signed(review)
+            announce(Notice.DECISION_SIGNED, review.application, subject=review)
             _after_signature(review, actor=actor, now=now)
     if device is None:
         raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "

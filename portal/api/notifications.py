@@ -18,12 +18,19 @@ from portal.services.notifications_read import ALL, mark_read, visible_to
 from portal.services.notify import unread_count
 
 
+class NotificationLinkSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="A path in the portal (or an absolute URL).")
+
+
 class NotificationSerializer(serializers.ModelSerializer):
     unread = serializers.SerializerMethodField()
+    links = NotificationLinkSerializer(many=True, read_only=True,
+                                       help_text="Further links: the event's documents, or each entry of a digest.")
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "link", "shown_at", "read_at", "unread"]
+        fields = ["id", "kind", "title", "body", "link", "links", "shown_at", "read_at", "unread"]
         read_only_fields = fields
 
     def get_unread(self, obj) -> bool:

@@ -18,6 +18,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
+    links = models.JSONField(
+        _("further links"), default=list, blank=True,
+        help_text=_("[{title, url}]: the documents of the event, or each entry of a digest."),
+    )
     dedupe_key = models.CharField(
         _("de-duplication key"), max_length=200, unique=True,
         help_text=_("The same event never notifies the same person twice."),

@@ -1,5 +1,6 @@
 """The portal's user: one role each; applicants belong to an enterprise."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,11 @@ class User(AbstractUser):
         related_name="members",
         help_text=_("Required for applicants: the company they act for."),
     )
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language of this user's notifications and e-mails; empty: the portal's default "
+                    "(Simplified Chinese). Set when the user switches the language while logged in."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -46,6 +52,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def notification_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def needs_second_factor(self) -> bool:

@@ -107,8 +107,10 @@ def test_every_department_has_a_chief_representative(seeded):
 def test_accounts_json_matches_the_database(seeded):
     assert len(seeded) == User.objects.count()
     for account in seeded:
-        assert set(account) == {"username", "password", "role", "enterprise", "department", "totp_secret"}
+        assert set(account) == {"username", "password", "role", "enterprise", "department", "totp_secret",
+                                "email"}
         user = User.objects.get(username=account["username"])
+        assert account["email"] == user.email
         assert user.check_password(account["password"])
         assert user.role == account["role"]
         assert account["enterprise"] == (user.enterprise.credit_code if user.enterprise_id else None)
@@ -116,6 +118,18 @@ def test_accounts_json_matches_the_database(seeded):
         assert account["department"] == (assignment.department.code if assignment else None)
         if user.role == Role.APPLICANT:
             assert account["enterprise"]
+
+
+def test_every_demo_account_has_its_own_e_mail_address_on_a_reserved_domain(seeded, tmp_path):
+    emails = dict(User.objects.values_list("username", "email"))
+    assert emails["applicant"] == "applicant@demo.portal.example"
+    assert emails["chief_cg_lh"] == "chief.cg.lh@demo.portal.example"
+    assert all(e.endswith("@demo.portal.example") for e in emails.values())
+    assert len(set(emails.values())) == len(emails)
+    # An address a tester changed is kept when the demo is loaded again.
+    User.objects.filter(username="clerk").update(email="deng.li@example.org")
+    seed("--quiet", "--accounts-json", str(tmp_path / "again.json"))
+    assert User.objects.get(username="clerk").email == "deng.li@example.org"
 
 
 def test_staff_secrets_verify_a_code_computed_from_them(seeded):

@@ -21,7 +21,7 @@ GOOD_PAYMENT_SECRET = secrets.token_urlsafe(32)  # 43 characters
 SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DB_POOL", "DB_POOL_MIN", "DB_POOL_MAX",
     "CONN_MAX_AGE", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "STATICFILES_BACKEND", "EMAIL_BACKEND", "PAYMENT_CALLBACK_SECRET", "SEAL_KEY_PASSPHRASE", "SEALS_DIR",
+    "STATICFILES_BACKEND", "EMAIL_BACKEND", "EMAIL_FILE_PATH", "PAYMENT_CALLBACK_SECRET", "SEAL_KEY_PASSPHRASE", "SEALS_DIR",
 }
 
 DUMP = """
@@ -40,6 +40,8 @@ print(json.dumps({{
     "SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
     "SESSION_COOKIE_SECURE": getattr(s, "SESSION_COOKIE_SECURE", False),
     "PAYMENT_CALLBACK_SECRET": s.PAYMENT_CALLBACK_SECRET,
+    "EMAIL_BACKEND": s.EMAIL_BACKEND,
+    "EMAIL_FILE_PATH": getattr(s, "EMAIL_FILE_PATH", None),
 }}, default=str))
 """
 
@@ -158,6 +160,24 @@ def test_production_accepts_a_good_configuration(tmp_path):
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["PAYMENT_CALLBACK_SECRET"] == GOOD_PAYMENT_SECRET
+
+
+# --- Mail
+
+
+def test_make_run_writes_mail_to_files_in_var_mail_and_the_environment_chooses_another_backend(tmp_path):
+    values = _base(tmp_path)
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert values["EMAIL_FILE_PATH"] == str(BASE_DIR / "var" / "mail")
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    assert _base(tmp_path, EMAIL_BACKEND=smtp, EMAIL_FILE_PATH=str(tmp_path))["EMAIL_BACKEND"] == smtp
+    assert _base(tmp_path, EMAIL_FILE_PATH=str(tmp_path / "mail"))["EMAIL_FILE_PATH"] == str(tmp_path / "mail")
+
+
+def test_production_sends_mail_by_smtp_unless_told_otherwise(tmp_path):
+    completed = _production(tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
 # --- DATABASE_URL and REDIS_URL switch the shape

@@ -7,7 +7,9 @@ worker consumes), `broker_at(url)` at any URL (e.g. an unreachable Redis), and b
 configuration afterwards. Celery caches its connection and producer pools, so they are dropped on the way in
 and on the way out; otherwise a publish would still go to the broker of the first connection.
 
-`published(folder)` lists the messages in the folder as (task name, args) pairs, oldest first.
+`published(folder)` lists the messages in the folder as (task name, args) pairs, oldest first;
+`published_deliveries(folder)` counts how often each notification delivery was handed to a task, one by one
+(`deliver_notification`) or in a batch (`deliver_notifications`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+from collections import Counter
 from pathlib import Path
 
 from kombu import pools as kombu_pools
@@ -71,3 +74,18 @@ def published(queue: Path) -> list[tuple[str, tuple]]:
         args = json.loads(body)[0]
         messages.append((payload["headers"]["task"], tuple(args)))
     return messages
+
+
+DELIVER = "portal.tasks.deliver_notification"
+DELIVER_BATCH = "portal.tasks.deliver_notifications"
+
+
+def published_deliveries(queue: Path) -> Counter:
+    """Delivery id -> how many times it was published, alone or in a batch."""
+    counts = Counter()
+    for task, args in published(queue):
+        if task == DELIVER:
+            counts[args[0]] += 1
+        elif task == DELIVER_BATCH:
+            counts.update(args[0])
+    return counts

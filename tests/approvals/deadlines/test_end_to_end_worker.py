@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import ApplicationStage, DeadlineFiring, FiringKind, ItemReview
+from approvals.models import ApplicationStage, DeadlineFiring, DigestLine, FiringKind, ItemReview
 from portal.models import Delivery, Notification, User
 from portal.models.notifications import Channel
 from portal.models.users import Role
@@ -44,6 +44,7 @@ def sent_mail(folder):
 def test_beat_and_worker_fire_an_overdue_review_once_and_deliver_its_notifications(cat, tmp_path):
     started = timezone.now()
     application = accepted_application(cat)  # accepted Mon 2026-06-01: yellow, red and legal all long passed
+    workflow = set(Notification.objects.values_list("pk", flat=True))  # its own notices (new reviews ...)
     # People with an e-mail address get the e-mail channel too.
     UserFactory(supervisor=True, email="supervisor@example.test")
     for user in User.objects.filter(role__in=[Role.CHIEF, Role.LEADER]):
@@ -105,14 +106,18 @@ def test_beat_and_worker_fire_an_overdue_review_once_and_deliver_its_notificatio
     assert DeadlineFiring.objects.count() == len(expected)  # each (subject, kind) exactly once
     assert all(f.fired_at >= started for f in DeadlineFiring.objects.all())
 
-    # The fee item's chief was told once that it is overdue (督办), with a link to the review.
+    # The fee item's chief was told once that it is overdue (督办), with a link to the review, in a digest.
     fee_review = next(r for r in reviews if r.item_id == cat.fee_item.pk)
     chief = cat.chief_of(cat.fee_item.department)
-    red = Notification.objects.filter(recipient=chief, kind=FiringKind.REVIEW_RED)
-    assert red.count() == 1 and red.get().link == reverse("approvals:review", args=[fee_review.pk])
+    [red] = DigestLine.objects.filter(recipient=chief, firing__kind=FiringKind.REVIEW_RED,
+                                      firing__subject_id=fee_review.pk)
+    page = reverse("approvals:review", args=[fee_review.pk])
+    assert red.notification.recipient == chief
+    assert page == red.notification.link or page in [link["url"] for link in red.notification.links]
+    assert not DigestLine.objects.filter(notification=None).exists()
 
     # Every notification is shown in the portal once and mailed once (one e-mail per e-mail delivery).
-    for notification in Notification.objects.prefetch_related("deliveries"):
+    for notification in Notification.objects.exclude(pk__in=workflow).prefetch_related("deliveries"):
         channels = {d.channel: d for d in notification.deliveries.all()}
         in_app = channels[Channel.IN_APP]
         assert in_app.attempts == 1 and notification.shown_at == in_app.delivered_at

@@ -8,16 +8,15 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from approvals.models import DeadlineFiring, FiringKind, ItemReview
+from approvals.models import DeadlineFiring, DigestLine, FiringKind, ItemReview
 from approvals.services.deadlines import sweep
 from portal.models import Delivery, Notification
-from tests.approvals.deadlines.broker import published
+from tests.approvals.deadlines.broker import published_deliveries
 from tests.factories.applications import (
     SHANGHAI, accepted_application, decided_application, submitted_application,
 )
 from tests.factories.portal import UserFactory
 
-DELIVER = "portal.tasks.deliver_notification"
 
 
 def at(*args):
@@ -37,6 +36,9 @@ def test_two_sweeps_in_a_row_fire_and_notify_each_thing_once(cat, broker_queue, 
     decided_application(cat, now=at(2026, 6, 2, 10, 0))  # delivery due Tue 06-16 17:30
     submitted_application(cat, now=at(2026, 6, 3, 10, 0))  # deemed accepted after Wed 06-10 17:30
     moment = at(2026, 6, 30, 17, 31)
+    # The workflow's own notices so far (receipts, new reviews ...), delivered as a worker would have.
+    Delivery.objects.update(delivered_at=at(2026, 6, 3, 10, 1))
+    before = set(Delivery.objects.values_list("pk", flat=True))
 
     with time_machine.travel(moment, tick=False):  # as beat runs it: the process clock says when it is
         with django_capture_on_commit_callbacks(execute=True) as first_callbacks:
@@ -54,16 +56,18 @@ def test_two_sweeps_in_a_row_fire_and_notify_each_thing_once(cat, broker_queue, 
     assert len(firings) == len(set(firings)) == first.total
     # Every (subject, kind) at most once, and every notification has exactly one delivery per channel.
     assert max(Counter((t, i, k) for t, i, k, _d in firings).values()) == 1
-    assert Notification.objects.filter(recipient=supervisor).count() == (
-        DeadlineFiring.objects.filter(kind__in=[FiringKind.REVIEW_RED, FiringKind.REVIEW_LEGAL,
-                                                FiringKind.STAGE_RED, FiringKind.DELIVERY_RED]).count())
-    assert deliveries == len(keys) + Notification.objects.filter(recipient=supervisor).count()  # + e-mails
-    # Each delivery was handed to the queue once, after its transaction committed (the other messages issue
-    # the documents the deemed acceptance ordered, or relay documents still pending).
-    messages = published(broker_queue)
-    assert len(first_callbacks) == len(messages)
-    assert Counter(m for m in messages if m[0] == DELIVER) == Counter(
-        {(DELIVER, (pk,)): 1 for pk in Delivery.objects.values_list("pk", flat=True)})
+    # The supervisor hears of every red firing, in one digest for the pass.
+    reds = DeadlineFiring.objects.filter(kind__in=[FiringKind.REVIEW_RED, FiringKind.REVIEW_LEGAL,
+                                                   FiringKind.STAGE_RED, FiringKind.DELIVERY_RED])
+    [digest] = Notification.objects.filter(recipient=supervisor)
+    assert sorted(DigestLine.objects.filter(notification=digest).values_list("firing_id", flat=True)) == sorted(
+        reds.values_list("pk", flat=True))
+    assert not DigestLine.objects.filter(told_at=None).exists()
+    assert deliveries == len(keys) + 1  # in the portal for everyone, and the supervisor's e-mail
+    # Each delivery was handed to the queue once (in batches), after its transaction committed.
+    assert first_callbacks
+    assert published_deliveries(broker_queue) == Counter(
+        {pk: 1 for pk in Delivery.objects.exclude(pk__in=before).values_list("pk", flat=True)})
 
     # A later pass with no new threshold crossed fires nothing either.
     assert sweep(now=at(2026, 7, 1, 9, 0), relay=False).total == 0
@@ -80,6 +84,7 @@ def test_two_concurrent_sweeps_fire_and_notify_each_thing_exactly_once(cat, brok
         accepted_application(cat, now=at(2026, 6, 1, 10, minute))
     assert ItemReview.objects.exclude(next_check_at=None).count() == 30
     moment = at(2026, 9, 1, 9, 0)
+    before = set(Notification.objects.values_list("pk", flat=True))  # the workflow's own notices so far
 
     barrier = threading.Barrier(2)
     reports, errors = [], []
@@ -113,21 +118,32 @@ def test_two_concurrent_sweeps_fire_and_notify_each_thing_exactly_once(cat, brok
     assert sum(r.total for r in reports) == DeadlineFiring.objects.count() == 110
 
     # Per review: yellow -> its chief (1); red -> chief + supervisor (2); legal -> leader + chief + supervisor
-    # (3). Per stage: yellow -> the lead chief (1), red -> lead chief + supervisor (2). 30 * 6 + 10 * 3 = 210.
-    assert Notification.objects.count() == 210
-    assert Notification.objects.filter(recipient=supervisor).count() == 30 + 30 + 10
-    assert Notification.objects.filter(recipient=cat.leader).count() == 30
+    # (3). Per stage: yellow -> the lead chief (1), red -> lead chief + supervisor (2). 30 * 6 + 10 * 3 = 210
+    # lines, each told exactly once, in one digest per person per pass: each sweep tells the lines of the firings
+    # it made, so a person gets one digest, or two when both passes fired something for them.
+    lines = DigestLine.objects.all()
+    assert lines.count() == 210 and not lines.filter(told_at=None).exists()
+    assert not lines.filter(notification=None).exists()
+    assert lines.filter(recipient=supervisor).count() == 30 + 30 + 10
+    assert lines.filter(recipient=cat.leader).count() == 30
     for chief in cat.chiefs.values():  # one per firing of its department's review, two per stage for the lead
-        assert Notification.objects.filter(recipient=chief).count() == 10 * 3 + (
+        assert lines.filter(recipient=chief).count() == 10 * 3 + (
             10 * 2 if chief == cat.chief_of(cat.departments[0]) else 0)
-    # Nobody has an e-mail address: one in-app delivery each, published once after its commit. (Loading the
-    # calendar for the catalog committed too, and asked for a recompute of the clocks of 2026: not a delivery.)
-    assert Delivery.objects.count() == 210
-    assert Counter(m for m in published(broker_queue) if m[0] == DELIVER) == Counter(
-        {(DELIVER, (pk,)): 1 for pk in Delivery.objects.values_list("pk", flat=True)})
+    people = [supervisor.pk, cat.leader.pk] + [c.pk for c in cat.chiefs.values()]
+    digests = Notification.objects.exclude(pk__in=before)
+    per_person = Counter(digests.values_list("recipient_id", flat=True))
+    assert set(per_person) == set(people) and max(per_person.values()) <= 2
+    for notification in digests:  # every line is in its own person's digest
+        assert {line.recipient_id for line in DigestLine.objects.filter(notification=notification)} == {
+            notification.recipient_id}
+    # Nobody has an e-mail address: one in-app delivery each, published once after its commit.
+    assert Delivery.objects.count() == Notification.objects.count()
+    assert published_deliveries(broker_queue) == Counter(
+        {pk: 1 for pk in Delivery.objects.values_list("pk", flat=True)})
 
+    notifications = Notification.objects.count()
     assert sweep(now=moment, relay=False).total == 0
-    assert DeadlineFiring.objects.count() == 110 and Notification.objects.count() == 210
+    assert DeadlineFiring.objects.count() == 110 and Notification.objects.count() == notifications
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from approvals.models import DeadlineFiring, FiringKind, ItemReview
+from approvals.models import DeadlineFiring, DigestLine, FiringKind, ItemReview
 from approvals.services.deadlines import sweep
 from portal.models import Notification
 from tests.factories.applications import SHANGHAI, accepted_application, reload
@@ -48,7 +48,10 @@ def test_review_fires_yellow_then_red_then_legal_once_each(cat):
     assert reload(review).next_check_at is None
     assert sweep(now=at(2026, 7, 30, 9, 0)).total == 0
     chief = cat.chief_of(cat.fee_item.department)
-    assert Notification.objects.filter(recipient=chief, kind=FiringKind.REVIEW_RED).count() == 1
+    # Told once of the overrun: one line of the digest the chief got at the end of that pass.
+    [line] = DigestLine.objects.filter(recipient=chief, firing__kind=FiringKind.REVIEW_RED,
+                                       firing__subject_id=review.pk)
+    assert line.notification.recipient == chief and line.told_at == at(2026, 6, 8, 9, 0)
 
 
 def test_a_second_sweep_at_the_same_moment_changes_nothing(cat):

@@ -14,7 +14,7 @@ import time_machine
 from django.urls import reverse
 
 from approvals.models import (
-    ApplicationEvent, ApplicationStatus, DeadlineFiring, EventKind, FiringKind, ItemReview, ReviewStatus,
+    ApplicationEvent, ApplicationStatus, DeadlineFiring, DigestLine, EventKind, FiringKind, ItemReview, ReviewStatus,
 )
 from approvals.services import acceptance, applications, delivery, payments, reviews
 from approvals.services.deadlines import sweep
@@ -47,11 +47,12 @@ def kinds(subject):
 
 
 def told(kind, link=None):
-    """The users told about `kind` (for `link`), one entry per notification."""
-    rows = Notification.objects.filter(kind=kind)
+    """The users told about a firing of `kind` (for `link`), one entry per firing and person: each is a line of the
+    digest notification that person got at the end of the pass (approvals/notices/digest.py)."""
+    lines = DigestLine.objects.filter(firing__kind=kind, notification__isnull=False)
     if link is not None:
-        rows = rows.filter(link=link)
-    return sorted(rows.values_list("recipient_id", flat=True))
+        lines = lines.filter(firing__link=link)
+    return sorted(lines.values_list("notification__recipient_id", flat=True))
 
 
 def review_link(review):
@@ -106,7 +107,7 @@ def test_review_turns_yellow_red_and_overruns_the_legal_limit_across_the_dragon_
 
     sweep_at(at(2026, 12, 31, 17, 0))  # long after: nothing more
     assert len(firings(review)) == 3
-    assert Notification.objects.filter(link=review_link(review)).count() == 1 + 2 + 3
+    assert DigestLine.objects.filter(firing__link=review_link(review)).count() == 1 + 2 + 3
 
 
 def test_stage_turns_yellow_then_red_across_the_dragon_boat_festival(cat, supervisor):
@@ -183,7 +184,7 @@ def test_a_paused_clock_never_fires_and_a_resumed_one_fires_on_its_moved_due_tim
     sweep_at(at(2026, 12, 31, 17, 0))  # long after every limit: the suspended one still says nothing
     assert kinds(other) == []
     assert reload(other).status == ReviewStatus.SUSPENDED
-    assert not Notification.objects.filter(link=review_link(other)).exists()
+    assert not DigestLine.objects.filter(firing__link=review_link(other)).exists()
 
 
 def test_an_extension_moves_the_thresholds_and_yellow_fires_again_for_the_new_deadline(cat):
@@ -265,16 +266,18 @@ def test_deemed_acceptance_of_a_submission_the_day_before_national_day(cat):
                                    subject_id=str(application.pk))
     assert audit.actor is None and audit.success
 
-    # The lead department's chief and the leader are told, and so is the applicant; nobody else.
+    # The lead department's chief and the leader are told in the pass's digest, and the applicant by the
+    # acceptance's own notice; nobody else.
     lead_chief = cat.chief_of(application.lead_department)
-    assert told(FiringKind.DEEMED_ACCEPTED) == sorted([lead_chief.pk, cat.leader.pk, cat.applicant.pk])
+    assert told(FiringKind.DEEMED_ACCEPTED) == sorted([lead_chief.pk, cat.leader.pk])
     assert Notification.objects.get(recipient=cat.applicant, kind=FiringKind.DEEMED_ACCEPTED).link == reverse(
         "approvals:application", args=[application.pk])
 
     again = sweep_at(at(2026, 10, 13, 17, 32))
     assert again.deemed_accepted == 0
     assert len(firings(application)) == 1
-    assert len(told(FiringKind.DEEMED_ACCEPTED)) == 3
+    assert len(told(FiringKind.DEEMED_ACCEPTED)) == 2
+    assert Notification.objects.filter(recipient=cat.applicant, kind=FiringKind.DEEMED_ACCEPTED).count() == 1
 
 
 def test_a_supplement_request_stops_the_acceptance_clock_and_the_answer_restarts_it(cat):
