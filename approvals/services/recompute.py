@@ -11,7 +11,7 @@ application. Running it twice changes nothing the second time: it is idempotent.
 
 Which clocks: running reviews (under review, or decided and awaiting the signature: `due_at`, `legal_due_at`,
 `warn_at`, `next_check_at`), open stages (after their reviews: a stage follows its reviews), the acceptance clock
-of submitted applications (`acceptance_due_at`), the delivery clock of decided ones (`delivery_due_at`,
+of submitted applications (`acceptance_due_at` and its yellow threshold `acceptance_warn_at`), the delivery clock of decided ones (`delivery_due_at`,
 `delivery_check_at`), and the clocks other packages register (`register`: the agents' demands). A clock is
 examined when its window, from its start to its (legal) due time, meets the changed days: a day after a due date
 cannot move it. A suspended review has no due time to recompute: its resume computes it on the calendar of then.
@@ -35,6 +35,7 @@ from approvals.models import (
     StageStatus,
 )
 from approvals.services import timeline
+from approvals.services.applications import acceptance_clock_times
 from approvals.services.reviews import follow_reviews, review_due_times
 from portal.queue import enqueue_now, enqueue_on_commit
 
@@ -112,16 +113,18 @@ def _acceptance(pk, *, cal, now) -> bool:
                    .exclude(acceptance_due_at=None).order_by().first())
     if application is None or application.received_at is None:
         return False
-    before = application.acceptance_due_at
-    after = cal.add_working_days(application.received_at, clocks.ACCEPTANCE_DAYS)
-    if after == before:
+    before, old_warn = application.acceptance_due_at, application.acceptance_warn_at
+    # The due time and the yellow threshold the acceptance light reads (docs/statuses.md) move together.
+    after, warn = acceptance_clock_times(application.received_at, cal)
+    if (after, warn) == (before, old_warn):
         return False
-    application.acceptance_due_at = after
-    application.save(update_fields=["acceptance_due_at"])
+    application.acceptance_due_at, application.acceptance_warn_at = after, warn
+    application.save(update_fields=["acceptance_due_at", "acceptance_warn_at"])
     timeline.record(application, EventKind.CLOCK_RECOMPUTED, now=now, department=application.lead_department,
                     message=_("The working-day calendar changed: the answer to the application is now due %(due)s "
                               "(was %(old_due)s).") % {"due": _minute(after), "old_due": _minute(before)},
-                    data={"clock": "acceptance", "before": {"due_at": _iso(before)}, "after": {"due_at": _iso(after)}})
+                    data={"clock": "acceptance", "before": {"due_at": _iso(before), "warn_at": _iso(old_warn)},
+                          "after": {"due_at": _iso(after), "warn_at": _iso(warn)}})
     return True
 
 

@@ -143,6 +143,29 @@ def test_every_kind_of_open_clock_follows_a_switched_day(cat, admin):
     assert second.changed == {} and len(recomputed_events(running)) == 4
 
 
+def test_the_acceptance_clock_keeps_its_yellow_threshold_with_its_due_time(cat, admin):
+    """The acceptance light reads `acceptance_warn_at` (docs/statuses.md): it moves with the due time."""
+    from django.utils.timezone import localtime
+
+    from approvals.lights import Light
+    from approvals.models import Application
+
+    submitted = submitted_application(cat, now=T(2026, 6, 8, 10))  # due Mon 06-15 17:30, yellow its last day
+    monday = T(2026, 6, 15, 10)
+    assert Application.objects.with_light(monday).get(pk=submitted.pk).light == Light.YELLOW
+
+    switch_day(date(2026, 6, 11), is_workday=False, note="临时调整", actor=admin, now=T(2026, 6, 9, 9))
+    recompute.recompute_clocks(date(2026, 6, 11), date(2026, 6, 11), now=T(2026, 6, 9, 9, 1))
+
+    moved = reload(submitted)
+    assert moved.acceptance_due_at == T(2026, 6, 16, 17, 30)
+    assert moved.acceptance_warn_at > T(2026, 6, 15, 17, 0)  # the last working day before the new due time
+    assert Application.objects.with_light(monday).get(pk=submitted.pk).light == Light.GREEN
+    event = [e for e in recomputed_events(submitted) if e["clock"] == "acceptance"][-1]
+    assert event["after"] == {"due_at": localtime(moved.acceptance_due_at).isoformat(),
+                              "warn_at": localtime(moved.acceptance_warn_at).isoformat()}
+
+
 def test_clocks_whose_window_misses_the_changed_days_are_not_examined(cat, admin):
     early = accepted_application(cat, items=cat.items, now=T(2026, 6, 1, 10))  # legal limits end 06-30
     switch_day(date(2026, 8, 3), is_workday=False, note="临时调整", actor=admin)
