@@ -79,7 +79,10 @@ def test_each_step_reaches_exactly_whom_it_concerns_with_its_page_in_the_portal_
         assert chief.post(f"{REVIEWS}{review_id}/approve/", {"reasons": "符合条件"}, format="json").status_code == 200
     assert chief.post(f"{REVIEWS}sign/", {"ids": review_ids, "otp": fresh_code("chief_cg")},
                       format="json").status_code == 200
-    assert clerk.post(f"{APPS}{app_id}/pay/", {"receipt_number": "R-2026-0099"}, format="json").status_code == 200
+    code = clerk.get(f"{APPS}{app_id}/").json()["fees"]["payment"]["code"]
+    paid = clerk.post(f"{APPS}{app_id}/confirm-payment/", {"payment_code": code, "receipt_number": "R-2026-0099"},
+                      format="json")
+    assert paid.status_code == 200, paid.content
     assert clerk.post(f"{APPS}{app_id}/deliver/", {"method": "mail", "tracking_number": "SF1234567890"},
                       format="json").status_code == 200
 
