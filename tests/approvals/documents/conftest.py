@@ -117,7 +117,7 @@ def journey(cat, *, form=None):
 
     Returns the application; every document is ordered (pending) and none issued yet."""
     from approvals.models import Decision, PauseKind
-    from approvals.services import acceptance, applications, fees_charged, reviews
+    from approvals.services import acceptance, applications, payments, reviews
     from tests.factories.applications import (
         DEFAULT_NOW, frozen, pdf_upload, reload, shanghai, submitted_application,
     )
@@ -162,7 +162,9 @@ def journey(cat, *, form=None):
             reviews.sign([item_review], actor=chief, otp=cat.totp(chief), now=at)
     at = shanghai(2026, 6, 5, 15, 0)
     with frozen(at):
-        fees_charged.record_payment(application, actor=cat.applicant, receipt_number="FS2026060500001", now=at)
+        notice = application.payment_notice
+        payments.confirm_at_window(application, actor=cat.window_of(application.lead_department),
+                                   payment_code=notice.code, receipt_number="FS2026060500001", now=at)
     return reload(application)
 
 

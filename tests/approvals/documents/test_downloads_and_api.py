@@ -4,9 +4,11 @@ application page's list, the public verification pages and the catalog's one-tim
 from urllib.parse import quote
 
 import pytest
+from django.utils import translation
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from approvals.documents import verification
 from approvals.documents import issuing
 from approvals.models import DocumentStatus, IssuedDocument
 from portal.models import AuditEntry
@@ -128,7 +130,9 @@ def test_the_verification_pages_need_no_login(client, bundle, cat, settings):
     text = page.content.decode()
     assert cat.enterprise.name in text and receipt.sha256 in text and 'data-state="valid"' in text
     unknown = client.get(reverse("approvals:verify_number", args=["渝北城管收〔2026〕第9999号"]))
-    assert unknown.status_code == 404 and "No document with this number" in unknown.content.decode()
+    with translation.override("zh-hans"):  # the page speaks the visitor's language (Chinese by default)
+        unknown_message = str(verification.UNKNOWN_NUMBER)
+    assert unknown.status_code == 404 and unknown_message in unknown.content.decode()
     assert client.get(reverse("approvals:verify"), {"number": receipt.number}).url == reverse(
         "approvals:verify_number", args=[receipt.number])
 
