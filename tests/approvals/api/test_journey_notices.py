@@ -73,16 +73,16 @@ def test_each_step_reaches_exactly_whom_it_concerns_with_its_page_in_the_portal_
     assert login("leader").post(f"{REVIEWS}{first}/extend/", {"days": 5, "reason": "需现场踏勘"},
                                 format="json").status_code == 200
 
-    # The chief decides and signs all three; the window confirms payment and mails the results.
+    # The chief decides and signs all three (the decision issues the payment notice); the window confirms the
+    # payment against its code and mails the results.
     chief = login("chief_cg")
     for review_id in review_ids:
         assert chief.post(f"{REVIEWS}{review_id}/approve/", {"reasons": "符合条件"}, format="json").status_code == 200
     assert chief.post(f"{REVIEWS}sign/", {"ids": review_ids, "otp": fresh_code("chief_cg")},
                       format="json").status_code == 200
-    code = clerk.get(f"{APPS}{app_id}/").json()["fees"]["payment"]["code"]
-    paid = clerk.post(f"{APPS}{app_id}/confirm-payment/", {"payment_code": code, "receipt_number": "R-2026-0099"},
-                      format="json")
-    assert paid.status_code == 200, paid.content
+    code = agent.get(f"{APPS}{app_id}/").json()["fees"]["payment"]["code"]
+    assert clerk.post(f"{APPS}{app_id}/confirm-payment/", {"payment_code": code, "receipt_number": "E-2026-0099"},
+                      format="json").status_code == 200
     assert clerk.post(f"{APPS}{app_id}/deliver/", {"method": "mail", "tracking_number": "SF1234567890"},
                       format="json").status_code == 200
 
@@ -114,8 +114,8 @@ def test_each_step_reaches_exactly_whom_it_concerns_with_its_page_in_the_portal_
     assert english[4].title.startswith("Review suspended: ") and "3 working days" in english[4].body
     assert "5 working days" in english[6].body and "需现场踏勘" in english[6].body
     assert {n.title.split(":")[0] for n in english[7:10]} == {"Approved"}
-    assert "24,182.20" in english[10].body and "21,423.20" in english[10].body
-    assert "R-2026-0099" in english[11].body and "SF1234567890" in english[12].body
+    assert "24,182.20" in english[10].body and "21,423.20" in english[10].body and code in english[10].body
+    assert "E-2026-0099" in english[11].body and "SF1234567890" in english[12].body
 
     # By e-mail: everyone has an address in the demo; one message per notification, in the same language,
     # with the page's full address.

@@ -61,8 +61,18 @@ def test_each_signed_decision_is_told_and_a_refusal_gives_its_reasons_and_the_re
     assert "不符合许可条件" in refusal and "reconsideration within 60 days" in refusal
     chief = cat.chief_of(cat.fee_item.department)
     assert f"signed by {chief.display_name}" in refusal
-    # The bundle has an unpaid fee (the fee item's charge): the company is told what to pay.
-    assert kinds(cat.applicant)[-1] == Notice.FEES_DUE
+    # The only fee is the refused item's: nothing is charged (docs/fees.md), so no payment notice is told.
+    assert kinds(cat.applicant)[-1] == Notice.DECISION_SIGNED
+    assert Notice.FEES_DUE not in kinds(cat.applicant)
+
+
+def test_an_approved_fee_is_told_with_its_payment_code(cat):
+    application = decided_application(cat)
+    notice = application.payment_notice
+    [told] = Notification.objects.filter(kind=Notice.FEES_DUE)
+    assert told.recipient == cat.applicant and told.link == page(application)
+    assert told.title == f"Fees to pay: {application.reference}"
+    assert f"{notice.charged_amount:,.2f} yuan" in told.body and notice.code in told.body
 
 
 def test_no_fee_to_pay_no_fee_notice_and_delivery_at_the_window_says_so(cat):
