@@ -146,7 +146,7 @@ def test_the_verification_pages_need_no_login(client, bundle, cat, settings):
     assert upload(b"not a pdf").status_code == 400
     settings.DOCUMENT_VERIFY_MAX_BYTES = 1000
     too_big = upload(read(receipt))
-    assert too_big.status_code == 400 and "larger than" in too_big.content.decode()
+    assert too_big.status_code == 400 and "文件超过" in too_big.content.decode()  # in the visitor's language
 
 
 def test_the_catalog_links_its_one_time_notice_which_is_reissued_when_the_catalog_changes(client, cat, seals):
