@@ -239,8 +239,13 @@ def test_with_redis_down_decisions_and_submissions_succeed_and_notifications_fol
     # Nobody waited for the broker: every delivery written during the outage was offered to it, refused at once
     # (logged, not retried inside the request or the sweep) and left pending for the relay.
     refused = [r.getMessage() for r in caplog.records if r.name == "portal.queue"]
+    # One delivery per task from `notify`, a batch per task from the bulk path (`notify_many`, the digests).
     published = {int(m) for message in refused
                  for m in re.findall(r"Could not enqueue portal\.tasks\.deliver_notification\((\d+),\)", message)}
+    published |= {int(m) for message in refused
+                  for batch in re.findall(r"Could not enqueue portal\.tasks\.deliver_notifications\(\[([\d, ]+)\],\)",
+                                          message)
+                  for m in batch.split(",")}
     assert published == pending, refused
     assert not Delivery.objects.filter(pk__in=pending, attempts__gt=0).exists()
 
