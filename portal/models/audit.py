@@ -1,7 +1,12 @@
-"""Append-only audit log (等保 2.0: date, time, user, event type, success; protected from change)."""
+"""Append-only, hash-chained audit log (等保 2.0: date, time, user, event type, success; protected from change).
+
+Entries are written only by `portal.services.audit.record`, which links each one to the one before it
+(`portal.audit_chain`). The app never deletes an entry: retention is unlimited, at least the 180 days 等保 2.0 asks.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,7 +23,8 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by `record` once it holds the chain's lock, so times follow the chain's order.
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -35,6 +41,8 @@ class AuditEntry(models.Model):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 

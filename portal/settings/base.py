@@ -99,6 +99,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
+# Least privilege on PostgreSQL (deploy/postgres/roles.sql): DATABASE_URL names the app's role, which may only
+# INSERT and SELECT audit entries; `manage.py migrate` connects with MIGRATION_DATABASE_URL (the owner) when set.
+MIGRATION_DATABASE_URL = env.str("MIGRATION_DATABASE_URL", default="")
+if MIGRATION_DATABASE_URL:
+    MIGRATION_DATABASE = env.db_url_config(MIGRATION_DATABASE_URL)
+
+# Audit log (docs/security.md, "Audit"): `verify_audit` accepts an entry this many seconds earlier than the one
+# before it (clocks of several web hosts), no more. The client address is REMOTE_ADDR unless that is one of
+# TRUSTED_PROXIES (addresses or networks of the TLS proxy), then the proxy's X-Forwarded-For.
+AUDIT_CLOCK_TOLERANCE_SECONDS = env.float("AUDIT_CLOCK_TOLERANCE_SECONDS", default=5.0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
