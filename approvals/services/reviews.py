@@ -373,9 +373,14 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
         # On a wrong code leave the block normally: nothing was signed, and the device's failure count (its
         # throttle against guessing) must be committed, not rolled back with an exception.
         wait = totp_wait_seconds(actor)
-        if wait:
-            raise NotAllowed(throttled_message(wait))
-        device = verify_totp(actor, otp)
+        device = None if wait else verify_totp(actor, otp)
+        if device is None:  # a refused code is audited, and committed like the device's failure count
+            reason = "throttled" if wait else "wrong_code"
+            audit.record("signature.refused", actor=actor, success=False, request=request,
+                         subject=loaded[0] if len(loaded) == 1 else None,
+                         summary=f"{reason}: " + ", ".join(f"{r.application.reference} {r.item.code}" for r in loaded),
+                         data={"reason": reason, "reviews": ids,
+                               "applications": sorted({r.application.reference for r in loaded})})
         for review in loaded if device is not None else ():
             content = canonical_content(review, signer=actor, signed_at=now)
             DecisionSignature.objects.create(review=review, signer=actor, signer_name=actor.display_name,
@@ -392,6 +397,8 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
             documents.signed(review)
             announce(Notice.DECISION_SIGNED, review.application, subject=review)
             _after_signature(review, actor=actor, now=now)
+    if wait:
+        raise NotAllowed(throttled_message(wait))
     if device is None:
         raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
                            "your authenticator app to sign."))

@@ -220,3 +220,23 @@ def test_signing_with_time_moving_on(cat):
         assert verify_totp(chief, fresh_totp(device)) is not None
         reviews.sign([review], actor=chief, otp=fresh_totp(device))
     assert reload(review).status == R.SIGNED
+
+
+def test_a_refused_signing_code_is_in_the_audit_log_and_stays_there(cat):
+    """A wrong code and a throttled attempt each leave a failed `signature.refused` entry naming the decision
+    and the chief's address, although nothing was signed."""
+    from portal.models import AuditEntry
+
+    review, chief = decided_review(cat)
+    device = cat.device_of(chief)
+    request = type("Request", (), {"META": {"REMOTE_ADDR": "203.0.113.7"}})()
+    with frozen(DEFAULT_NOW):
+        with pytest.raises(NotAllowed):
+            reviews.sign([review], actor=chief, otp=wrong_totp(device), request=request)
+        with pytest.raises(NotAllowed):  # within the throttle delay
+            reviews.sign([review], actor=chief, otp=fresh_totp(device), request=request)
+    refused = list(AuditEntry.objects.filter(event="signature.refused").order_by("id"))
+    assert [(e.success, e.actor, e.ip_address, e.data["reason"]) for e in refused] == [
+        (False, chief, "203.0.113.7", "wrong_code"), (False, chief, "203.0.113.7", "throttled")]
+    assert refused[0].subject_id == str(review.pk) and review.application.reference in refused[0].summary
+    assert not DecisionSignature.objects.exists()
