@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit_hooks import audited_delete_selected
 from portal.models import AuditEntry, Enterprise, Park, User
 
 
@@ -60,3 +61,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Bulk deletions in any ModelAdmin leave one audit entry per deleted row (portal.audit_hooks).
+admin.site.add_action(audited_delete_selected, "delete_selected")

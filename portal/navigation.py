@@ -38,4 +38,5 @@ def entries() -> list[MenuEntry]:
 menu_entry("portal:home", _("My workspace"), order=10)
 menu_entry("admin:index", _("Administration"), order=900, roles=[Role.ADMIN])
 menu_entry("swagger-ui", _("API"), order=910, roles=[Role.ADMIN, Role.SUPERVISOR])
+menu_entry("portal:audit_export", _("Audit log export"), order=920, roles=[Role.ADMIN, Role.SUPERVISOR])
 menu_entry("portal:account", _("My account"), order=990)

@@ -20,6 +20,7 @@ def test_the_apps_register_their_pages_in_the_menu_order():
         "portal:home", "approvals:my_applications", "approvals:desk", "approvals:inbox", "approvals:extensions",
         "approvals:escalations", "approvals:overdue_board", "agents:workspace", "agents:demands", "agents:leader",
         "approvals:catalog", "approvals:packages", "approvals:calendar", "admin:index", "swagger-ui",
+        "portal:audit_export",
         "portal:account",
     ]
 
