@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal: identity, audit and supervision")
 
     def ready(self):
-        from . import audit_hooks, panels  # noqa: F401  (audit signal receivers, workspace panels)
+        from . import audit_hooks, db_checks, panels  # noqa: F401  (audit receivers, role check, workspace panels)

@@ -153,3 +153,15 @@ def test_roles_sql_creates_an_owner_and_an_app_role_that_is_neither_superuser_no
         psql(f"DROP DATABASE IF EXISTS {names['dbname']}")
         psql(f"DROP ROLE IF EXISTS {names['app']}")
         psql(f"DROP ROLE IF EXISTS {names['owner']}")
+
+
+def test_the_deploy_check_warns_when_the_portal_connects_as_superuser_or_owner(app_role):
+    from portal.db_checks import app_role_is_restricted
+
+    assert [w.id for w in app_role_is_restricted(databases=["default"])] == ["portal.W010"]  # the tests' superuser
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{app_role}"')
+        try:
+            assert app_role_is_restricted(databases=["default"]) == []
+        finally:
+            cursor.execute("RESET ROLE")
