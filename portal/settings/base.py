@@ -167,6 +167,8 @@ if DEBUG:
 # Uploaded materials: checked by content (PDF, PNG, JPEG), size and page count.
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=20) * 1024 * 1024
 MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=200)
+# An image is judged by its header before any pixel is decoded: beyond this many pixels it is refused.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", default=50) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
