@@ -85,8 +85,8 @@ class ReceiveCaseForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Company"), queryset=None)
     title = forms.CharField(label=_("The company's request"), max_length=200,
                             help_text=_("For example: get us the two certificates for plot 12."))
-    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    materials_received = forms.CharField(label=_("Materials received (接件)"), required=False,
+    description = forms.CharField(label=_("Details"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    materials_received = forms.CharField(label=_("Materials received (接件)"), required=False, max_length=2000,
                                          widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, enterprises, **kwargs):
@@ -104,18 +104,18 @@ class LinkApplicationForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("What is being chased"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("What is being chased"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResultForm(forms.Form):
-    result = forms.CharField(label=_("Result for the company"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("Result for the company"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 # --- demands ------------------------------------------------------------------------------------------------
 class RaiseDemandForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Company"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200)
-    text = forms.CharField(label=_("Describe the problem"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(label=_("Describe the problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     category = forms.ChoiceField(label=_("Category"), choices=DemandCategory.choices)
 
     def __init__(self, *args, enterprises, **kwargs):
@@ -142,11 +142,11 @@ class ReclassifyForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(label=_("How it was resolved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PlanForm(forms.Form):
-    plan = forms.CharField(label=_("Solution plan"), widget=forms.Textarea(attrs={"rows": 4}))
+    plan = forms.CharField(label=_("Solution plan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     plan_due_date = forms.DateField(label=_("The plan is done by"), widget=DateInput())
 
 
@@ -168,7 +168,7 @@ class ReportDatesForm(forms.Form):
     day = forms.DateField(label=_("Day"), required=False, widget=DateInput())
     week = forms.DateField(label=_("Week starting"), required=False, widget=DateInput(),
                            help_text=_("Any day of the week; it is counted from its Monday."))
-    month = forms.CharField(label=_("Month"), required=False,
+    month = forms.CharField(label=_("Month"), required=False, max_length=7,
                             widget=forms.DateInput(attrs={"type": "month"}))
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())

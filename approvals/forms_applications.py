@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ApplicationStatus, DeliveryMethod, FieldType, Package, ServiceItem
+from approvals.services import one_form
 from portal.credit_code import normalise, problem
 from portal.models import Enterprise
 
@@ -131,6 +132,7 @@ class OneForm(forms.Form):
             form_field = bundled.field
             label = form_field.label + (f"（{form_field.unit}）" if form_field.unit else "")
             widget = _widget_for(form_field)
+            widget.attrs.setdefault("maxlength", str(one_form.max_length(form_field)))
             disabled = editable is not None and form_field.key not in editable
             if bundled.required:
                 widget.attrs["aria-required"] = "true"
@@ -171,7 +173,7 @@ class CommitmentForm(forms.Form):
 
 
 class MaterialUploadForm(forms.Form):
-    material_type = forms.CharField(widget=forms.HiddenInput)
+    material_type = forms.CharField(widget=forms.HiddenInput, max_length=64)
     file = forms.FileField(
         label=_("File (PDF, PNG or JPEG)"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_UPLOADS}),
@@ -201,6 +203,7 @@ class PaymentConfirmationForm(forms.Form):
 # --- the desk --------------------------------------------------------------------------------------------
 class RefuseAcceptanceForm(forms.Form):
     reason = forms.CharField(label=_("Reason for not accepting"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000,
                              error_messages={"required": _("A decision not to accept must state the reason.")})
     apply_instead_to = forms.CharField(label=_("Where to apply instead"), max_length=255, required=False,
                                        help_text=_("The competent authority, when the matter belongs elsewhere."))
@@ -224,6 +227,7 @@ class ProblemChecklistForm(forms.Form):
             self._add_row("field", bundled.field.key, bundled.field.label, bundled)
         if with_comment:
             self.fields["comment"] = forms.CharField(label=_("Comment to the applicant"), required=False,
+                                                     max_length=2000,
                                                      widget=forms.Textarea(attrs={"rows": 2}))
 
     def _add_row(self, kind, key, label, bundled):

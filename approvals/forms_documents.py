@@ -5,7 +5,23 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from approvals.services import upload_inspection as inspection
+
 PDF_MAGIC = b"%PDF-"
+
+
+def active_content_refusal(content: bytes) -> str | None:
+    """Why a PDF to verify is refused (scripts, actions, attachments, encryption), or None.
+
+    A damaged file is not refused here: the verification itself answers "unreadable" for it.
+    """
+    try:
+        inspection.check_pdf(content)
+    except inspection.Unreadable:
+        return None
+    except inspection.Refusal as refusal:
+        return refusal.message
+    return None
 
 
 class VerifyNumberForm(forms.Form):
@@ -27,6 +43,10 @@ class VerifyUploadForm(forms.Form):
         upload.seek(0)
         if head != PDF_MAGIC:
             raise forms.ValidationError(_("This is not a PDF file."))
+        refusal = active_content_refusal(upload.read())
+        upload.seek(0)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return upload
 
     def content(self) -> bytes:

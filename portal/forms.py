@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False,
+    password = forms.CharField(label=_("Password"), strip=False, max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     otp_token = forms.CharField(
         label=_("Dynamic code (TOTP)"), required=False, max_length=8,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from agents.api import serializers as s
@@ -14,6 +14,7 @@ from agents.api.common import NOT_FOUND, AgentsViewSetMixin, checked, query_valu
 from agents.api.permissions import visible_authorizations
 from agents.models import Authorization
 from agents.services import authorizations
+from portal.input_guard import SafeJSONParser
 from portal.models.users import Role
 
 STATES = ["valid", "revoked", "expired", "not_yet_valid"]
@@ -32,7 +33,7 @@ class AuthorizationViewSet(AgentsViewSetMixin, mixins.ListModelMixin, mixins.Ret
     they answer for; administrators and supervisors all."""
 
     queryset = Authorization.objects.none()
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     serializer_class = s.AuthorizationSerializer
 
     def get_queryset(self):

@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from agents.api import serializers as s
@@ -26,6 +26,7 @@ from agents.models import Demand, DemandClass, DemandStatus
 from agents.services import demands
 from agents.services import reports as demand_reports
 from portal.errors import NotAllowed
+from portal.input_guard import SafeJSONParser
 from portal.models.users import Role
 
 def demand_detail(request, demand, status_code=200):
@@ -65,7 +66,7 @@ class DemandViewSet(AgentsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     queryset = Demand.objects.none()
     serializer_class = s.DemandSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -249,8 +249,8 @@ class AgencyCaseDetailSerializer(AgencyCaseSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     enterprise = EnterpriseCodeField()
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    materials_received = serializers.CharField(required=False, allow_blank=True, default="",
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    materials_received = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
                                                help_text="What the agent received from the company (接件).")
 
 

@@ -69,7 +69,7 @@ class CalendarDaySerializer(serializers.Serializer):
         choices=["workday", "rest_day", "holiday", "makeup_workday"],
         help_text="workday (Mon-Fri), rest_day (weekend), holiday (weekday off), makeup_workday (weekend worked).",
     )
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=200)
     published = serializers.BooleanField(help_text="False: the year's schedule is not published; Mon-Fri fallback.")
 
 

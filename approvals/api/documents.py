@@ -23,7 +23,7 @@ from approvals.api.serializers import documents as s
 from approvals.api.serializers.applications import ErrorSerializer
 from approvals.documents import access, keystore, verification
 from approvals.documents.serving import file_response
-from approvals.forms_documents import PDF_MAGIC
+from approvals.forms_documents import PDF_MAGIC, active_content_refusal
 from approvals.models import Application, IssuedDocument
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or not visible to the caller.")
@@ -101,6 +101,9 @@ class DocumentVerifyView(APIView):
         if not content.startswith(PDF_MAGIC):
             return Response({"detail": _("This is not a PDF file."), "code": "not_pdf"},
                             status=status.HTTP_400_BAD_REQUEST)
+        refusal = active_content_refusal(content)
+        if refusal:
+            return Response({"detail": refusal, "code": "unsafe_file"}, status=status.HTTP_400_BAD_REQUEST)
         result = verification.verify_pdf(content)
         return Response(s.VerificationSerializer(result).data)
 

@@ -91,7 +91,7 @@ class PaymentCallbackView(APIView):
             return _refused(request, error)
         try:
             payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return _refused(request, DomainError(_("The body is not valid JSON.")))
         if not isinstance(payload, dict):
             return _refused(request, DomainError(_("The body must be a JSON object.")))

@@ -15,6 +15,7 @@ from approvals.models.catalog import FeePolicy
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("999999999999.99")  # the largest amount or quantity the charges store (NUMERIC(14, 2))
 
 
 def money(value) -> Decimal:
@@ -80,9 +81,15 @@ def compute_fee(rule, quantity) -> FeeQuote:
     if not quantity.is_finite() or quantity < 0:
         raise ValueError(_("The quantity for the fee %(fee)s must be a number that is not negative.")
                          % {"fee": rule.name})
+    if quantity > MAX_AMOUNT:
+        raise ValueError(_("The quantity for the fee %(fee)s is too large to be real; correct it.")
+                         % {"fee": rule.name})
     standard = money(quantity * rule.max_rate)
     rate = rule.min_rate if rule.policy == FeePolicy.LOWER_BOUND else rule.max_rate
     charged = money(quantity * rate)
+    if standard > MAX_AMOUNT:
+        raise ValueError(_("The fee %(fee)s would come to more than %(limit)s yuan; the quantity must be wrong. "
+                           "Correct it.") % {"fee": rule.name, "limit": f"{MAX_AMOUNT:,.2f}"})
     return FeeQuote(standard=standard, charged=charged, saving=standard - charged)
 
 

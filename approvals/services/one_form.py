@@ -12,8 +12,27 @@ from django.utils.translation import gettext as _
 
 from approvals.models import FieldType
 from portal.credit_code import normalise, problem
+from portal.errors import DomainError
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+# The longest value each field type keeps, drafts included (what is longer is refused, never stored).
+MAX_LENGTHS = {FieldType.TEXT: 200, FieldType.TEXTAREA: 2000, FieldType.CHOICE: 200}
+MAX_OTHER_LENGTH = 64  # numbers, dates, codes, phone numbers, yes/no
+# Numbers without a configured range stay within what fees and amounts can store (NUMERIC(14, 2)).
+NUMBER_LIMIT = Decimal("999999999")
+DECIMAL_PLACES = 2
+
+
+class FormValueRefused(DomainError):
+    """A value no draft may keep: too long, or not a single value. `form_errors` names the fields."""
+
+    def __init__(self, message, form_errors: dict):
+        super().__init__(message, code="invalid_form_value")
+        self.form_errors = form_errors
+
+
+def max_length(form_field) -> int:
+    return MAX_LENGTHS.get(form_field.field_type, MAX_OTHER_LENGTH)
 
 
 def _blank(value) -> bool:
@@ -24,20 +43,10 @@ def clean_value(form_field, value):
     """(clean value, None) or (None, message) for one field's raw value (not blank)."""
     kind = form_field.field_type
     raw = value.strip() if isinstance(value, str) else value
+    if len(str(raw)) > max_length(form_field):
+        return None, _("At most %(n)d characters.") % {"n": max_length(form_field)}
     if kind in (FieldType.INTEGER, FieldType.DECIMAL):
-        try:
-            number = Decimal(str(raw))
-        except (InvalidOperation, ValueError):
-            return None, _("Enter a number.")
-        if not number.is_finite():
-            return None, _("Enter a number.")
-        if kind == FieldType.INTEGER and number != number.to_integral_value():
-            return None, _("Enter a whole number.")
-        if form_field.min_value is not None and number < form_field.min_value:
-            return None, _("The value must be at least %(min)s.") % {"min": form_field.min_value}
-        if form_field.max_value is not None and number > form_field.max_value:
-            return None, _("The value must be at most %(max)s.") % {"max": form_field.max_value}
-        return (str(int(number)) if kind == FieldType.INTEGER else str(number)), None
+        return _clean_number(form_field, raw)
     if kind == FieldType.DATE:
         try:
             return date.fromisoformat(str(raw)).isoformat(), None
@@ -57,11 +66,38 @@ def clean_value(form_field, value):
         if raw in (False, "false", "off", "0", "no"):
             return False, None
         return None, _("Answer yes or no.")
-    text = str(raw)
-    limit = 2000 if kind == FieldType.TEXTAREA else 200
-    if len(text) > limit:
-        return None, _("At most %(n)d characters.") % {"n": limit}
-    return text, None
+    return str(raw), None
+
+
+def _clean_number(form_field, raw):
+    """A number within the field's range (or ±NUMBER_LIMIT when it has none), written without an exponent."""
+    if isinstance(raw, bool):
+        return None, _("Enter a number.")
+    try:
+        number = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        return None, _("Enter a number.")
+    if not number.is_finite():
+        return None, _("Enter a number.")
+    lowest = form_field.min_value if form_field.min_value is not None else -NUMBER_LIMIT
+    highest = form_field.max_value if form_field.max_value is not None else NUMBER_LIMIT
+    if number < lowest:
+        return None, _("The value must be at least %(min)s.") % {"min": _plain(lowest)}
+    if number > highest:
+        return None, _("The value must be at most %(max)s.") % {"max": _plain(highest)}
+    if form_field.field_type == FieldType.INTEGER:
+        if number != number.to_integral_value():
+            return None, _("Enter a whole number.")
+        return str(int(number)), None
+    if number != number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding="ROUND_DOWN"):
+        return None, _("At most %(n)d digits after the decimal point.") % {"n": DECIMAL_PLACES}
+    return _plain(number), None
+
+
+def _plain(number: Decimal) -> str:
+    """A number as typed by a person: no exponent, no trailing zeros after the point (5000.00 -> 5000)."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def validate(bundled_fields, data: dict) -> tuple[dict, dict]:
@@ -83,6 +119,25 @@ def validate(bundled_fields, data: dict) -> tuple[dict, dict]:
 
 
 def keep_known(bundled_fields, data: dict) -> dict:
-    """The raw values of the bundle's own fields (a draft keeps them even when invalid)."""
-    keys = {b.field.key for b in bundled_fields}
-    return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in keys}
+    """The raw values of the bundle's own fields (a draft keeps them even when invalid).
+
+    A value too long for its field, or anything but a single value (a list, an object), is refused with
+    FormValueRefused naming the fields: a draft keeps what a person may have typed, not megabytes.
+    """
+    fields = {b.field.key: b.field for b in bundled_fields}
+    kept, refused = {}, {}
+    for key, value in data.items():
+        if key not in fields:
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            refused[key] = _("Enter a single value.")
+        elif value is not None and len(str(value)) > max_length(fields[key]):
+            refused[key] = _("At most %(n)d characters.") % {"n": max_length(fields[key])}
+        else:
+            kept[key] = value
+    if refused:
+        labels = _(", ").join(fields[key].label for key in refused)
+        raise FormValueRefused(_("These fields were not saved; shorten or correct them: %(fields)s")
+                               % {"fields": labels}, refused)
+    return kept

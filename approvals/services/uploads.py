@@ -2,11 +2,11 @@
 
 import hashlib
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from approvals.services import upload_inspection as inspection
 from portal.errors import DomainError
 
 SIGNATURES = [
@@ -38,14 +38,24 @@ def sniff(head: bytes) -> str | None:
 
 
 def count_pdf_pages(content: bytes) -> int:
+    """The page count of a PDF without active content (UploadRejected saying why otherwise)."""
     from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
-        reader = PdfFileReader(BytesIO(content), strict=False)
+        reader = inspection.check_pdf(content)
         return int(reader.root["/Pages"]["/Count"])
+    except inspection.Refusal as exc:
+        raise UploadRejected(exc.message, code="unsafe_file") from None
     except (PdfReadError, KeyError, TypeError, ValueError) as exc:
         raise UploadRejected(_("The PDF file is damaged or cannot be read; please export it again.")) from exc
+
+
+def check_image(content: bytes) -> None:
+    """An image within the pixel limit, judged from its header before anything decodes it."""
+    try:
+        inspection.check_image(content)
+    except inspection.Refusal as exc:
+        raise UploadRejected(exc.message, code="unsafe_file") from None
 
 
 def safe_name(name: str) -> str:
@@ -79,5 +89,7 @@ def check_upload(uploaded, *, max_pages: int | None = None) -> CheckedUpload:
         if pages > page_limit:
             raise UploadRejected(_("The PDF has %(pages)d pages; at most %(limit)d are accepted for this material.")
                                  % {"pages": pages, "limit": page_limit})
+    else:
+        check_image(content)
     return CheckedUpload(content=content, content_type=content_type, sha256=hashlib.sha256(content).hexdigest(),
                          size=len(content), pages=pages, original_name=safe_name(getattr(uploaded, "name", "")))

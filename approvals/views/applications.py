@@ -264,6 +264,7 @@ def application_form(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         application.refresh_from_db()
+        form.attach_errors(getattr(exc, "form_errors", {}))
         return render(request, "approvals/applications/form.html",
                       _form_context(application, requirements, form, posted=request.POST), status=exc.http_status)
     delivery_error = _save_delivery(request, application)

@@ -13,7 +13,7 @@ from portal.services.authentication import check_credentials
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=128)
     otp = serializers.CharField(required=False, allow_blank=True, max_length=8,
                                 help_text="6-digit TOTP code; required for staff accounts.")
 

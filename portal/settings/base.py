@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.input_guard.InputGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.audit_hooks.AuditMiddleware",  # 403s and the admin's changes, with the client's address
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,8 +181,16 @@ if DEBUG:
 # Uploaded materials: checked by content (PDF, PNG, JPEG), size and page count.
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_MB", default=20) * 1024 * 1024
 MATERIAL_MAX_PAGES = env.int("MATERIAL_MAX_PAGES", default=200)
+# An image is judged by its header before any pixel is decoded: beyond this many pixels it is refused.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_MEGAPIXELS", default=50) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Hostile input (portal.input_guard, docs/security.md): a body is refused by its Content-Length beyond
+# DATA_UPLOAD_MAX_MEMORY_SIZE, or beyond this for a multipart upload (a few materials at their size limit);
+# API JSON deeper than API_JSON_MAX_DEPTH levels is refused.
+REQUEST_MAX_UPLOAD_BYTES = env.int("REQUEST_MAX_UPLOAD_MB", default=4 * MATERIAL_MAX_BYTES // 1_048_576 + 1) * 1_048_576
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+INPUT_MAX_FIELD_CHARS = env.int("INPUT_MAX_FIELD_CHARS", default=10_000)  # any one form, query or JSON string
 
 # The unified payment platform signs its callbacks (POST /api/v1/payments/callback/) with an HMAC-SHA256 of the
 # body under this shared secret. The default only serves `make run`; production refuses it (docs/fees.md).
@@ -273,6 +282,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.input_guard.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "One-stop approval portal API",

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal import input_guard
+
 API_PREFIX = "/api/"
 
 
@@ -24,3 +26,10 @@ def permission_denied(request, exception=None):
         return JsonResponse({"detail": reason or _("You do not have permission to perform this action.")},
                             status=403)
     return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def bad_request(request, exception=None):
+    """A request Django refused (a body too large, too many fields, a bad host): the portal's 400 page, or JSON
+    under /api/. The exception's text is internal and never shown."""
+    return input_guard.bad_request(request, _("The request could not be understood; check what you entered "
+                                              "and try again."))

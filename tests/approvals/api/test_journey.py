@@ -3,7 +3,7 @@
 import pytest
 
 from approvals.models import Application, DecisionSignature, MaterialFile
-from tests.approvals.api.conftest import APPS, REVIEWS, TRIO, fresh_code, upload, upload_all, valid_form
+from tests.approvals.api.conftest import APPS, REVIEWS, TRIO, fresh_code, png_bytes, upload, upload_all, valid_form
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,9 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
                              format="json")
     assert not_yet.status_code == 400
     assert not_yet.json()["missing_materials"] == ["site_plan"]
-    unlisted = upload(applicant, app_id, "green_tree_plan", b"\x89PNG\r\n\x1a\nnew")
+    unlisted = upload(applicant, app_id, "green_tree_plan", png_bytes("new"))
     assert unlisted.status_code == 409
-    replaced = upload(applicant, app_id, "site_plan", b"\x89PNG\r\n\x1a\nclearer scale")
+    replaced = upload(applicant, app_id, "site_plan", png_bytes("clearer scale"))
     assert replaced.status_code == 201 and replaced.json()["version"] == 2
     answered = applicant.post(f"{APPS}{app_id}/supplement/", {"form": {"contact_phone": "13900000009"}},
                               format="json")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from portal.models import Delivery, Notification, User
 from portal.services.notify import deliver
-from tests.approvals.api.conftest import APPS, REVIEWS, fresh_code, upload, upload_all, valid_form
+from tests.approvals.api.conftest import APPS, REVIEWS, fresh_code, png_bytes, upload, upload_all, valid_form
 
 pytestmark = pytest.mark.django_db
 BASE = "https://portal.example.gov.cn"
@@ -56,7 +56,7 @@ def test_each_step_reaches_exactly_whom_it_concerns_with_its_page_in_the_portal_
     assert agent.post(f"{APPS}{app_id}/submit/").status_code == 200
     problems = [{"kind": "material", "key": "site_plan", "reason": "比例尺不清楚"}]
     assert clerk.post(f"{APPS}{app_id}/request-supplement/", {"problems": problems}, format="json").status_code == 200
-    assert upload(agent, app_id, "site_plan", b"\x89PNG\r\n\x1a\nclearer").status_code == 201
+    assert upload(agent, app_id, "site_plan", png_bytes("clearer")).status_code == 201
     assert agent.post(f"{APPS}{app_id}/supplement/", {}, format="json").status_code == 200
     accepted = clerk.post(f"{APPS}{app_id}/accept/")
     assert accepted.status_code == 200, accepted.content

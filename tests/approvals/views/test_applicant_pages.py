@@ -20,11 +20,12 @@ from tests.factories.approvals import (
     DepartmentFactory, FeeRuleFactory, FormFieldFactory, MaterialTypeFactory, PackageFactory, ServiceItemFactory,
     StaffAssignmentFactory,
 )
+from tests.factories.applications import png_bytes
 from tests.factories.portal import EnterpriseFactory, UserFactory, current_totp, with_totp
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()  # a real 1×1 PNG (its header is read); `png()` appends bytes after its end
 
 
 def png(name="scan.png", body=b"1"):
@@ -229,6 +230,21 @@ def test_save_draft_keeps_invalid_values_and_shows_every_error_next_to_its_field
     assert 'value="-5"' in body and 'value="12345"' in body
     assert "5 fields still need attention" in body
 
+
+
+def test_a_value_too_long_for_its_field_is_refused_on_the_page_and_an_absurd_number_is_a_field_problem(
+        applicant_client, bundle):
+    application = bundle.draft()
+    url = reverse("approvals:application_form", args=[application.pk])
+    versions = application.form_versions.count()
+    page = applicant_client.get(url)
+    assert re.search(r'name="f-project_name"[^>]*maxlength="200"', text(page))
+    refused = applicant_client.post(url, form_post({"project_name": "名" * 5000}))
+    assert refused.status_code == 400
+    assert "These fields were not saved" in text(refused) and 'id="id_f-project_name-errors"' in text(refused)
+    assert application.form_versions.count() == versions
+    absurd = applicant_client.post(url, form_post({"project_name": "悦港大道", "green_area_m2": "1e5000"}))
+    assert absurd.status_code == 200 and "The value must be at most 5000" in text(absurd)
 
 def test_incomplete_submission_shows_all_problems_at_once_and_loses_nothing(applicant_client, bundle):
     application = bundle.draft()

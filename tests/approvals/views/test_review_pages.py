@@ -20,11 +20,12 @@ from approvals.services import reviews as review_services
 from tests.factories.approvals import (
     DepartmentFactory, MaterialTypeFactory, PackageFactory, ServiceItemFactory, StaffAssignmentFactory,
 )
+from tests.factories.applications import png_bytes
 from tests.factories.portal import UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db
 R = ReviewStatus
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()  # a real 1×1 PNG (its header is read); `png()` appends bytes after its end
 
 
 @pytest.fixture(autouse=True)
