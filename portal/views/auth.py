@@ -17,6 +17,10 @@ def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
+        user = request.user
+        verified = user.is_verified() if hasattr(user, "is_verified") else getattr(user, "otp_device", None) is not None
+        if target.startswith("/admin/") and user.is_authenticated and not verified:
+            return ""  # the admin wants a verified second factor: going there would only come back here
         return target
     return ""
 
@@ -42,8 +46,10 @@ def login_view(request):
             field = "otp_token" if exc.code in ("otp_required", "otp_invalid", "otp_throttled", "otp_reused") else None
             form.add_error(field, exc.message)
         else:
+            log_in(request, result)
             target = _safe_next(request)
-            log_in(request, result, summary="admin session" if target.startswith("/admin/") else "web session")
+            if target.startswith("/admin/"):
+                audit.record("admin_login", actor=result.user, request=request, summary="to the Django admin")
             return redirect(target or "portal:home")
     return render(request, "portal/login.html", {"form": form, "next": _safe_next(request)}, status=status)
 
