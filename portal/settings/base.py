@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "csp",
     "portal",
     "approvals",
     "agents",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,6 +142,26 @@ API_TOKEN_STAFF_HOURS = env.int("API_TOKEN_STAFF_HOURS", default=8)
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=30 * 24)
 if API_TOKEN_STAFF_HOURS < 1 or API_TOKEN_HOURS < 1:
     raise ImproperlyConfigured("API_TOKEN_STAFF_HOURS and API_TOKEN_HOURS must be at least 1 hour.")
+
+# --- Content-Security-Policy (django-csp), in every shape so tests and browser tests see what production sends:
+# scripts, styles, fonts and images only from the portal itself; no inline script, no inline style, no plugin,
+# no framing. The only exception is the API documentation pages' inline styles (portal.urls).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Internationalisation: Simplified Chinese by default, English on request.
 LANGUAGE_CODE = "zh-hans"
