@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from approvals.demo.catalog_data import DEMO_PASSWORD
 from portal.models import ApiToken, AuditEntry, UserSession
 from portal.services.tokens import issue_token
 from tests.factories.portal import PASSWORD, UserFactory
@@ -79,7 +80,7 @@ def test_weak_passwords_are_refused_by_the_validators(weak):
 
 def test_the_test_and_demo_passwords_pass_the_validators():
     validate_password(PASSWORD)
-    validate_password("Demo-2026-portal")
+    validate_password(DEMO_PASSWORD)
 
 
 def test_password_change_needs_the_old_password(user):
