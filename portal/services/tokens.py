@@ -71,7 +71,3 @@ def revoke_all_tokens(user, *, actor, request=None, reason: str = "") -> int:
                          request=request, data={"count": count})
     return count
 
-
-def purge_expired(now=None) -> int:
-    count, _ = ApiToken.objects.exclude(expires_at__gt=now or timezone.now()).delete()
-    return count
