@@ -20,3 +20,31 @@ class LoginForm(forms.Form):
 class TotpConfirmForm(forms.Form):
     token = forms.CharField(label=_("Dynamic code (TOTP)"), max_length=8,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class CurrentPasswordField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Your current password"))
+        super().__init__(strip=False, max_length=4096,
+                         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), **kwargs)
+
+
+class TotpEnrolForm(TotpConfirmForm):
+    password = CurrentPasswordField(help_text=_("Changing the second factor needs your password again."))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = CurrentPasswordField()
+    new_password1 = forms.CharField(
+        label=_("New password"), strip=False, max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common password, not only digits, not close to your username."),
+    )
+    new_password2 = forms.CharField(label=_("New password again"), strip=False, max_length=4096,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data

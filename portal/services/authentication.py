@@ -10,6 +10,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
+from django_otp.oath import TOTP
 
 from portal.errors import DomainError
 from portal.services import audit
@@ -69,6 +70,22 @@ def verify_totp(user, token: str):
     return None
 
 
+def is_reused_totp(user, token: str) -> bool:
+    """True when `token` is the code of the time step a device of `user` last accepted (a replay, or a second
+    tab submitting the same code): refused, but not a wrong guess, so it counts towards no lockout."""
+    token = (token or "").strip().replace(" ", "")
+    if not token.isdigit():
+        return False
+    for device in devices_for_user(user, confirmed=True):
+        if getattr(device, "last_t", -1) < 0:
+            continue
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = device.t0 + (device.last_t - device.drift) * device.step
+        if totp.token() == int(token):
+            return True
+    return False
+
+
 def check_credentials(request, username: str, password: str, token: str) -> LoginResult:
     """Both factors, or LoginRefused with a message the user understands. Does not start a session."""
     credentials = {"username": username}
@@ -90,6 +107,11 @@ def check_credentials(request, username: str, password: str, token: str) -> Logi
         if not token:
             raise LoginRefused(_("This account needs the 6-digit dynamic code from your authenticator app."),
                                code="otp_required")
+        if is_reused_totp(user, token):
+            audit.record("login", actor=None, success=False, summary="second factor code reused",
+                         data={"username": username}, request=request)
+            raise LoginRefused(_("This dynamic code has already been used. Wait for the next code and enter it."),
+                               code="otp_reused")
         wait = totp_wait_seconds(user)
         device = None if wait else verify_totp(user, token)
         if device is None:
@@ -105,16 +127,30 @@ def check_credentials(request, username: str, password: str, token: str) -> Logi
     return LoginResult(user=user, device=device)
 
 
-def log_in(request, result: LoginResult) -> None:
+def log_in(request, result: LoginResult, *, summary: str = "web session") -> None:
     """Start the web session for a checked login."""
     from django.contrib.auth import login
     from django_otp import login as otp_login
 
+    from portal.services import sessions
+
     login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
     if result.device is not None:
         otp_login(request, result.device)
-    audit.record("login", actor=result.user, summary="web session", request=request)
+    sessions.remember(request)
+    audit.record("login", actor=result.user, summary=summary, request=request,
+                 data={"second_factor": result.device is not None})
 
 
-__all__ = ["LockedOut", "LoginRefused", "LoginResult", "check_credentials", "log_in", "user_logged_in",
-           "verify_totp"]
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out attempt: JSON under /api/, the page elsewhere (403 both)."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": locked_out_message(), "code": LockedOut.code}, status=403)
+    return render(request, "portal/locked_out.html", status=403)
+
+
+__all__ = ["LockedOut", "LoginRefused", "LoginResult", "check_credentials", "is_reused_totp", "lockout_response",
+           "log_in", "user_logged_in", "verify_totp"]

@@ -1,31 +1,44 @@
-"""The user's own account page and TOTP enrolment."""
+"""The user's own account page: profile, password, second factor, web sessions and API tokens."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from portal.errors import DomainError
-from portal.forms import TotpConfirmForm
-from portal.services import two_factor
+from portal.forms import PasswordChangeForm, TotpEnrolForm
+from portal.models import ApiToken, UserSession
+from portal.services import passwords, sessions, tokens, two_factor
 
 
 @login_required
 def account(request):
-    return render(request, "portal/account.html", {"has_device": request.user.has_confirmed_device()})
+    return render(request, "portal/account.html", {
+        "has_device": request.user.has_confirmed_device(),
+        "sessions": sessions.live_sessions(request.user),
+        "current_session_key": request.session.session_key,
+        "tokens": ApiToken.objects.live().filter(user=request.user),
+    })
 
 
+@sensitive_post_parameters("password", "token")
 @login_required
 def enrol_totp(request):
-    if request.user.has_confirmed_device():
-        messages.info(request, _("Two-factor login is already set up for your account."))
-        return redirect("portal:account")
+    """First enrolment, or replacing the phone: a new secret, confirmed with its code and the password."""
+    replacing = request.user.has_confirmed_device()
     device = two_factor.start_enrolment(request.user)
-    form = TotpConfirmForm(request.POST or None)
+    form = TotpEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            confirmed = two_factor.confirm_enrolment(request.user, form.cleaned_data["token"], request=request)
+            confirmed = two_factor.confirm_enrolment(request.user, form.cleaned_data["token"],
+                                                     password=form.cleaned_data["password"], request=request)
+        except two_factor.WrongPassword as exc:
+            form.add_error("password", exc.message)
         except DomainError as exc:
             form.add_error("token", exc.message)
         else:
@@ -34,4 +47,46 @@ def enrol_totp(request):
             return redirect("portal:account")
     return render(request, "portal/enrol_totp.html", {
         "form": form, "secret": two_factor.base32_secret(device), "qr_svg": two_factor.qr_svg(device),
+        "replacing": replacing,
     })
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@login_required
+def change_password(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            passwords.change_password(request.user, old_password=form.cleaned_data["old_password"],
+                                      new_password=form.cleaned_data["new_password1"], request=request)
+        except two_factor.WrongPassword as exc:
+            form.add_error("old_password", exc.message)
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            messages.success(request, _("Your password has been changed. Your other sessions and API tokens "
+                                        "have ended."))
+            return redirect("portal:account")
+    return render(request, "portal/password_change.html", {"form": form})
+
+
+@require_POST
+@login_required
+def end_session(request, pk):
+    row = get_object_or_404(UserSession, pk=pk, user=request.user)
+    is_current = row.session_key == request.session.session_key
+    sessions.end_session(row, actor=request.user, request=request)
+    if is_current:
+        logout(request)  # or the end of this request would save the session again
+        return redirect("portal:login")
+    messages.success(request, _("The session has ended."))
+    return redirect("portal:account")
+
+
+@require_POST
+@login_required
+def end_token(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke_token(token, actor=request.user, request=request)
+    messages.success(request, _("The API token has been revoked."))
+    return redirect("portal:account")

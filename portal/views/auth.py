@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal.forms import LoginForm
-from portal.services import audit
+from portal.services import audit, sessions
 from portal.services.authentication import LockedOut, LoginRefused, check_credentials, log_in
 
 
@@ -17,6 +17,10 @@ def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
+        user = request.user
+        verified = user.is_verified() if hasattr(user, "is_verified") else getattr(user, "otp_device", None) is not None
+        if target.startswith("/admin/") and user.is_authenticated and not verified:
+            return ""  # the admin wants a verified second factor: going there would only come back here
         return target
     return ""
 
@@ -39,11 +43,14 @@ def login_view(request):
             form.add_error(None, exc.message)
             status = 403
         except LoginRefused as exc:
-            field = "otp_token" if exc.code in ("otp_required", "otp_invalid", "otp_throttled") else None
+            field = "otp_token" if exc.code in ("otp_required", "otp_invalid", "otp_throttled", "otp_reused") else None
             form.add_error(field, exc.message)
         else:
             log_in(request, result)
-            return redirect(_safe_next(request) or "portal:home")
+            target = _safe_next(request)
+            if target.startswith("/admin/"):
+                audit.record("admin_login", actor=result.user, request=request, summary="to the Django admin")
+            return redirect(target or "portal:home")
     return render(request, "portal/login.html", {"form": form, "next": _safe_next(request)}, status=status)
 
 
@@ -51,5 +58,6 @@ def login_view(request):
 def logout_view(request):
     if request.user.is_authenticated:
         audit.record("logout", actor=request.user, request=request)
+        sessions.forget(request.session.session_key)
     logout(request)
     return redirect("portal:login")

@@ -1,5 +1,7 @@
 """Login with password and TOTP: staff need both factors; failures are audited and locked out."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +117,48 @@ def test_next_parameter_is_kept_but_only_for_this_site(client):
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
+
+
+# --- Lockout by username and address together; reused codes are no failures (issue 11) --------------------------
+
+def test_failures_from_another_address_do_not_lock_the_chief_out(client, chief, settings):
+    user, device = chief
+    attacker = type(client)(REMOTE_ADDR="203.0.113.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        attacker.post(reverse("portal:login"), {"username": user.username, "password": "wrong-password"})
+    assert post_login(attacker, user.username, otp=current_totp(device)).status_code == 403
+    # The chief at their own desk is not locked out.
+    response = post_login(client, user.username, otp=current_totp(device))
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_a_reused_code_is_refused_but_counts_towards_no_lockout(client, chief, settings):
+    import time_machine
+    from django.utils import timezone
+
+    user, device = chief
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        code = current_totp(device)
+        assert post_login(client, user.username, otp=code).status_code == 302
+        client.post(reverse("portal:logout"))
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            replay = post_login(client, user.username, otp=code)
+            assert replay.status_code == 200
+            assert "_auth_user_id" not in client.session
+        assert replay.context["form"].errors["otp_token"]
+    assert AuditEntry.objects.filter(summary="second factor code reused").count() == settings.AXES_FAILURE_LIMIT + 1
+    with time_machine.travel(start + timedelta(seconds=device.step), tick=False):
+        device.refresh_from_db()
+        response = post_login(client, user.username, otp=current_totp(device))
+    assert response.status_code == 302
+
+
+def test_the_api_answers_the_lockout_in_json_from_the_attempt_that_locks(client, settings):
+    user = UserFactory(applicant=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/api/v1/auth/token/", {"username": user.username, "password": "wrong-wrong"},
+                               content_type="application/json")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "locked_out" and response.json()["detail"]

@@ -8,12 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from rest_framework.authtoken.models import Token
 
 from portal.models import Delivery, Notification
 from portal.models.notifications import Channel
 from portal.services.notifications_read import ALL, mark_read
 from portal.services.notify import deliver, notify, unread_count
+from portal.services.tokens import issue_token
 from tests.factories.portal import UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +137,8 @@ def test_api_lists_own_with_unread_count_and_marks_read(chief, other):
     first, second = tell(chief, 2)
     tell(chief, 1, shown=False, key="pending")
     [theirs] = tell(other, 1, key="theirs")
-    token = Token.objects.create(user=chief)
-    client = Client(headers={"authorization": f"Token {token.key}"})
+    _token, key = issue_token(chief)
+    client = Client(headers={"authorization": f"Token {key}"})
 
     listing = client.get(API_LIST).json()
     assert listing["unread"] == 2 and listing["count"] == 2

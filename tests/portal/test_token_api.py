@@ -40,3 +40,81 @@ def test_missing_fields_are_field_errors(client):
     response = client.post(URL, {}, content_type="application/json")
     assert response.status_code == 400
     assert "username" in response.json()
+
+
+# --- Tokens expire, are new at every login, and can be revoked (issue 11) ---------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+import time_machine  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from portal.models import ApiToken, AuditEntry  # noqa: E402
+
+LOGOUT = "/api/v1/auth/token/logout/"
+
+
+def obtain(client, user, **extra):
+    response = client.post(URL, {"username": user.username, "password": PASSWORD, **extra},
+                           content_type="application/json", HTTP_USER_AGENT="pytest-client/1.0")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_every_login_gets_a_new_token_stored_only_as_its_hash(client):
+    user = UserFactory(applicant=True)
+    first, second = obtain(client, user)["token"], obtain(client, user)["token"]
+    assert first != second
+    assert ApiToken.objects.filter(user=user).count() == 2
+    stored = set(ApiToken.objects.values_list("key_hash", flat=True))
+    assert first not in stored and second not in stored
+    for key in (first, second):
+        assert client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    token = ApiToken.objects.filter(user=user).first()
+    assert token.user_agent == "pytest-client/1.0" and token.last_used_at is not None
+    assert AuditEntry.objects.filter(event="token_issued", actor=user).count() == 2
+
+
+def test_staff_tokens_expire_within_hours_applicants_later(client, settings):
+    settings.API_TOKEN_STAFF_HOURS = 8
+    settings.API_TOKEN_HOURS = 720
+    chief = UserFactory(chief=True)
+    device = with_totp(chief)
+    applicant = UserFactory(applicant=True)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        staff_key = obtain(client, chief, otp=current_totp(device))["token"]
+        applicant_body = obtain(client, applicant)
+    assert ApiToken.objects.get(user=chief).expires_at == start + timedelta(hours=8)
+    assert ApiToken.objects.get(user=applicant).expires_at == start + timedelta(hours=720)
+    with time_machine.travel(start + timedelta(hours=8, seconds=1), tick=False):
+        expired = client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {staff_key}")
+        assert expired.status_code in (401, 403)
+        assert client.get("/api/v1/notifications/",
+                          HTTP_AUTHORIZATION=f"Token {applicant_body['token']}").status_code == 200
+    with time_machine.travel(start + timedelta(hours=721), tick=False):
+        assert client.get("/api/v1/notifications/",
+                          HTTP_AUTHORIZATION=f"Token {applicant_body['token']}").status_code in (401, 403)
+
+
+def test_logout_revokes_the_presented_token_only(client):
+    user = UserFactory(applicant=True)
+    kept, ended = obtain(client, user)["token"], obtain(client, user)["token"]
+    response = client.post(LOGOUT, HTTP_AUTHORIZATION=f"Token {ended}")
+    assert response.status_code == 204
+    assert client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {ended}").status_code in (401, 403)
+    assert client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {kept}").status_code == 200
+    assert client.post(LOGOUT, HTTP_AUTHORIZATION=f"Token {ended}").status_code in (401, 403)
+    assert client.post(LOGOUT).status_code in (401, 403)
+    assert AuditEntry.objects.filter(event="token_revoked", actor=user).count() == 1
+
+
+def test_a_staff_token_is_never_issued_without_a_valid_code(client):
+    chief = UserFactory(chief=True)
+    device = with_totp(chief)
+    good = current_totp(device)
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    refused = client.post(URL, {"username": chief.username, "password": PASSWORD, "otp": wrong},
+                          content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "otp_invalid"
+    assert not ApiToken.objects.filter(user=chief).exists()
