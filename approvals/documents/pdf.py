@@ -6,6 +6,8 @@ Rendering fetches nothing but the portal's own files: relative URLs resolve agai
 value prints as text.
 """
 
+import atexit
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,17 +68,52 @@ def render_html(template_name: str, context: dict) -> str:
     return render_to_string(template_name, context)
 
 
+class _Typesetter:
+    """What every document of one thread shares: the Fontconfig/Pango configuration with the compact font loaded,
+    the parsed @font-face stylesheet and the URL fetcher.
+
+    A FontConfiguration is costly to make (Fontconfig loads its configuration, WeasyPrint copies each @font-face
+    file to a temporary folder and Pango builds its font map and caches from scratch): making one per document
+    took about half of a one-page document's time. It is not safe to share between threads (Pango's font map is
+    not), so each thread keeps its own; a Celery worker process has one.
+    """
+
+    def __init__(self, key):
+        import weasyprint
+
+        self.key = key
+        self.fetcher = _fetcher()
+        self.font_config = weasyprint.text.fonts.FontConfiguration()
+        font_css = fonts.font_face_css()
+        self.stylesheets = ([weasyprint.CSS(string=font_css, url_fetcher=self.fetcher, font_config=self.font_config)]
+                            if font_css else [])
+
+
+_local = threading.local()
+
+
+@atexit.register
+def _forget_typesetter():
+    """Drop this thread's configuration before the interpreter tears its modules down (its temporary font folder
+    is removed then, while the module that removes it still works)."""
+    _local.__dict__.clear()
+
+
+def _typesetter() -> _Typesetter:
+    key = (static_root(), fonts.font_dir().resolve())  # settings a test may change
+    typesetter = getattr(_local, "typesetter", None)
+    if typesetter is None or typesetter.key != key:
+        typesetter = _local.typesetter = _Typesetter(key)
+    return typesetter
+
+
 def _layout(template_name: str, context: dict):
     import weasyprint  # imported here: loading Pango is not needed by the processes that never print
 
     html = render_html(template_name, context)
-    fetcher = _fetcher()
-    font_config = weasyprint.text.fonts.FontConfiguration()
-    font_css = fonts.font_face_css()
-    stylesheets = ([weasyprint.CSS(string=font_css, url_fetcher=fetcher, font_config=font_config)]
-                   if font_css else [])
-    return weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=fetcher).render(
-        stylesheets=stylesheets, font_config=font_config)
+    typesetter = _typesetter()
+    return weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=typesetter.fetcher).render(
+        stylesheets=typesetter.stylesheets, font_config=typesetter.font_config)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
