@@ -19,6 +19,7 @@ from approvals.documents import fonts
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF user space is in points (1/72 in)
 SEAL_ANCHOR = "seal"  # the id of the element the seal is drawn in and the signature field lies over
+OFFICIAL_STYLESHEET = "pdf/official.css"  # in the static folder: the common style of templates/pdf/_official.html
 
 
 class RefusedResource(ValueError):
@@ -70,12 +71,13 @@ def render_html(template_name: str, context: dict) -> str:
 
 class _Typesetter:
     """What every document of one thread shares: the Fontconfig/Pango configuration with the compact font loaded,
-    the parsed @font-face stylesheet and the URL fetcher.
+    the parsed stylesheets and the URL fetcher.
 
     A FontConfiguration is costly to make (Fontconfig loads its configuration, WeasyPrint copies each @font-face
     file to a temporary folder and Pango builds its font map and caches from scratch): making one per document
     took about half of a one-page document's time. It is not safe to share between threads (Pango's font map is
-    not), so each thread keeps its own; a Celery worker process has one.
+    not), so each thread keeps its own; a Celery worker process has one. Parsed stylesheets are kept with it
+    (they hold the @font-face rules registered in it).
     """
 
     def __init__(self, key):
@@ -85,8 +87,19 @@ class _Typesetter:
         self.fetcher = _fetcher()
         self.font_config = weasyprint.text.fonts.FontConfiguration()
         font_css = fonts.font_face_css()
-        self.stylesheets = ([weasyprint.CSS(string=font_css, url_fetcher=self.fetcher, font_config=self.font_config)]
-                            if font_css else [])
+        self.font_faces = ([weasyprint.CSS(string=font_css, url_fetcher=self.fetcher, font_config=self.font_config)]
+                           if font_css else [])
+        self._sheets = {}
+
+    def stylesheet(self, name: str):
+        """The parsed stylesheet `static/<name>`."""
+        import weasyprint
+
+        if name not in self._sheets:
+            path = static_root() / name
+            self._sheets[name] = weasyprint.CSS(url=path.as_uri(), url_fetcher=self.fetcher,
+                                                font_config=self.font_config)
+        return self._sheets[name]
 
 
 _local = threading.local()
@@ -107,23 +120,25 @@ def _typesetter() -> _Typesetter:
     return typesetter
 
 
-def _layout(template_name: str, context: dict):
+def _layout(template_name: str, context: dict, stylesheets: tuple[str, ...] = ()):
     import weasyprint  # imported here: loading Pango is not needed by the processes that never print
 
     html = render_html(template_name, context)
     typesetter = _typesetter()
+    sheets = typesetter.font_faces + [typesetter.stylesheet(name) for name in stylesheets]
     return weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=typesetter.fetcher).render(
-        stylesheets=typesetter.stylesheets, font_config=typesetter.font_config)
+        stylesheets=sheets, font_config=typesetter.font_config)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render `templates/<template_name>` to PDF bytes."""
+    """Render `templates/<template_name>` (a template with its own style) to PDF bytes."""
     return _layout(template_name, context).write_pdf()
 
 
 def render_document(template_name: str, context: dict) -> Rendered:
-    """Render to PDF and report where the element with id="seal" landed (the last one, if several)."""
-    document = _layout(template_name, context)
+    """Render an official document (a template extending pdf/_official.html, styled by static/pdf/official.css)
+    to PDF and report where the element with id="seal" landed (the last one, if several)."""
+    document = _layout(template_name, context, (OFFICIAL_STYLESHEET,))
     seal = None
     for index, page in enumerate(document.pages):
         anchor = page.anchors.get(SEAL_ANCHOR)
