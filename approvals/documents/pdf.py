@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from approvals.documents import fonts
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF user space is in points (1/72 in)
+PDF_VARIANT = "pdf/a-2b"  # the official documents: archivable, and still PDF/A once sealed (signing.py)
 SEAL_ANCHOR = "seal"  # the id of the element the seal is drawn in and the signature field lies over
 OFFICIAL_STYLESHEET = "pdf/official.css"  # in the static folder: the common style of templates/pdf/_official.html
 
@@ -147,4 +148,4 @@ def render_document(template_name: str, context: dict) -> Rendered:
         x1, y1, x2, y2 = anchor  # CSS pixels from the top left of the page
         height = page.height * PX_TO_PT
         seal = SealPlacement(index, (x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT))
-    return Rendered(pdf=document.write_pdf(), pages=len(document.pages), seal=seal)
+    return Rendered(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages), seal=seal)
