@@ -39,6 +39,12 @@ def decided_bundle(transactional_db, settings, tmp_path, live_server):
     keystore.init(list(Department.objects.all()))
     application = journey(cat)
     issue_pending(now=shanghai(2026, 6, 5, 16, 0))
+    from portal.models import Delivery
+    from portal.models.notifications import Channel
+    from portal.services.notify import deliver
+
+    for pk in Delivery.objects.filter(channel=Channel.IN_APP).values_list("pk", flat=True):  # as the worker would
+        deliver(pk)
     yield cat, application
     invalidate()
 
