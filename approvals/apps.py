@@ -8,4 +8,8 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)
+        from .documents import notice_links
         from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)
+        from .notices import register_document_links
+
+        register_document_links(notice_links.links)  # every notification links its event's documents

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalog/packages/<slug:code>/notice.pdf", documents.package_notice, name="package_notice"),
     path("verify/", documents.verify, name="verify"),
     path("verify/<str:number>/", documents.verify_number, name="verify_number"),
+    path("documents/<int:pk>/", documents.document, name="document"),
     path("documents/<int:pk>/download/", documents.download, name="document_download"),
     path("catalog/calendar/", calendar.calendar_month, name="calendar"),
     path("applications/", include(urls_applicant)),

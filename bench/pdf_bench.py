@@ -7,8 +7,10 @@ issuing task does between its two transactions: `render_document` (WeasyPrint, N
 code for certificates) then `seal_pdf` (pyHanko PAdES B-B, ECDSA P-256, 4 KB reserved). The facts are realistic
 view models of each kind (the same templates the portal uses); the seals are created in a temporary folder.
 
-Prints, per kind, the median and p95 of render, seal and both, and the pages; and the resident set size after
-the warm-up and at the end (no growth = no leak). Writes bench/results/pdf.json.
+Prints, per kind, the median and p95 of render, seal and both (wall-clock time), the median CPU time of both (the
+process's own, less disturbed by other work on a shared machine), and the pages; the resident set size after the
+warm-up and every 50 documents (no growth = no leak); and the load average before and after the run, which says
+how far the wall-clock figures were slowed by other processes. Writes bench/results/pdf.json.
 """
 
 import argparse
@@ -162,34 +164,37 @@ def main():
                                   number=f"渝北城管许〔2026〕第{sequence:04d}号",
                                   issued_at=datetime(2026, 6, 5, 16, 0, tzinfo=SH),
                                   valid_until=date(2028, 6, 4) if kind == K.CERTIFICATE else None)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rendered = render_document(spec_for(kind).template, _context(document))
         t1 = time.perf_counter()
         sealed = seal_pdf(rendered.pdf, department=department, placement=rendered.seal, reason=document.number)
-        t2 = time.perf_counter()
-        return (t1 - t0) * 1000, (t2 - t1) * 1000, rendered.pages, len(sealed)
+        t2, c2 = time.perf_counter(), time.process_time()
+        return (t1 - t0) * 1000, (t2 - t1) * 1000, (c2 - c0) * 1000, rendered.pages, len(sealed)
 
     for kind in kinds:  # warm-up: fonts, templates, the signer's key
         one(kind, 1)
     rss_after_warmup = rss_mb()
-    timings = {kind: {"render": [], "seal": [], "total": [], "pages": 0, "bytes": 0} for kind in kinds}
+    timings = {kind: {"render": [], "seal": [], "total": [], "cpu": [], "pages": 0, "bytes": 0} for kind in kinds}
     rss_samples = []
+    load_before = os.getloadavg()
     started = time.perf_counter()
     for index in range(args.n):
         kind = kinds[index % len(kinds)]
-        render_ms, seal_ms, pages, size = one(kind, index + 2)
+        render_ms, seal_ms, cpu_ms, pages, size = one(kind, index + 2)
         row = timings[kind]
         row["render"].append(render_ms)
         row["seal"].append(seal_ms)
         row["total"].append(render_ms + seal_ms)
+        row["cpu"].append(cpu_ms)
         row["pages"], row["bytes"] = pages, size
         if (index + 1) % 50 == 0:
             rss_samples.append(round(rss_mb(), 1))
     elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
 
     summary = {}
     print(f"{'kind':<16}{'n':>4}{'pages':>6}{'KB':>6}  {'render med/p95 ms':>18}  {'seal med/p95 ms':>16}  "
-          f"{'total med/p95 ms':>17}")
+          f"{'total med/p95 ms':>17}  {'CPU med ms':>10}")
     for kind in kinds:
         row = timings[kind]
         if not row["total"]:
@@ -198,21 +203,24 @@ def main():
             "n": len(row["total"]), "pages": row["pages"], "kb": round(row["bytes"] / 1024),
             **{f"{part}_median_ms": round(statistics.median(row[part]), 1) for part in ("render", "seal", "total")},
             **{f"{part}_p95_ms": round(pct(row[part], 0.95), 1) for part in ("render", "seal", "total")},
+            "cpu_median_ms": round(statistics.median(row["cpu"]), 1),
         }
         summary[kind] = entry
         print(f"{kind:<16}{entry['n']:>4}{entry['pages']:>6}{entry['kb']:>6}  "
               f"{entry['render_median_ms']:>8.0f} / {entry['render_p95_ms']:<7.0f}  "
               f"{entry['seal_median_ms']:>7.0f} / {entry['seal_p95_ms']:<6.0f}  "
-              f"{entry['total_median_ms']:>8.0f} / {entry['total_p95_ms']:<6.0f}")
+              f"{entry['total_median_ms']:>8.0f} / {entry['total_p95_ms']:<6.0f}  {entry['cpu_median_ms']:>10.0f}")
     print(f"{args.n} documents in {elapsed:.1f} s; RSS after warm-up {rss_after_warmup:.0f} MB, every 50 documents: "
           f"{rss_samples} MB; peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"load average (1, 5, 15 min) before {load_before}, after {load_after} on {os.cpu_count()} CPUs")
 
     result = {
         "n": args.n, "seed": args.seed, "kinds": summary,
         "rss_after_warmup_mb": round(rss_after_warmup, 1), "rss_every_50_mb": rss_samples,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "seconds": round(elapsed, 1), "python": platform.python_version(), "machine": platform.machine(),
-        "cpus": os.cpu_count(), "at": datetime.now(SH).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(), "load_average_before": [round(v, 2) for v in load_before],
+        "load_average_after": [round(v, 2) for v in load_after], "at": datetime.now(SH).isoformat(timespec="seconds"),
     }
     out = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results")) / "pdf.json"
     out.parent.mkdir(parents=True, exist_ok=True)

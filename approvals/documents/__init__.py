@@ -5,6 +5,7 @@ Entry points (see docs/documents.md):
     issuing             order / issue / supersede / revoke_document / revoke_documents_of
     verification        verify_pdf(bytes), lookup(number)
     access.may_download the one rule of who may download
+    notice_links        every notification about an event with a document links the document's page
     keystore            the seals' keys and certificates (`manage.py seals`)
     pdf.render_pdf      HTML template -> PDF (also used by the demo data)
 """

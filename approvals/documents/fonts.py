@@ -23,6 +23,12 @@ SYSTEM_FONTS = {
     "bold": Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"),
 }
 SC_FACE = "Noto Serif CJK SC"
+VERSION = 2  # in the file name: a change to how the font is made makes new files
+# HarfBuzz subset flags. WeasyPrint subsets the font again for every document, without hints and with the glyphs'
+# subroutines inlined; doing both once here makes that per-document step about a third faster, and the glyphs
+# embedded in the PDFs are the same.
+NO_HINTING = 0x1
+DESUBROUTINIZE = 0x4
 
 
 def font_dir() -> Path:
@@ -69,6 +75,7 @@ def _subset(source: Path, target: Path) -> None:
         hb_subset_input_t *hb_subset_input_create_or_fail (void);
         void hb_subset_input_destroy (hb_subset_input_t *input);
         hb_set_t *hb_subset_input_unicode_set (hb_subset_input_t *input);
+        void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned value);
         hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
     """)
     harfbuzz = ffi.dlopen("libharfbuzz.so.0")
@@ -80,6 +87,7 @@ def _subset(source: Path, target: Path) -> None:
         unicodes = subsetter.hb_subset_input_unicode_set(wanted)
         for code in _characters():
             harfbuzz.hb_set_add(unicodes, code)
+        subsetter.hb_subset_input_set_flags(wanted, NO_HINTING | DESUBROUTINIZE)
         subset = subsetter.hb_subset_or_fail(face, wanted)
         if subset == ffi.NULL:
             raise RuntimeError(f"HarfBuzz could not subset {source}")
@@ -100,7 +108,7 @@ def _subset(source: Path, target: Path) -> None:
 
 
 def font_path(weight: str) -> Path:
-    return font_dir() / f"PortalSerifSC-{weight}.otf"
+    return font_dir() / f"PortalSerifSC-{weight}-v{VERSION}.otf"
 
 
 @lru_cache(maxsize=4)
@@ -111,6 +119,9 @@ def _font_face_css(directory: str) -> str:
         try:
             if not target.exists():
                 _subset(source, target)
+                for stale in font_dir().glob(f"PortalSerifSC-{weight}*.otf"):  # made by an earlier version
+                    if stale != target:
+                        stale.unlink(missing_ok=True)
         except Exception:  # noqa: BLE001 - no HarfBuzz-subset or no system font: the full font is used instead
             log.warning("Could not make the compact PDF font from %s; using the system font.", source, exc_info=True)
             return ""

@@ -4,6 +4,12 @@ with the department's seal key (ECDSA P-256), its field lying over the red seal 
 The field's own appearance is empty (the seal is part of the page, so it prints in every viewer); clicking the
 seal opens the signature panel. The reserved size is small: an EC signature with its two certificates fits in a
 few kilobytes; a timestamp token needs more.
+
+The documents are rendered as PDF/A-2b (approvals.documents.pdf) and stay so once sealed: the signature field is
+made with its (empty) appearance stream, as PDF/A requires of every visible annotation; the document stays a
+PDF 1.7 file with the ESIC (PAdES) extension, where pyHanko would by default declare PDF 2.0 for an ECDSA
+signature (ISO/TS 32002), which PDF/A-2 (built on PDF 1.7) does not allow; and the document information's
+producer is set to the one pyHanko writes into the XMP metadata, as PDF/A requires the two to agree.
 """
 
 import io
@@ -26,6 +32,34 @@ def _timestamper():
     return HTTPTimeStamper(settings.SEAL_TIMESTAMP_URL, timeout=10)
 
 
+def _pdf_a_signer():
+    """A PdfSigner that declares what PAdES needs (PDF 1.7 and the ESIC extension) and nothing that would make the
+    document PDF 2.0 (see the module's docstring)."""
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers import constants
+
+    class PdfA2Signer(signers.PdfSigner):
+        def register_extensions(self, pdf_out, *, md_algorithm):
+            pdf_out.ensure_output_version(version=(1, 7))
+            if pdf_out.output_version < (2, 0):
+                pdf_out.register_extension(constants.ESIC_EXTENSION_1)
+
+    return PdfA2Signer
+
+
+def _align_producer(writer) -> None:
+    """Where the PDF carries XMP metadata, pyHanko sets its pdf:Producer to its own name and appends that name to
+    the document information's /Producer: make the two say the same."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    info = writer.trailer["/Info"].get_object() if "/Info" in writer.trailer else None
+    if info is None or "/Metadata" not in writer.root:
+        return
+    info[generic.pdf_name("/Producer")] = generic.TextStringObject(VENDOR)
+    writer.update_container(info)
+
+
 def seal_pdf(pdf: bytes, *, department, placement: SealPlacement | None, reason: str, signer_name: str = "",
              location: str = "") -> bytes:
     """The PDF with the department's seal signature added as an incremental update."""
@@ -44,9 +78,11 @@ def seal_pdf(pdf: bytes, *, department, placement: SealPlacement | None, reason:
         name=signer_name or keystore.official_name(department),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    signer = signers.PdfSigner(
+    # The field first, with its empty appearance stream (signing into a new field would leave it without one).
+    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box))
+    _align_producer(writer)
+    signer = _pdf_a_signer()(
         metadata, signer=keystore.signer(department), timestamper=timestamper, stamp_style=NoOpStampStyle(),
-        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box),
     )
     reserved = RESERVED_BYTES_WITH_TIMESTAMP if timestamper else RESERVED_BYTES
     out = asyncio_bridge.run(lambda: signer.async_sign_pdf(writer, bytes_reserved=reserved))

@@ -57,6 +57,7 @@ class Event:
     subject: object  # what the event is about: the application, a pre-review, a notice, a stage, a review
     at: datetime | None = None  # for events that can happen more than once to the same subject
     _reviews: dict | None = field(default=None, repr=False)
+    memo: dict = field(default_factory=dict, repr=False)  # what a document-link provider read once per event
 
     def key(self, audience: str) -> str:
         occurrence = f"@{self.at.isoformat()}" if self.at else ""
@@ -143,9 +144,10 @@ _document_links: list = []
 
 
 def register_document_links(provider) -> None:
-    """`provider(event, audience_name)` returns [{"title": str or lazy, "url": path}] for the documents of the
-    event that this audience may download (e.g. the acceptance notice for the company); they are added to the
-    notification's `links` and to its e-mail."""
+    """`provider(event, audience_name)` returns [{"title": str, lazy or callable, "url": path}] for the documents
+    of the event that this audience may download (e.g. the acceptance notice for the company); they are added to
+    the notification's `links` and to its e-mail. It is called once per audience and may keep what it read in
+    `event.memo`. approvals.documents.notice_links is the portal's provider (registered in ApprovalsConfig)."""
     if provider not in _document_links:
         _document_links.append(provider)
 

@@ -17,6 +17,24 @@ from approvals.models import IssuedDocument, Package, ServiceItem
 @never_cache
 @login_required
 @require_GET
+def document(request, pk):
+    """A document's page (where the notifications link): its record and the download, or, while it is being
+    issued, a note to come back in a moment. Hidden (404) from whoever may not download it."""
+    document = get_object_or_404(
+        IssuedDocument.objects.with_state().select_related("application", "department", "enterprise", "item",
+                                                           "superseded_by"), pk=pk)
+    if not access.may_download(request.user, document):
+        raise Http404
+    successor = getattr(document, "superseded_by", None)
+    return render(request, "approvals/documents/document.html", {
+        "document": document, "successor": successor,
+        "state_message": verification.STATE_MESSAGES.get(document.state),
+    })
+
+
+@never_cache
+@login_required
+@require_GET
 def download(request, pk):
     """Whoever may not download the document gets a 404, so they cannot even learn that it exists."""
     document = get_object_or_404(IssuedDocument.objects.issued().select_related("application__enterprise",

@@ -1,5 +1,6 @@
-"""Issue 9's journey in the browser: the applicant downloads the acceptance notice and a decision, follows the
-certificate's QR code to the public verification page, and a tampered copy uploaded there is reported altered.
+"""Issue 9's journey in the browser: the applicant downloads the acceptance notice and a decision (from the
+application page, and from the page the acceptance notification links), follows the certificate's QR code to the
+public verification page, and a tampered copy uploaded there is reported altered.
 
 The bundle is brought to its decision through the services (the compact test catalog, tests/approvals/documents),
 and its documents are issued by the issuing task's function, as the worker would; the browser does the rest.
@@ -38,6 +39,12 @@ def decided_bundle(transactional_db, settings, tmp_path, live_server):
     keystore.init(list(Department.objects.all()))
     application = journey(cat)
     issue_pending(now=shanghai(2026, 6, 5, 16, 0))
+    from portal.models import Delivery
+    from portal.models.notifications import Channel
+    from portal.services.notify import deliver
+
+    for pk in Delivery.objects.filter(channel=Channel.IN_APP).values_list("pk", flat=True):  # as the worker would
+        deliver(pk)
     yield cat, application
     invalidate()
 
@@ -71,6 +78,19 @@ def test_download_follow_the_qr_code_and_catch_a_tampered_copy(browser, live_ser
         assert download.value.suggested_filename == f"{title}_{stored.number}.pdf"
         with open(download.value.path(), "rb") as handle, stored.file.open("rb") as original:
             assert handle.read() == original.read()
+
+    # ---- 1b. The acceptance notification links the notice's page, which offers the same PDF ------------------
+    from django.urls import reverse
+
+    acceptance = application.documents.get(kind=DocumentKind.ACCEPTANCE)
+    page.goto(f"{base}{reverse('portal:notifications')}")
+    page.locator(f'a[href="{reverse("approvals:document", args=[acceptance.pk])}"]').first.click()
+    expect(page.get_by_test_id("document-page")).to_be_visible()
+    expect(page.get_by_test_id("document-number")).to_have_text(acceptance.number)
+    with page.expect_download() as download:
+        page.get_by_test_id("download-acceptance").click()
+    with open(download.value.path(), "rb") as handle, acceptance.file.open("rb") as original:
+        assert handle.read() == original.read()
 
     # ---- 2. Anyone follows the certificate's QR code to the verification page ---------------------------------
     certificate = application.documents.get(kind=DocumentKind.CERTIFICATE)

@@ -81,3 +81,28 @@ def test_the_seal_bears_the_department_name_in_red_and_escapes_it():
     assert svg.count("<text") == len("重庆市渝北区城市管理局") + 1  # one per character, and the caption
     assert "#d7000f" in svg and "行政审批专用章" in svg
     assert "&lt;" in seal_svg("<b>") and "<b>" not in seal_svg("<b>")
+
+
+def test_a_thread_reuses_its_font_configuration_and_parsed_stylesheets(department):
+    """Making a FontConfiguration per document was half of a document's time: one per thread, kept."""
+    import threading
+
+    first = pdf._typesetter()
+    pdf.render_document("pdf/decision.html", _context(decision(department, "理由")))
+    assert pdf._typesetter() is first
+    assert first.stylesheet(pdf.OFFICIAL_STYLESHEET) is first.stylesheet(pdf.OFFICIAL_STYLESHEET)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf._typesetter()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first and other[0].font_config is not first.font_config  # Pango is not thread-safe
+
+
+def test_the_official_stylesheet_styles_the_documents(department):
+    """static/pdf/official.css is applied: the footer runs in the bottom margin of every page with its page count."""
+    rendered = pdf.render_document("pdf/decision.html", _context(decision(department, "超长理由" * 400)))
+    pages = pdf_text(rendered.pdf).split("\f")
+    footers = [page for page in pages[:rendered.pages] if "本文书加盖" in page]
+    assert len(footers) == rendered.pages > 1
+    assert f"共{rendered.pages}页" in flat(pages[0])
+

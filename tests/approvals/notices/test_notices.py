@@ -142,9 +142,9 @@ def test_telling_a_company_of_any_size_takes_the_same_number_of_queries(cat):
                     language="en" if i % 2 else "")
     second, told_second = queries(datetime(2026, 6, 2, 11, 0, tzinfo=SHANGHAI))
     assert (told_first, told_second) == (2, 32)  # the company (1, then 31) and the window's clerk
-    # Per audience one query for its people; then the known keys, the notifications (in a savepoint: 3) and
-    # their deliveries: the same for 2 people as for 32.
-    assert first == second == 7 and cold == first + 2
+    # Per audience one query for its people; the event's documents, read once for both audiences; then the
+    # known keys, the notifications (in a savepoint: 3) and their deliveries: the same for 2 people as for 32.
+    assert first == second == 8 and cold == first + 2
 
 
 def test_documents_registered_for_an_event_are_linked_in_the_portal_and_in_the_mail(cat, monkeypatch, settings):
@@ -166,6 +166,14 @@ def test_documents_registered_for_an_event_are_linked_in_the_portal_and_in_the_m
     deliver(Delivery.objects.get(notification=told, channel="email").pk)
     [message] = mail.outbox
     assert f"受理通知书: https://portal.example.gov.cn{url}" in message.body
+
+
+def test_the_portal_links_the_documents_of_its_events():
+    """approvals.documents registers its provider when the app is ready (tests/approvals/documents/
+    test_notice_links.py follows each event)."""
+    from approvals.documents import notice_links
+
+    assert notice_links.links in events._document_links
 
 
 def test_a_message_that_fails_still_tells_its_people_and_never_fails_the_event(cat, monkeypatch, caplog):
