@@ -209,6 +209,12 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["next_check_at"], name="review_next_check",
                          condition=models.Q(next_check_at__isnull=False)),
             models.Index(fields=["department", "status", "due_at"], name="review_inbox"),
+            # Open reviews by due time (docs/performance.md): the first page of an inbox, the red and yellow lists
+            # of the boards and their counts are range scans of these, whatever the size of the history.
+            models.Index(fields=["department", "due_at", "id"], name="review_open_department_due",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            models.Index(fields=["due_at", "id"], name="review_open_due",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
         ]
 
     def __str__(self):
