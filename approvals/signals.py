@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.dispatch import Signal
 
+from approvals import catalog_cache as _catalog_cache  # noqa: F401  (cache invalidation)
 from approvals.calendar import signals as _calendar_signals  # noqa: F401  (cache invalidation)
 
 # Sent inside the sweep's transaction when deadlines of reviews, stages or deliveries fire — once per claimed batch,

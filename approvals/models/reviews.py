@@ -133,14 +133,27 @@ REVIEW_LIGHT = Rule(Light, [
 ], default=Light.GREEN)
 
 
+_STATUSES_WITH: dict = {}
+
+
+def _statuses_with(lights) -> list:
+    key = frozenset(str(v) for v in ([lights] if isinstance(lights, str) else lights))
+    if key not in _STATUSES_WITH:
+        _STATUSES_WITH[key] = REVIEW_LIGHT.possible("status", ReviewStatus.values, key)
+    return _STATUSES_WITH[key]
+
+
 class ReviewQuerySet(models.QuerySet):
     def with_light(self, now):
         """Annotate `light` (a `Light` value) at `now`, computed by the database."""
         return self.annotate(light=REVIEW_LIGHT.expression(now))
 
     def filter_light(self, lights, now):
-        """Only the reviews whose light at `now` is one of `lights` (a value or a list)."""
-        return self.filter(REVIEW_LIGHT.q(lights, now))
+        """Only the reviews whose light at `now` is one of `lights` (a value or a list).
+
+        With the statuses those lights can have (`Rule.possible`), so that red, yellow and green lists and counts
+        are range scans of the partial indexes on open reviews (docs/performance.md)."""
+        return self.filter(REVIEW_LIGHT.q(lights, now), status__in=_statuses_with(lights))
 
     def light_counts(self, now) -> dict:
         """{light: number of reviews} at `now`, every light present (one grouped query)."""
@@ -214,6 +227,9 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["department", "due_at", "id"], name="review_open_department_due",
                          condition=models.Q(status__in=OPEN_REVIEW_STATES)),
             models.Index(fields=["due_at", "id"], name="review_open_due",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            # Yellow or red (warn_at <= now): the boards' counts per department.
+            models.Index(fields=["warn_at", "department"], name="review_open_warn",
                          condition=models.Q(status__in=OPEN_REVIEW_STATES)),
         ]
 
