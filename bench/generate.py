@@ -181,7 +181,7 @@ def history(args, world, now, rng, copier):
              "delivered": None, "closed": None, "withdrawn": None, "outcome": "", "reviews": []}
         days = age / DAY
         roll = r.random()
-        if days > 45 or (days > 10 and roll < 0.4):
+        if days > 40 or (days > 10 and roll < 0.4):
             if roll < 0.03:
                 p["status"], p["withdrawn"] = "withdrawn", submitted + DAY
             elif roll < 0.06:
@@ -225,6 +225,8 @@ def history(args, world, now, rng, copier):
                     rv["status"], rv["decided"] = "approved", now - timedelta(hours=r.randrange(1, 48))
                 elif s < 0.40:
                     rv["status"], rv["decided"] = "signed", now - timedelta(hours=r.randrange(1, 48))
+                elif rv["due"] < now and r.random() < 0.8:  # most reviews are decided within their limit
+                    rv["status"], rv["decided"] = "signed", max(rv["started"] + HOUR, rv["due"] - timedelta(hours=r.randrange(1, 72)))
                 else:
                     rv["status"] = "under_review"
                 if rv["due"]:
