@@ -226,7 +226,8 @@ def history(args, world, now, rng, copier):
                 elif s < 0.40:
                     rv["status"], rv["decided"] = "signed", now - timedelta(hours=r.randrange(1, 48))
                 elif rv["due"] < now and r.random() < 0.8:  # most reviews are decided within their limit
-                    rv["status"], rv["decided"] = "signed", max(rv["started"] + HOUR, rv["due"] - timedelta(hours=r.randrange(1, 72)))
+                    decided = rv["due"] - timedelta(hours=r.randrange(1, 72))
+                    rv["status"], rv["decided"] = "signed", max(rv["started"] + HOUR, decided)
                 else:
                     rv["status"] = "under_review"
                 if rv["due"]:

@@ -303,6 +303,10 @@ def main():
     args = parse_args()
     if args.drive:
         return drive(args.drive)
+    if not args.database_url:
+        print("http_bench: skipped; build a data set with bench/generate.py and pass --database-url (or set "
+              "BENCH_DATABASE_URL), see docs/performance.md")
+        return None
     setup_django(args)
     from django.db import connection
 

@@ -1,8 +1,8 @@
 """一个企业、一个领导: a red escalation (督办) of a company's bundle reaches the leader who answers for the company.
 
-A `deadline_fired` receiver (a batch of firings at a time): approvals fires the deadline and tells its own people (chiefs, supervisors,
-department leaders); the park knows each company's leader, so it adds them to the same firing's digest line,
-in the sweep's transaction (one notification per person per pass, approvals/notices/digest.py).
+A `deadline_fired` receiver (a batch of firings at a time): approvals fires the deadline and tells its own people
+(chiefs, supervisors, department leaders); the park knows each company's leader, so it adds them to the same
+firing's digest line, in the sweep's transaction (one notification per person per pass, approvals/notices/digest.py).
 """
 
 from approvals.models import FiringKind

@@ -145,8 +145,8 @@ class CachedCatalogMixin:
     rebuilt after any edit of the catalog. A 404 is raised, never cached."""
 
     def list(self, request, *args, **kwargs):
-        return Response(catalog_cache.cached(request.get_full_path(),
-                                             lambda: super(CachedCatalogMixin, self).list(request, *args, **kwargs).data))
+        return Response(catalog_cache.cached(
+            request.get_full_path(), lambda: super(CachedCatalogMixin, self).list(request, *args, **kwargs).data))
 
     def retrieve(self, request, *args, **kwargs):
         return Response(catalog_cache.cached(

@@ -3,10 +3,10 @@
 Building takes one or two small queries and a few milliseconds, so each process keeps the calendar in memory
 and rebuilds it only when the *version* stored in Django's cache changes; the version itself is read at most
 once per `CALENDAR_VERSION_CHECK_SECONDS` (default 1 s) per process, so another process's edit is seen within a
-second and a page that computes many clocks costs one cache round trip, not one per clock. `invalidate()` (called by the signal
-receivers in `approvals.calendar.signals`, by the seeding and by the services) writes a new version, so that
-every web and worker process sharing the cache (Redis in production) picks up an administrator's edit on its
-next call. With the local-memory cache of the embedded setup the version is per process: other processes then
+second and a page that computes many clocks costs one cache round trip, not one per clock. `invalidate()` (called
+by the signal receivers in `approvals.calendar.signals`, by the seeding and by the services) writes a new
+version, so that every web and worker process sharing the cache (Redis in production) picks up an
+administrator's edit. With the local-memory cache of the embedded setup the version is per process: other processes then
 notice edits only after they restart — use Redis when web and worker run as separate processes.
 
 The key also holds settings.OFFICE_HOURS and settings.TIME_ZONE, so overriding them (tests) rebuilds too.

@@ -132,7 +132,8 @@ def inbox(request):
         review.clock = review_clock(review, now=now)
         review.awaits_signature = review.status in AWAITING_SIGNATURE
 
-    led = ApplicationStage.objects.filter(lead_department=department, status__in=[StageStatus.WAITING, StageStatus.OPEN])
+    led = ApplicationStage.objects.filter(lead_department=department,
+                                          status__in=[StageStatus.WAITING, StageStatus.OPEN])
     stages = (
         led.with_light(now)
         .select_related("application__enterprise")
