@@ -10,8 +10,8 @@ delegation.register(authorizations.delegation_check)
 delegation.register_visibility(authorizations.visible_applications)
 deadlines.register_sweeper(demand_clocks.running_demands, "next_check_at", demand_clocks.check_demand)
 recompute.register("demand", demand_clocks.demands_in_window, demand_clocks.recompute_demand)
-deadline_fired.connect(cases.chase_on_red_review, dispatch_uid="agents.chase_on_red_review")
-deadline_fired.connect(escalations.tell_company_leader, dispatch_uid="agents.tell_company_leader")
+deadline_fired.connect(cases.chase_on_red_reviews, dispatch_uid="agents.chase_on_red_reviews")
+deadline_fired.connect(escalations.tell_company_leaders, dispatch_uid="agents.tell_company_leaders")
 
 
 def _load_agency_demo() -> dict:

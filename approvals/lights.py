@@ -132,6 +132,34 @@ class Rule:
             result |= part
         return result
 
+    def possible(self, column: str, candidates, values) -> list:
+        """The values of `column` (among `candidates`) that a row whose value is one of `values` can have.
+
+        Found by evaluating the rule itself over probe rows (each other column of the rule NULL, in the past or in
+        the future), so it cannot drift from the clauses. Used as an index hint: `q(values) & column__in=possible`
+        selects the same rows, and a planner can match a positive `status IN (...)` to a partial index on open
+        states, which it cannot prove from the rule's negations (`NOT status IN (...)`)."""
+        import itertools
+        from datetime import timedelta
+        from types import SimpleNamespace
+
+        from django.utils import timezone
+
+        values = {str(v) for v in ([values] if isinstance(values, str) else values)}
+        now = timezone.now()
+        others = sorted({lookup.partition("__")[0] for clause in self.clauses
+                         for lookup in self._conditions(clause, now)} - {column})
+        probes = (None, now - timedelta(days=1), now + timedelta(days=1))
+        found = []
+        for candidate in candidates:
+            for combo in itertools.product(probes, repeat=len(others)):
+                row = SimpleNamespace(**{column: candidate}, **dict(zip(others, combo)))
+                value = self.of(row, now)
+                if value is not None and str(value) in values:
+                    found.append(candidate)
+                    break
+        return found
+
     # --- one loaded row ---------------------------------------------------------------------------------
     def of(self, obj, now):
         """The value for one loaded row (the same clauses, evaluated in Python)."""

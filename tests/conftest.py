@@ -20,6 +20,16 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """Catalog answers are cached by version in the shared cache, which outlives each test's database."""
+    from approvals.catalog_cache import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 costs about a second per user on this machine; tests do not need its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -196,14 +196,24 @@ def case_progress(case, now=None, *, viewer=None) -> list[LinkedProgress]:
 
 
 # --- automatic chasing ----------------------------------------------------------------------------------
-def chase_on_red_review(sender, *, kind, subject, application, now, **kwargs):
+def chase_on_red_reviews(sender, *, fired, now, **kwargs):
     """deadline_fired receiver: a linked review went red -> every open case of that application is chased.
 
-    Runs inside the sweep's transaction for the review, which fires each threshold once; a case already
-    chasing only gets the note added (one "chasing" entry per case in the audit).
+    Runs inside the sweep's transaction for a batch of firings, each fired once; one query finds the applications
+    of the batch that have open cases at all (usually none). A case already chasing only gets the note added (one
+    "chasing" entry per case in the audit).
     """
-    if kind not in (FiringKind.REVIEW_RED, FiringKind.REVIEW_LEGAL):
+    red = [f for f in fired if f.kind in (FiringKind.REVIEW_RED, FiringKind.REVIEW_LEGAL)]
+    if not red:
         return
+    with_cases = set(AgencyCase.objects.filter(applications__in={f.application.pk for f in red},
+                                               status__in=OPEN_STATES).values_list("applications", flat=True))
+    for f in red:
+        if f.application.pk in with_cases:
+            _chase(f.kind, f.subject, f.application, now)
+
+
+def _chase(kind, subject, application, now):
     with transaction.atomic():
         open_cases = list(AgencyCase.objects.select_for_update().filter(
             applications=application, status__in=OPEN_STATES))

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from approvals import catalog_cache
 from approvals.api.serializers.common import choice_field
 from approvals.models import (
     Department, FeeRule, FormField, ItemField, ItemMaterial, MaterialType, Package, PackageStage, ServiceItem,
@@ -139,7 +140,20 @@ class RequirementsSerializer(serializers.Serializer):
     materials_saved = serializers.IntegerField()
 
 
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+class CachedCatalogMixin:
+    """List and detail answers served from the catalog cache (approvals/catalog_cache.py): the same for everybody,
+    rebuilt after any edit of the catalog. A 404 is raised, never cached."""
+
+    def list(self, request, *args, **kwargs):
+        return Response(catalog_cache.cached(
+            request.get_full_path(), lambda: super(CachedCatalogMixin, self).list(request, *args, **kwargs).data))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(catalog_cache.cached(
+            request.get_full_path(), lambda: super(CachedCatalogMixin, self).retrieve(request, *args, **kwargs).data))
+
+
+class DepartmentViewSet(CachedCatalogMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = DepartmentSerializer
     queryset = Department.objects.all()
@@ -151,7 +165,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     OpenApiParameter("kind", str, enum=["licence", "filing", "other"]),
     OpenApiParameter("q", str, description="text in the name or code"),
 ])
-class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet):
+class ServiceItemViewSet(CachedCatalogMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = ServiceItemSerializer
     lookup_field = "code"
@@ -171,7 +185,7 @@ class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
 
-class PackageViewSet(viewsets.ReadOnlyModelViewSet):
+class PackageViewSet(CachedCatalogMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = PackageSerializer
     lookup_field = "code"

@@ -96,7 +96,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             qs = qs.filter(status__in=statuses)
         if request.query_params.get("department"):
             qs = qs.filter(department__code=request.query_params["department"])
-        return qs.order_by(F("due_at").asc(nulls_last=True), "stage__order", "id"), timezone.now()
+        return qs.order_by(F("due_at").asc(nulls_last=True), "id"), timezone.now()
 
     @extend_schema(summary="The department's inbox, ordered by due time",
                    description="Every review of the caller's department (leaders, administrators and supervisors: "

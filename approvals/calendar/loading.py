@@ -1,10 +1,12 @@
 """The current WorkCalendar, built from the database and cached in each process.
 
 Building takes one or two small queries and a few milliseconds, so each process keeps the calendar in memory
-and rebuilds it only when the *version* stored in Django's cache changes. `invalidate()` (called by the signal
-receivers in `approvals.calendar.signals`, by the seeding and by the services) writes a new version, so that
-every web and worker process sharing the cache (Redis in production) picks up an administrator's edit on its
-next call. With the local-memory cache of the embedded setup the version is per process: other processes then
+and rebuilds it only when the *version* stored in Django's cache changes; the version itself is read at most
+once per `CALENDAR_VERSION_CHECK_SECONDS` (default 1 s) per process, so another process's edit is seen within a
+second and a page that computes many clocks costs one cache round trip, not one per clock. `invalidate()` (called
+by the signal receivers in `approvals.calendar.signals`, by the seeding and by the services) writes a new
+version, so that every web and worker process sharing the cache (Redis in production) picks up an
+administrator's edit. With the local-memory cache of the embedded setup the version is per process: other processes then
 notice edits only after they restart — use Redis when web and worker run as separate processes.
 
 The key also holds settings.OFFICE_HOURS and settings.TIME_ZONE, so overriding them (tests) rebuilds too.
@@ -31,6 +33,7 @@ CACHE_OUTAGE_GRACE_SECONDS = 30
 
 _lock = threading.Lock()
 _cached: tuple[tuple, WorkCalendar, float] | None = None  # (key, calendar, built at monotonic seconds)
+_checked: tuple[str | None, float] | None = None  # (shared version, read at monotonic seconds)
 
 # Django's week_day lookup: 1 = Sunday ... 7 = Saturday.
 _WEEKEND = (1, 7)
@@ -75,10 +78,26 @@ def _shared_version() -> str | None:
         return None
 
 
+def _current_version() -> str | None:
+    """The shared version, read from the cache at most once per CALENDAR_VERSION_CHECK_SECONDS in this process.
+
+    A page computing fifty clocks asks for the calendar a hundred times; one round trip to Redis per request (or
+    per second) is enough. An edit made in this process is seen at once (`invalidate()` forgets the version)."""
+    global _checked
+    ttl = getattr(settings, "CALENDAR_VERSION_CHECK_SECONDS", 1.0)
+    now = _time.monotonic()
+    checked = _checked
+    if checked is not None and now - checked[1] < ttl:
+        return checked[0]
+    version = _shared_version()
+    _checked = (version, now)
+    return version
+
+
 def get_calendar() -> WorkCalendar:
     """The current calendar (rebuilt when an edit invalidated it)."""
     global _cached
-    version = _shared_version()
+    version = _current_version()
     key = (version, settings.OFFICE_HOURS, settings.TIME_ZONE)
     cached = _cached
     if cached is not None:
@@ -96,8 +115,9 @@ def get_calendar() -> WorkCalendar:
 
 def invalidate() -> None:
     """Make every process rebuild the calendar on its next `get_calendar()`."""
-    global _cached
+    global _cached, _checked
     _cached = None
+    _checked = None
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:

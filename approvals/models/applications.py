@@ -186,6 +186,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         indexes = [
+            # Lists newest first (the API, the applicant's and the overseers' pages): a backward index scan.
+            models.Index(fields=["-created_at", "-id"], name="app_newest_first"),
             # The acceptance sweep looks only at submitted applications with a due time.
             models.Index(fields=["acceptance_due_at"], name="app_acceptance_due_open",
                          condition=models.Q(status="submitted")),

@@ -46,7 +46,9 @@ class DeadlineFiring(models.Model):
             models.UniqueConstraint(fields=["subject_type", "subject_id", "kind", "deadline_at"],
                                     name="firing_once"),
         ]
-        indexes = [models.Index(fields=["department", "kind", "fired_at"], name="firing_board")]
+        indexes = [models.Index(fields=["department", "kind", "fired_at"], name="firing_board"),
+                   # The history of every department, newest first (the overdue board's first page).
+                   models.Index(fields=["-fired_at", "-id"], name="firing_newest_first")]
 
     def __str__(self):
         return f"{self.subject_type}#{self.subject_id} {self.kind} @ {self.fired_at:%Y-%m-%d %H:%M}"

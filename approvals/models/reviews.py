@@ -31,14 +31,27 @@ STAGE_LIGHT = Rule(Light, [
 ], default=Light.GREEN)
 
 
+_POSSIBLE: dict = {}
+
+
+def _possible(rule, statuses, lights) -> list:
+    """The statuses a row with one of `lights` can have under `rule` (Rule.possible), computed once."""
+    key = (id(rule), frozenset(str(v) for v in ([lights] if isinstance(lights, str) else lights)))
+    if key not in _POSSIBLE:
+        _POSSIBLE[key] = rule.possible("status", statuses, key[1])
+    return _POSSIBLE[key]
+
+
 class StageQuerySet(models.QuerySet):
     def with_light(self, now):
         """Annotate `light` (a `Light` value) at `now`, computed by the database."""
         return self.annotate(light=STAGE_LIGHT.expression(now))
 
     def filter_light(self, lights, now):
-        """Only the stages whose light at `now` is one of `lights` (a value or a list)."""
-        return self.filter(STAGE_LIGHT.q(lights, now))
+        """Only the stages whose light at `now` is one of `lights` (a value or a list), with the statuses those
+        lights can have (an index hint, as for reviews)."""
+        return self.filter(STAGE_LIGHT.q(lights, now),
+                           status__in=_possible(STAGE_LIGHT, StageStatus.values, lights))
 
 
 class ApplicationStage(ConcurrentTransitionMixin, models.Model):
@@ -66,7 +79,12 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
         ordering = ["application", "order"]
         constraints = [models.UniqueConstraint(fields=["application", "order"], name="app_stage_order_once")]
         indexes = [models.Index(fields=["next_check_at"], name="stage_next_check",
-                                condition=models.Q(next_check_at__isnull=False))]
+                                condition=models.Q(next_check_at__isnull=False)),
+                   # Late stages (red: due_at <= now, yellow: warn_at <= now) on the boards and their counts.
+                   models.Index(fields=["due_at", "lead_department"], name="stage_open_due",
+                                condition=models.Q(status="open")),
+                   models.Index(fields=["warn_at", "lead_department"], name="stage_open_warn",
+                                condition=models.Q(status="open"))]
 
     def __str__(self):
         return f"{self.application_id} #{self.order} {self.name}"
@@ -139,8 +157,11 @@ class ReviewQuerySet(models.QuerySet):
         return self.annotate(light=REVIEW_LIGHT.expression(now))
 
     def filter_light(self, lights, now):
-        """Only the reviews whose light at `now` is one of `lights` (a value or a list)."""
-        return self.filter(REVIEW_LIGHT.q(lights, now))
+        """Only the reviews whose light at `now` is one of `lights` (a value or a list).
+
+        With the statuses those lights can have (`Rule.possible`), so that red, yellow and green lists and counts
+        are range scans of the partial indexes on open reviews (docs/performance.md)."""
+        return self.filter(REVIEW_LIGHT.q(lights, now), status__in=_possible(REVIEW_LIGHT, ReviewStatus.values, lights))
 
     def light_counts(self, now) -> dict:
         """{light: number of reviews} at `now`, every light present (one grouped query)."""
@@ -209,6 +230,15 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["next_check_at"], name="review_next_check",
                          condition=models.Q(next_check_at__isnull=False)),
             models.Index(fields=["department", "status", "due_at"], name="review_inbox"),
+            # Open reviews by due time (docs/performance.md): the first page of an inbox, the red and yellow lists
+            # of the boards and their counts are range scans of these, whatever the size of the history.
+            models.Index(fields=["department", "due_at", "id"], name="review_open_department_due",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            models.Index(fields=["due_at", "id"], name="review_open_due",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            # Yellow or red (warn_at <= now): the boards' counts per department.
+            models.Index(fields=["warn_at", "department"], name="review_open_warn",
+                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
         ]
 
     def __str__(self):

@@ -70,6 +70,14 @@ def tell(firing, users) -> None:
                                        ignore_conflicts=True)
 
 
+def tell_many(pairs) -> None:
+    """Each (firing, users) of `pairs`: those users hear of that firing in their next digest. One insert."""
+    lines = [DigestLine(firing=firing, recipient_id=p.pk) for firing, users in pairs if firing is not None
+             for p in recipients(users)]
+    if lines:
+        DigestLine.objects.bulk_create(lines, ignore_conflicts=True)
+
+
 def flush(*, now=None) -> int:
     """Write one digest per person with lines not yet told; returns the number of notifications written."""
     now = now or timezone.now()

@@ -85,7 +85,7 @@ class DepartmentCounts:
 def review_counts(*, now, department=None) -> dict:
     """{department id: {"yellow", "red", "legal"}} over the reviews' lights — one grouped query."""
     red = ItemReview.LIGHT.q(Light.RED, now)
-    rows = (_reviews(department).filter(ItemReview.LIGHT.q([Light.YELLOW, Light.RED], now)).order_by()
+    rows = (_reviews(department).filter_light([Light.YELLOW, Light.RED], now).order_by()
             .values("department_id")
             .annotate(yellow=Count("id", filter=ItemReview.LIGHT.q(Light.YELLOW, now)), red=Count("id", filter=red),
                       legal=Count("id", filter=red & Q(legal_due_at__lte=now))))

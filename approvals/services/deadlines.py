@@ -8,6 +8,11 @@ row with `SELECT ... FOR UPDATE SKIP LOCKED` in its own short transaction, re-ch
 or a retried task therefore changes nothing; a row that fails is pushed back, not retried in a tight loop.
 After-checks of decisions on commitment (告知承诺) join the pass through their `check_at` column.
 
+Reviews, where the volume lives, are fired a batch at a time (`check_reviews`): one claim of up to `BATCH` rows,
+one read of the firings that exist, one insert of the new firings, one of their digest lines, one call of the
+`deadline_fired` receivers, an UPDATE per distinct next check — a few queries per batch, not per row. A batch that
+fails is rolled back whole and fired row by row (`check_review`), so one bad row still cannot stop the others.
+
 Who is told is written with the firing (`digest.tell`: one line per person); at the end of the pass each person
 gets one notification listing everything that fired for them (approvals/notices/digest.py).
 """
@@ -29,7 +34,7 @@ from approvals.models import (
 from approvals.notices import digest
 from approvals.notices.messages import when
 from approvals.services import acceptance, recompute, reviews
-from approvals.signals import deadline_fired
+from approvals.signals import Fired, deadline_fired
 from portal.models.users import Role, User
 from portal.services.notify import relay_pending
 
@@ -141,7 +146,70 @@ def _claim(model, pk, column, now):
             .filter(pk=pk, **{f"{column}__lte": now}).order_by().first())
 
 
+def _review_next_check(review, now):
+    """The first threshold of `review` still ahead of `now` (None when none is)."""
+    ahead = [threshold for _kind, threshold, _deadline in _review_thresholds(review)
+             if threshold is not None and threshold > now]
+    return min(ahead) if ahead else None
+
+
+def _existing_firings(model, ids, kinds) -> set:
+    """{(subject id, kind, deadline)} of the firings already recorded for these subjects."""
+    return set(DeadlineFiring.objects.filter(subject_type=model._meta.model_name, subject_id__in=ids, kind__in=kinds)
+               .values_list("subject_id", "kind", "deadline_at"))
+
+
+def check_reviews(review_ids, *, now, report: SweepReport) -> None:
+    """Fire every review of `review_ids` whose next check has come, in one transaction and a few queries.
+
+    The batch is claimed with one `SELECT ... FOR UPDATE OF review SKIP LOCKED` (a concurrent sweep skips these
+    rows and takes others; a row whose next check moved on is not selected), the firings that already exist for
+    these subjects are read once, the new ones inserted with one `bulk_create`, everybody to tell written with
+    one insert of digest lines, the receivers of `deadline_fired` called once with the whole batch, and every
+    review's next check moved on with one UPDATE. A killed worker rolls the whole batch back (nothing fired, the
+    rows unlocked); the unique constraint on firings stays the last guard: if an insert collides anyway, the
+    transaction is rolled back and the caller fires the batch row by row (`check_review`)."""
+    token = _people_of_pass.set({}) if _people_of_pass.get() is None else None  # people read once per batch
+    try:
+        _check_reviews(review_ids, now=now, report=report)
+    finally:
+        if token is not None:
+            _people_of_pass.reset(token)
+
+
+def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
+    with transaction.atomic():
+        reviews = list(ItemReview.objects.select_for_update(skip_locked=True, of=("self",))
+                       .select_related("application__enterprise", "item", "department")
+                       .filter(pk__in=list(review_ids), next_check_at__lte=now).order_by("pk"))
+        if not reviews:
+            return
+        due = [(kind, review, deadline) for review in reviews
+               for kind, threshold, deadline in _review_thresholds(review)
+               if threshold is not None and threshold <= now]
+        existing = _existing_firings(ItemReview, [r.pk for r in reviews], {kind for kind, _r, _d in due})
+        new = [(kind, review, DeadlineFiring(
+                    subject_type=ItemReview._meta.model_name, subject_id=review.pk, kind=kind, deadline_at=deadline,
+                    fired_at=now, application=review.application, department=review.department,
+                    context=_review_context(review), link=_review_link(review)[:255]))
+               for kind, review, deadline in due if (review.pk, kind, deadline) not in existing]
+        DeadlineFiring.objects.bulk_create([firing for _k, _r, firing in new])
+        digest.tell_many([(firing, _told_of_review(kind, review)) for kind, review, firing in new])
+        for kind, _review, _firing in new:
+            report.count(kind)
+        if new:
+            deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)
+                                                          for kind, review, firing in new], now=now)
+        moves = {}
+        for review in reviews:
+            moves.setdefault(_review_next_check(review, now), []).append(review.pk)
+        for next_check, pks in moves.items():
+            ItemReview.objects.filter(pk__in=pks).update(next_check_at=next_check)
+
+
 def check_review(review_id, *, now, report: SweepReport) -> None:
+    """One review (the batch's fallback): the same steps as `check_reviews` for one row, each firing guarded by
+    its savepoint."""
     with transaction.atomic():
         # Claimed and loaded in one query; FOR UPDATE OF the review only (not the joined rows).
         review = (ItemReview.objects.select_for_update(skip_locked=True, of=("self",))
@@ -149,21 +217,17 @@ def check_review(review_id, *, now, report: SweepReport) -> None:
                   .filter(pk=review_id, next_check_at__lte=now).order_by().first())
         if review is None:
             return
-        next_check = None
         for kind, threshold, deadline in _review_thresholds(review):
-            if threshold is None:
-                continue
-            if threshold > now:
-                next_check = threshold if next_check is None else min(next_check, threshold)
+            if threshold is None or threshold > now:
                 continue
             firing = fire(kind, review, deadline_at=deadline, now=now, application=review.application,
                           department=review.department, context=_review_context(review), link=_review_link(review))
             if firing:
                 digest.tell(firing, _told_of_review(kind, review))
                 report.count(kind)
-                deadline_fired.send(sender=ItemReview, kind=kind, subject=review, application=review.application,
-                                    now=now, firing=firing)
-        ItemReview.objects.filter(pk=review.pk).update(next_check_at=next_check)
+                deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)],
+                                    now=now)
+        ItemReview.objects.filter(pk=review.pk).update(next_check_at=_review_next_check(review, now))
 
 
 def check_stage(stage_id, *, now, report: SweepReport) -> None:
@@ -197,8 +261,8 @@ def check_stage(stage_id, *, now, report: SweepReport) -> None:
                 red = kind == FiringKind.STAGE_RED
                 digest.tell(firing, chiefs_of(stage.lead_department) + (supervisors() if red else []))
                 report.count(kind)
-                deadline_fired.send(sender=ApplicationStage, kind=kind, subject=stage, application=stage.application,
-                                    now=now, firing=firing)
+                deadline_fired.send(sender=ApplicationStage, fired=[Fired(kind, stage, stage.application, firing)],
+                                    now=now)
         ApplicationStage.objects.filter(pk=stage.pk).update(next_check_at=next_check)
 
 
@@ -218,8 +282,8 @@ def check_delivery(application_id, *, now, report: SweepReport) -> None:
         if firing:
             digest.tell(firing, chiefs_of(application.lead_department) + supervisors())
             report.count(FiringKind.DELIVERY_RED)
-            deadline_fired.send(sender=Application, kind=FiringKind.DELIVERY_RED, subject=application,
-                                application=application, now=now, firing=firing)
+            deadline_fired.send(sender=Application, fired=[Fired(FiringKind.DELIVERY_RED, application, application,
+                                                                 firing)], now=now)
 
 
 def check_after_check(check_id, *, now, report: SweepReport) -> None:
@@ -269,6 +333,19 @@ def _due_ids(queryset, column, now):
     return list(queryset.filter(**{f"{column}__lte": now}).order_by(column).values_list("pk", flat=True)[:BATCH])
 
 
+def _run_batch(ids, check_many, check, *, now, report, model, column, push_back):
+    """The batch in one go (`check_many`); if it fails, row by row, so one bad row cannot stop the others."""
+    try:
+        check_many(ids, now=now, report=report)
+        return
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - rolled back as a whole; each row is tried on its own below
+        log.warning("Batch deadline check of %d %s rows failed; checking them one by one", len(ids),
+                    model.__name__, exc_info=True)
+    _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
+
+
 def _run(ids, check, *, now, report, model, column, push_back):
     for pk in ids:
         try:
@@ -291,6 +368,10 @@ def register_sweeper(rows, column: str, check, *, push_back: bool = True) -> Non
     entry = (rows, column, check, push_back)
     if entry not in _extra_sweepers:
         _extra_sweepers.append(entry)
+
+
+# Checks that have a batch form: the reviews, where the volume lives (thousands of crossings a morning).
+_BATCHED = {check_review: check_reviews}
 
 
 def sweep(*, now=None, relay: bool = True) -> SweepReport:
@@ -325,7 +406,11 @@ def _sweep(*, now, relay) -> SweepReport:
             if not ids:
                 break
             seen.update(ids)
-            _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
+            if check in _BATCHED:
+                _run_batch(ids, _BATCHED[check], check, now=now, report=report, model=model, column=column,
+                           push_back=push_back)
+            else:
+                _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
     report.digests = digest.flush(now=now)
     if relay:
         report.relayed = relay_pending(now=now)

@@ -75,7 +75,7 @@ def escalations(request):
         "yellow_total": counts.get("yellow", 0),
         "legal_total": counts.get("legal", 0),
         "list_limit": LIST_LIMIT,
-        "stages": list(boards.late_stages(now=now, department=department)),
+        "stages": list(boards.late_stages(now=now, department=department)[:LIST_LIMIT]),
         "history": history,
     })
 

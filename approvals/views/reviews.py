@@ -36,6 +36,7 @@ R = ReviewStatus
 CLOSED_STATES = [R.SIGNED, R.CANCELLED]
 AWAITING_SIGNATURE = [R.APPROVED, R.REFUSED]
 PAGE_SIZE = 25
+STAGE_LIMIT = 25  # the most urgent stages the department leads, shown under its reviews
 REVIEWER_ROLES = (Role.STAFF, Role.CHIEF)
 
 
@@ -131,13 +132,14 @@ def inbox(request):
         review.clock = review_clock(review, now=now)
         review.awaits_signature = review.status in AWAITING_SIGNATURE
 
+    led = ApplicationStage.objects.filter(lead_department=department,
+                                          status__in=[StageStatus.WAITING, StageStatus.OPEN])
     stages = (
-        ApplicationStage.objects.filter(lead_department=department, status__in=[StageStatus.WAITING, StageStatus.OPEN])
-        .with_light(now)
+        led.with_light(now)
         .select_related("application__enterprise")
         .annotate(total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
         .order_by(F("due_at").asc(nulls_last=True), "application__reference", "order")
-    )
+    )[:STAGE_LIMIT]
 
     status_summary = [(value, label, status_counts.get(value, 0)) for value, label in R.choices]
     light_summary = [(value, label, light_counts.get(value, 0))
@@ -153,6 +155,7 @@ def inbox(request):
         "open_total": sum(status_counts.get(s, 0) for s in R.values if s not in CLOSED_STATES),
         "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
         "stages": stages,
+        "stages_total": led.count(),
         "is_chief": is_chief,
         "batch_form": SignForm(auto_id="batch_%s") if is_chief else None,
     })

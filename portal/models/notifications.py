@@ -35,7 +35,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread",
-                                condition=models.Q(shown_at__isnull=False, read_at__isnull=True))]
+                                condition=models.Q(shown_at__isnull=False, read_at__isnull=True)),
+                   # One person's list, newest first (docs/performance.md).
+                   models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest_first")]
 
     def __str__(self):
         return f"{self.recipient} · {self.title}"

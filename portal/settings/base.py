@@ -187,6 +187,8 @@ USE_TZ = True
 
 # Office hours for hour-based limits (the 2-hour rule) and the end of a due working day.
 OFFICE_HOURS = env.str("OFFICE_HOURS", default="09:00-12:00,13:30-17:30")
+# How often a process re-reads the calendar's shared version (approvals/calendar/loading.py); 0: on every use.
+CALENDAR_VERSION_CHECK_SECONDS = env.float("CALENDAR_VERSION_CHECK_SECONDS", default=1.0)
 
 # --- Static and media: served by the portal itself, never from a CDN.
 STATIC_URL = "static/"

@@ -107,8 +107,9 @@ def test_saving_a_day_invalidates_through_the_signal():
     assert not get_calendar().is_published(2026)
 
 
-def test_another_process_invalidating_is_noticed():
+def test_another_process_invalidating_is_noticed(settings):
     """A new version in the shared cache (written by another process) makes this process rebuild."""
+    settings.CALENDAR_VERSION_CHECK_SECONDS = 0  # read the version on every use
     load_from_chinesecalendar(years=[2026])
     assert get_calendar().is_workday(date(2026, 2, 14))
     CalendarDay.objects.filter(date=date(2026, 2, 14)).update(is_workday=False)  # bulk: no signal
@@ -116,6 +117,26 @@ def test_another_process_invalidating_is_noticed():
     assert get_calendar() is local_only[1]
     cache.set(VERSION_KEY, "written-by-the-worker", timeout=None)
     assert not get_calendar().is_workday(date(2026, 2, 14))
+
+
+def test_the_shared_version_is_read_at_most_once_per_interval(settings, monkeypatch):
+    """A page computing many clocks costs one cache round trip; another process's edit is seen after the interval."""
+    settings.CALENDAR_VERSION_CHECK_SECONDS = 60
+    load_from_chinesecalendar(years=[2026])
+    reads = []
+    real = loading._shared_version
+    monkeypatch.setattr(loading, "_shared_version", lambda: reads.append(1) or real())
+    first = get_calendar()
+    for _ in range(100):
+        assert get_calendar() is first
+    assert len(reads) == 1
+    CalendarDay.objects.filter(date=date(2026, 2, 14)).update(is_workday=False)  # bulk: no signal
+    cache.set(VERSION_KEY, "written-by-the-worker", timeout=None)
+    assert get_calendar() is first  # not yet: within the interval
+    version, read_at = loading._checked
+    loading._checked = (version, read_at - 61)  # the interval has passed
+    assert not get_calendar().is_workday(date(2026, 2, 14))
+    assert len(reads) == 2
 
 
 def test_rows_of_unpublished_years_are_ignored():

@@ -1,0 +1,106 @@
+"""The sweep fires reviews in batches: a few queries per batch whatever its size, each crossing still exactly once."""
+
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals.models import DeadlineFiring, DigestLine, FiringKind, ItemReview
+from approvals.services import deadlines
+from approvals.services.deadlines import SweepReport, check_reviews, sweep
+from tests.factories.applications import SHANGHAI, accepted_application
+
+pytestmark = pytest.mark.django_db
+RED_FOR_ALL = datetime(2026, 6, 9, 9, 0, tzinfo=SHANGHAI)  # every review accepted on 1 June is overdue
+
+
+def _accepted(cat, n):
+    return [accepted_application(cat, now=datetime(2026, 6, 1, 9, minute, tzinfo=SHANGHAI)) for minute in range(n)]
+
+
+def _review_firings():
+    return DeadlineFiring.objects.filter(subject_type="itemreview")
+
+
+def _copy_running_reviews(times):
+    """`times` more copies of every running review (same clock), on copies of their applications' rows."""
+    from approvals.models import Application
+
+    originals = list(ItemReview.objects.filter(next_check_at__isnull=False))
+    for n in range(times):
+        for review in originals:
+            app = Application.objects.get(pk=review.application_id)
+            app.pk, app.reference = None, f"{app.reference[:20]}-{n}-{review.pk}"
+            app.save()
+            copy = ItemReview.objects.get(pk=review.pk)
+            copy.pk, copy.application = None, app
+            ItemReview.objects.bulk_create([copy])
+
+
+def _batch_queries(now):
+    """Fire every running review in one batch (`check_reviews`); (report, queries)."""
+    ids = list(ItemReview.objects.filter(next_check_at__lte=now).values_list("pk", flat=True))
+    report = SweepReport()
+    with CaptureQueriesContext(connection) as captured:
+        check_reviews(ids, now=now, report=report)
+    return report, len(captured.captured_queries)
+
+
+def test_queries_of_a_batch_do_not_grow_with_its_rows(cat):
+    _accepted(cat, 1)
+    few = ItemReview.objects.filter(next_check_at__isnull=False).count()
+    report_few, queries_few = _batch_queries(RED_FOR_ALL)
+    assert report_few.fired[FiringKind.REVIEW_RED] == few > 0
+
+    DeadlineFiring.objects.all().delete()
+    ItemReview.objects.update(next_check_at=datetime(2026, 6, 4, 17, 30, tzinfo=SHANGHAI))
+    _copy_running_reviews(9)
+    many = ItemReview.objects.filter(next_check_at__isnull=False).count()
+    assert many == 10 * few
+    report_many, queries_many = _batch_queries(RED_FOR_ALL)
+    assert report_many.fired[FiringKind.REVIEW_RED] == many
+    assert report_many.fired[FiringKind.REVIEW_YELLOW] == many
+    assert queries_many == queries_few <= 12, (queries_few, queries_many)
+    # And the whole pass fires nothing more.
+    assert sweep(now=RED_FOR_ALL, relay=False).fired.get(FiringKind.REVIEW_RED, 0) == 0
+
+
+def test_a_firing_that_exists_is_not_fired_again_and_the_others_are(cat):
+    application = _accepted(cat, 1)[0]
+    reviews = list(application.reviews.filter(next_check_at__isnull=False).order_by("pk"))
+    first = reviews[0]
+    deadlines.fire(FiringKind.REVIEW_YELLOW, first, deadline_at=first.due_at, now=RED_FOR_ALL,
+                   application=application, department=first.department)
+    report = SweepReport()
+    check_reviews([r.pk for r in reviews], now=RED_FOR_ALL, report=report)
+    assert report.fired[FiringKind.REVIEW_YELLOW] == len(reviews) - 1
+    assert report.fired[FiringKind.REVIEW_RED] == len(reviews)
+    for review in reviews:
+        kinds = sorted(_review_firings().filter(subject_id=review.pk).values_list("kind", flat=True))
+        assert kinds == [FiringKind.REVIEW_RED, FiringKind.REVIEW_YELLOW]
+    # Told once per firing and person: the chief of each department hears of both crossings of its review.
+    chief = cat.chief_of(first.department)
+    assert DigestLine.objects.filter(recipient=chief, firing__subject_id=first.pk).count() == 1  # red only (new)
+
+    again = SweepReport()
+    check_reviews([r.pk for r in reviews], now=RED_FOR_ALL, report=again)
+    assert again.total == 0
+
+
+def test_a_batch_that_collides_falls_back_to_one_by_one(cat, monkeypatch):
+    """If the batch insert collides with a firing it did not see (the unique constraint is the last guard), the
+    batch is rolled back and every row is fired on its own: the existing firing kept, nothing twice."""
+    application = _accepted(cat, 1)[0]
+    reviews = list(application.reviews.filter(next_check_at__isnull=False).order_by("pk"))
+    sneaky = reviews[-1]
+    deadlines.fire(FiringKind.REVIEW_RED, sneaky, deadline_at=sneaky.due_at, now=RED_FOR_ALL,
+                   application=application, department=sneaky.department)
+    monkeypatch.setattr(deadlines, "_existing_firings", lambda *args: set())  # the batch does not see it
+    report = sweep(now=RED_FOR_ALL, relay=False)
+    assert report.failed == 0
+    assert report.fired[FiringKind.REVIEW_RED] == len(reviews) - 1
+    assert report.fired[FiringKind.REVIEW_YELLOW] == len(reviews)
+    for review in reviews:
+        assert _review_firings().filter(subject_id=review.pk, kind=FiringKind.REVIEW_RED).count() == 1
+        assert ItemReview.objects.get(pk=review.pk).next_check_at == review.legal_due_at
