@@ -132,8 +132,22 @@ REVIEW_LIGHT = Rule(Light, [
     when(Light.YELLOW, lambda now: {"warn_at__lte": now}),
 ], default=Light.GREEN)
 
+# "Opinion ready" (拟办意见已出): under review, and the staff have written their opinion and proposed decision for
+# the chief representative. A status of the inbox, not of the machine: the one definition that the inbox filter
+# and count, the batch decide-and-sign page and service, and the API use (`ReviewQuerySet.opinion_ready`).
+OPINION_READY = models.Q(status=R.UNDER_REVIEW) & ~models.Q(proposed_decision="") & ~models.Q(opinion="")
+
 
 class ReviewQuerySet(models.QuerySet):
+    def opinion_ready(self):
+        """Only the reviews whose staff opinion is ready for the chief's decision (拟办意见已出)."""
+        return self.filter(OPINION_READY)
+
+    def with_opinion_ready(self):
+        """Annotate `opinion_ready` (a boolean), computed by the database from the same definition."""
+        return self.annotate(opinion_ready=models.ExpressionWrapper(OPINION_READY,
+                                                                    output_field=models.BooleanField()))
+
     def with_light(self, now):
         """Annotate `light` (a `Light` value) at `now`, computed by the database."""
         return self.annotate(light=REVIEW_LIGHT.expression(now))
