@@ -69,7 +69,7 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
                                 condition=models.Q(next_check_at__isnull=False))]
 
     def __str__(self):
-        return f"{self.application_id} #{self.order} {self.name}"
+        return f"{self.application.reference} · {self.order}. {self.name}"
 
     def set_clock(self, due_at, warn_at):
         """Store a (re)computed clock; None while one of its reviews is suspended. The sweep starts again from
@@ -226,7 +226,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application_id}: {self.item.code}"
+        return f"{self.application.reference} · {self.item.name}"
 
     # --- transitions ---------------------------------------------------------------------------------
     def set_clock(self, due_at, legal_due_at, warn_at):
