@@ -326,14 +326,16 @@ def _sign_one(request, review, otp):
 
 
 def _signed_next(request, review):
-    """After a signature the chief moves on: to the next review waiting for them, or back to the signed one."""
+    """After a signature the chief sees the signed decision and, in the message and at the top of the page, the
+    next review waiting for them (one click or the `n` key)."""
     following = review_queue.next_for(request.user, exclude=review)
     if following is None:
         messages.success(request, _("Decision signed. It can no longer change. Nothing else waits for you."))
-        return redirect("approvals:review", review.pk)
-    messages.success(request, _("Decision signed. It can no longer change. Here is the next item: %(item)s of "
-                                "%(ref)s.") % {"item": following.item.name, "ref": following.application.reference})
-    return redirect("approvals:review", following.pk)
+    else:
+        messages.success(request, _("Decision signed. It can no longer change. Next item: %(item)s of %(ref)s "
+                                    "(press n).") % {"item": following.item.name,
+                                                      "ref": following.application.reference})
+    return redirect("approvals:review", review.pk)
 
 
 @require_POST

@@ -6,6 +6,7 @@ import pytest
 from approvals.models import Decision, DecisionSignature, EventKind, ItemReview, ReviewStatus
 from approvals.services import reviews
 from portal.errors import DomainError, NotAllowed, WrongState
+from tests.approvals.services.test_concurrency import needs_postgres, race
 from tests.factories.applications import DEFAULT_NOW, accepted_application, fresh_totp, frozen, reload, wrong_totp
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,26 @@ def test_only_the_chief_of_the_department_and_at_least_one(cat):
         with pytest.raises(DomainError):
             reviews.decide_as_proposed_and_sign([], actor=chief(cat), otp=cat.totp(chief(cat)))
     assert reload(review).status == R.UNDER_REVIEW
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_racing_a_colleagues_decision_is_all_or_nothing(cat):
+    """Real threads race for the row locks: either the colleague decides first (the batch fails and decides
+    nothing) or the batch wins (the colleague gets WrongState)."""
+    first, second = opinion_ready_review(cat), opinion_ready_review(cat)
+    deputy = cat.add_user("chief", cat.departments[0], totp=True)
+    with frozen(DEFAULT_NOW):
+        code = cat.totp(chief(cat))
+    results = race(
+        lambda: reviews.decide_as_proposed_and_sign([first, second], actor=chief(cat), otp=code, now=DEFAULT_NOW),
+        lambda: reviews.approve(second, actor=deputy, reasons="先行决定", now=DEFAULT_NOW))
+
+    assert sorted(r == "ok" for r in results) == [False, True], results
+    assert isinstance(next(r for r in results if r != "ok"), WrongState)
+    first, second = reload(first), reload(second)
+    if results[0] == "ok":  # the batch won: both decided by the chief and signed
+        assert (first.status, second.status) == (R.SIGNED, R.SIGNED) and second.decided_by == chief(cat)
+    else:  # the colleague won: the batch decided and signed nothing
+        assert (first.status, second.status) == (R.UNDER_REVIEW, R.APPROVED) and second.decided_by == deputy
+        assert not DecisionSignature.objects.filter(review__in=[first, second]).exists()

@@ -1,8 +1,12 @@
 """The chief's queue through the test client: the opinion-ready filter and count, deciding several as proposed
 with one code, the next item after signing, and the chief's own decision labelled as theirs."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import Decision, DecisionSignature, ItemReview, ReviewStatus
 from approvals.services import reviews as review_services
@@ -97,7 +101,7 @@ def test_only_the_chief_opens_the_batch_decision(world):
     assert ItemReview.objects.get(pk=world.review.pk).status == R.UNDER_REVIEW
 
 
-def test_after_signing_the_chief_goes_to_the_next_item(world):
+def test_after_signing_the_chief_is_offered_the_next_item(world):
     first, second = [ready(world, r) for r in more_reviews(world, 2)]
     client = login(world.chief)
     page = client.get(review_url(first))
@@ -105,14 +109,22 @@ def test_after_signing_the_chief_goes_to_the_next_item(world):
     assert 'data-shortcut="n"' in page.content.decode()
 
     response = client.post(review_url(first, "approvals:review_decide"),
-                           {"decision": Decision.APPROVE, "reasons": first.opinion, "otp": fresh_code(client.device)})
-    assert response.status_code == 302
-    following = response["Location"]
-    assert following != review_url(first)
+                           {"decision": Decision.APPROVE, "reasons": first.opinion, "otp": fresh_code(client.device)},
+                           follow=True)
     assert ItemReview.objects.get(pk=first.pk).status == R.SIGNED
-    next_pk = int(following.rstrip("/").rsplit("/", 1)[1])
-    assert next_pk in {second.pk, world.review.pk}  # the next review waiting for the chief, soonest due first
-    assert ItemReview.objects.get(pk=next_pk).status != R.SIGNED
+    assert response.redirect_chain[-1][0] == review_url(first)  # the signed decision stays in view
+    following = response.context["next_review"]
+    # The next review waiting for the chief (the other opinion-ready one), never the signed one.
+    assert following.pk == second.pk
+    body = response.content.decode()
+    assert f'href="{review_url(following)}" data-shortcut="n"' in body
+    assert following.application.reference in " ".join(str(m) for m in response.context["messages"])
+
+    # The last one signed: nothing else waits, no next item.
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=True):  # the next code
+        review_services.decide_as_proposed_and_sign([second], actor=world.chief, otp=fresh_code(client.device))
+    last = client.get(review_url(first))
+    assert last.context["next_review"] is None
 
 
 def test_the_chiefs_recorded_decision_is_labelled_as_theirs(world):
@@ -126,3 +138,23 @@ def test_the_chiefs_recorded_decision_is_labelled_as_theirs(world):
     # Another member of the department reads it as the chief's decision, by name.
     staff_page = login(world.staff).get(review_url(world.review)).content.decode()
     assert "Decision of 王首席" in staff_page and "Your decision" not in staff_page
+
+
+def test_the_batch_page_and_the_inbox_take_the_same_queries_however_many_reviews(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.chief)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for review in more_reviews(world, 2):
+        ready(world, review)
+    pages = [reverse("approvals:decide_batch"), reverse("approvals:inbox") + "?status=opinion_ready"]
+    few = [queries(url) for url in pages]
+    for review in more_reviews(world, 4):
+        ready(world, review)
+    assert [queries(url) for url in pages] == few
