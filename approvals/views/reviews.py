@@ -410,6 +410,8 @@ def sign_batch(request):
     return render(request, "approvals/reviews/sign_batch.html", {
         "department": department, "form": form, "awaiting": awaiting,
         "inbox_url": reverse("approvals:inbox"),
+        "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
+                      ("i", _("Back to the inbox"))],
     })
 
 

@@ -158,3 +158,13 @@ def test_the_batch_page_and_the_inbox_take_the_same_queries_however_many_reviews
     for review in more_reviews(world, 4):
         ready(world, review)
     assert [queries(url) for url in pages] == few
+
+
+def test_the_batch_signing_page_has_select_all_and_labels_the_chiefs_own_decisions(world):
+    mine, theirs = more_reviews(world, 2)
+    deputy = member(world.dept, chief=True, full_name="赵副首席")
+    review_services.approve(mine, actor=world.chief, reasons="准予。")
+    review_services.approve(theirs, actor=deputy, reasons="准予。")
+    page = login(world.chief).get(reverse("approvals:sign_batch")).content.decode()
+    assert 'data-select-all="reviews"' in page and "js/shortcuts.js" in page
+    assert page.count('data-testid="mine"') == 1 and "赵副首席" in page
