@@ -54,7 +54,7 @@ def _review_or_404(request, pk, *, read_only=False):
     """The review, if the user is staff or chief of its department (or, to read it, a leader, administrator or
     supervisor); otherwise it does not exist for them."""
     review = get_object_or_404(
-        ItemReview.objects.select_related("application__enterprise", "application__package",
+        ItemReview.objects.with_opinion_ready().select_related("application__enterprise", "application__package",
                                           "application__lead_department", "item", "department", "stage",
                                           "decided_by", "opinion_by", "extended_by"),
         pk=pk,

@@ -107,6 +107,7 @@ def test_after_signing_the_chief_is_offered_the_next_item(world):
     page = client.get(review_url(first))
     assert page.context["next_review"] is not None
     assert 'data-shortcut="n"' in page.content.decode()
+    assert 'data-testid="opinion-ready"' in page.content.decode()  # the review's own status says so too
 
     response = client.post(review_url(first, "approvals:review_decide"),
                            {"decision": Decision.APPROVE, "reasons": first.opinion, "otp": fresh_code(client.device)},
