@@ -45,33 +45,51 @@ class ChooseItemsForm(forms.Form):
 
 
 class WalkInForm(ChooseItemsForm):
-    """The window clerk files for a walk-in enterprise found by its credit code."""
+    """The window clerk files for a walk-in enterprise found by its credit code; an enterprise not yet
+    registered is registered on the spot from its business licence (name and legal representative)."""
 
     credit_code = forms.CharField(label=_("Unified social credit code of the enterprise"), max_length=32,
                                   widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                                                 "autocapitalize": "characters"}))
     package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.filter(active=True),
                                      to_field_name="code", required=False, empty_label=_("— no package —"))
+    enterprise_name = forms.CharField(label=_("Enterprise name (as on the business licence)"), max_length=128,
+                                      required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=64, required=False)
+    address = forms.CharField(label=_("Registered address"), max_length=255, required=False)
 
-    field_order = ["credit_code", "package", "items", "title"]
+    field_order = ["credit_code", "enterprise_name", "legal_representative", "address", "package", "items", "title"]
+
+    enterprise = None  # the registered enterprise the code names, when there is one
+    registration = None  # {"name", "legal_representative", "address"} to register a new one on the spot
 
     def clean_credit_code(self):
         code = normalise(self.cleaned_data["credit_code"])
         reason = problem(code)
         if reason:
             raise forms.ValidationError(reason, code="invalid_credit_code")
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(
-                _("No enterprise with the credit code %(code)s is registered in the portal. Ask the enterprise "
-                  "to register first, or check the code.") % {"code": code}, code="unknown_enterprise")
-        self.enterprise = enterprise
+        self.enterprise = Enterprise.objects.filter(credit_code=code).first()
         return code
 
     def clean(self):
         data = super().clean()
         if data.get("package") and data.get("items"):
             raise forms.ValidationError(_("Choose either a package or items, not both."), code="both")
+        code = data.get("credit_code")
+        if code and self.enterprise is None:
+            name = (data.get("enterprise_name") or "").strip()
+            representative = (data.get("legal_representative") or "").strip()
+            if not name or not representative:
+                self.add_error("credit_code", forms.ValidationError(
+                    _("No enterprise with the credit code %(code)s is registered in the portal yet. To register "
+                      "it now, enter its name and legal representative from its business licence; or check the "
+                      "code.") % {"code": code}, code="unknown_enterprise"))
+                for key, value in (("enterprise_name", name), ("legal_representative", representative)):
+                    if not value:
+                        self.add_error(key, _("Required to register the enterprise."))
+            else:
+                self.registration = {"name": name, "legal_representative": representative,
+                                     "address": (data.get("address") or "").strip()}
         return data
 
 

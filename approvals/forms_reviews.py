@@ -11,9 +11,11 @@ from approvals.services.reviews import DEFAULT_REMEDY_NOTICE, MAX_JOINT_EXTENSIO
 
 OPEN = "open"
 ALL = "all"
+OPINION_READY = "opinion_ready"  # 拟办意见已出: ItemReview.objects.opinion_ready()
 
 STATUS_FILTERS = [
     (OPEN, _("Open (not yet signed)")),
+    (OPINION_READY, _("Opinion ready")),
     (ALL, _("All")),
     *ReviewStatus.choices,
 ]
@@ -48,7 +50,8 @@ class OTPField(forms.CharField):
         kwargs.setdefault("widget", OTPInput)
         super().__init__(min_length=6, max_length=6, **kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}",
-                                  "size": "8", "class": "otp-input"})
+                                  "size": "8", "class": "otp-input",
+                                  "data-shortcut": "c"})
 
     def clean(self, value):
         value = (value or "").strip().replace(" ", "")
@@ -105,6 +108,19 @@ class BatchSignForm(forms.Form):
     reviews = forms.ModelMultipleChoiceField(label=_("Decisions to sign"), queryset=None,
                                              widget=forms.CheckboxSelectMultiple,
                                              error_messages={"required": _("Choose at least one decision to sign.")})
+    otp = OTPField()
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].queryset = queryset
+
+
+class BatchDecideForm(forms.Form):
+    """Decide the ticked opinion-ready reviews as the staff proposed and sign them with one code."""
+
+    reviews = forms.ModelMultipleChoiceField(
+        label=_("Reviews to decide as proposed and sign"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one review to decide and sign.")})
     otp = OTPField()
 
     def __init__(self, *args, queryset, **kwargs):

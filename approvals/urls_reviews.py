@@ -8,6 +8,7 @@ from approvals.views import after_checks, extensions, reviews
 urlpatterns = [
     path("", reviews.inbox, name="inbox"),
     path("sign/", reviews.sign_batch, name="sign_batch"),
+    path("decide/", reviews.decide_batch, name="decide_batch"),
     path("<int:pk>/", reviews.review_detail, name="review"),
     path("<int:pk>/opinion/", reviews.review_opinion, name="review_opinion"),
     path("<int:pk>/suspend/", reviews.review_suspend, name="review_suspend"),

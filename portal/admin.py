@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit_hooks import audited_delete_selected
 from portal.models import AuditEntry, Enterprise, Park, User
 
+# The admin in the portal's name and language (templates/admin/base_site.html gives it the portal's colours).
+admin.site.site_header = _("One-stop approval portal administration")
+admin.site.site_title = _("One-stop approval portal administration")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -66,4 +66,4 @@ class ProjectStep(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "number"], name="project_step_once")]
 
     def __str__(self):
-        return f"{self.project} #{self.number}"
+        return f"{self.project} · {self.number}. {self.name}"

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +39,25 @@ class UnpublishedWarningMixin:
 
 
 class YearFilter(admin.SimpleListFilter):
+    """The calendar opens at the current year (not at 2004, the first seeded year); "all years" on request."""
+
     title = _("year")
     parameter_name = "year"
+    ALL = "all"
 
     def lookups(self, request, model_admin):
         return [(str(y), str(y)) for y in CalendarYear.objects.order_by("-year").values_list("year", flat=True)]
+
+    def value(self):
+        value = super().value()
+        return str(timezone.localdate().year) if value in (None, "") else value
+
+    def choices(self, changelist):
+        yield {"selected": self.value() == self.ALL, "display": _("All years"),
+               "query_string": changelist.get_query_string({self.parameter_name: self.ALL})}
+        for lookup, title in self.lookup_choices:
+            yield {"selected": self.value() == lookup, "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -85,7 +100,8 @@ class CalendarDayAdmin(UnpublishedWarningMixin, admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
-        return obj.date.strftime("%a") if obj.date else ""
+        # Django's own translated day names (星期一 … 星期日 in Chinese), not the C locale's "Mon".
+        return WEEKDAYS[obj.date.weekday()] if obj.date else ""
 
     @admin.display(description=_("kind"))
     def kind(self, obj):

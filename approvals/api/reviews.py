@@ -52,9 +52,10 @@ class InboxPagination(PageNumberPagination):
 
 
 STATUS_PARAM = OpenApiParameter(
-    "status", str, many=True, enum=["open", "all", *ReviewStatus.values],
+    "status", str, many=True, enum=["open", "all", "opinion_ready", *ReviewStatus.values],
     description="Only these statuses (repeat or separate by commas). Default `open`: under review, suspended, "
-                "or decided and waiting for the signature. `all` lists every status.")
+                "or decided and waiting for the signature. `all` lists every status. `opinion_ready` (拟办意见已出): "
+                "under review with the staff opinion and proposed decision ready for the chief.")
 LIGHT_PARAM = OpenApiParameter("light", str, many=True, enum=LIGHTS,
                                description="Only reviews with these lights (repeat or separate by commas).")
 DEPARTMENT_PARAM = OpenApiParameter("department", str,
@@ -91,7 +92,9 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """The reviews after the status/department filters, ordered by due time (a queryset), and `now`."""
         qs = self.get_queryset()
         wanted = _values(request, "status") or ["open"]
-        if "all" not in wanted:
+        if wanted == ["opinion_ready"]:
+            qs = qs.opinion_ready()
+        elif "all" not in wanted:
             statuses = set(wanted) - {"open"} | ({str(v) for v in OPEN_REVIEW_STATES} if "open" in wanted else set())
             qs = qs.filter(status__in=statuses)
         if request.query_params.get("department"):
@@ -230,6 +233,26 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise NotFound(_("No such reviews in your department: %(ids)s")
                            % {"ids": ", ".join(str(i) for i in unknown)})
         review_services.sign(found, actor=request.user, otp=data["otp"], request=request)
+        signed = self.get_queryset().filter(pk__in=ids).order_by("id")
+        return Response({"signed": s.ReviewSerializer(signed, many=True, context=self.get_serializer_context()).data},
+                        status=status.HTTP_200_OK)
+
+    @extend_schema(operation_id="v1_reviews_decide_and_sign",
+                   summary="Decide opinion-ready reviews as the staff proposed and sign them with one TOTP code",
+                   description="All or nothing: every review must still be opinion ready (`status=opinion_ready`); "
+                               "one decided meanwhile answers 409 naming it, a wrong or used code 403, and nothing "
+                               "is decided or signed. The code is used up by the batch.",
+                   request=s.BatchSignInputSerializer, responses=responses(ok=s.BatchSignOutputSerializer))
+    @action(detail=False, methods=["post"], url_path="decide-and-sign", url_name="decide-and-sign")
+    def decide_and_sign(self, request):
+        data = checked(s.BatchSignInputSerializer, request)
+        ids = sorted(set(data["ids"]))
+        found = list(self.get_queryset().filter(pk__in=ids))
+        unknown = sorted(set(ids) - {r.pk for r in found})
+        if unknown:
+            raise NotFound(_("No such reviews in your department: %(ids)s")
+                           % {"ids": ", ".join(str(i) for i in unknown)})
+        review_services.decide_as_proposed_and_sign(found, actor=request.user, otp=data["otp"], request=request)
         signed = self.get_queryset().filter(pk__in=ids).order_by("id")
         return Response({"signed": s.ReviewSerializer(signed, many=True, context=self.get_serializer_context()).data},
                         status=status.HTTP_200_OK)

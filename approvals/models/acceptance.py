@@ -154,4 +154,4 @@ class AfterCheck(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.review_id}: {self.get_outcome_display() or self.due_at.date().isoformat()}"
+        return f"{self.review}: {self.get_outcome_display() or self.due_at.date().isoformat()}"

@@ -51,7 +51,14 @@ class DeadlineFiring(models.Model):
                    models.Index(fields=["-fired_at", "-id"], name="firing_newest_first")]
 
     def __str__(self):
-        return f"{self.subject_type}#{self.subject_id} {self.kind} @ {self.fired_at:%Y-%m-%d %H:%M}"
+        return f"{self.subject_label} · {self.get_kind_display()} @ {self.fired_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def subject_label(self) -> str:
+        """What the firing is about, by name (from the values stored with it), never as "type #id"."""
+        values = self.context or {}
+        names = [values.get(key) for key in ("ref", "item", "stage", "title") if values.get(key)]
+        return " · ".join(str(n) for n in names) or str(self.get_kind_display())
 
 
 class DigestLine(models.Model):
@@ -75,4 +82,4 @@ class DigestLine(models.Model):
                                 condition=models.Q(told_at__isnull=True))]
 
     def __str__(self):
-        return f"{self.firing_id} -> {self.recipient_id}"
+        return f"{self.firing} → {self.recipient}"

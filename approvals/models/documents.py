@@ -229,4 +229,4 @@ class DocumentCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["department", "year", "series"], name="one_counter_per_series")]
 
     def __str__(self):
-        return f"{self.department_id} {self.series} {self.year}: {self.last}"
+        return f"{self.department} {self.series} {self.year}: {self.last}"

@@ -96,4 +96,4 @@ class MaterialFile(StoredFileMixin):
         ]
 
     def __str__(self):
-        return f"{self.application_id}: {self.material_type} v{self.version}"
+        return f"{self.application.reference}: {self.material_type} v{self.version}"

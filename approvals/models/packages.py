@@ -46,4 +46,4 @@ class PackageStage(models.Model):
         constraints = [models.UniqueConstraint(fields=["package", "order"], name="stage_order_unique")]
 
     def __str__(self):
-        return f"{self.package.code} #{self.order} {self.name}"
+        return f"{self.package.name} · {self.order}. {self.name}"

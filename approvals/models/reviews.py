@@ -87,7 +87,7 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
                                 condition=models.Q(status="open"))]
 
     def __str__(self):
-        return f"{self.application_id} #{self.order} {self.name}"
+        return f"{self.application.reference} · {self.order}. {self.name}"
 
     def set_clock(self, due_at, warn_at):
         """Store a (re)computed clock; None while one of its reviews is suspended. The sweep starts again from
@@ -150,8 +150,22 @@ REVIEW_LIGHT = Rule(Light, [
     when(Light.YELLOW, lambda now: {"warn_at__lte": now}),
 ], default=Light.GREEN)
 
+# "Opinion ready" (拟办意见已出): under review, and the staff have written their opinion and proposed decision for
+# the chief representative. A status of the inbox, not of the machine: the one definition that the inbox filter
+# and count, the batch decide-and-sign page and service, and the API use (`ReviewQuerySet.opinion_ready`).
+OPINION_READY = models.Q(status=R.UNDER_REVIEW) & ~models.Q(proposed_decision="") & ~models.Q(opinion="")
+
 
 class ReviewQuerySet(models.QuerySet):
+    def opinion_ready(self):
+        """Only the reviews whose staff opinion is ready for the chief's decision (拟办意见已出)."""
+        return self.filter(OPINION_READY)
+
+    def with_opinion_ready(self):
+        """Annotate `opinion_ready` (a boolean), computed by the database from the same definition."""
+        return self.annotate(opinion_ready=models.ExpressionWrapper(OPINION_READY,
+                                                                    output_field=models.BooleanField()))
+
     def with_light(self, now):
         """Annotate `light` (a `Light` value) at `now`, computed by the database."""
         return self.annotate(light=REVIEW_LIGHT.expression(now))
@@ -242,7 +256,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application_id}: {self.item.code}"
+        return f"{self.application.reference} · {self.item.name}"
 
     # --- transitions ---------------------------------------------------------------------------------
     def set_clock(self, due_at, legal_due_at, warn_at):

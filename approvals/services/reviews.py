@@ -354,6 +354,48 @@ def content_hash(content: dict) -> str:
                                      separators=(",", ":")).encode()).hexdigest()
 
 
+def _sign_loaded(review, *, actor, now, request):
+    """Sign one decided review (locked by the caller, the code checked): the signature row, the transition,
+    the timeline, the after-check of a commitment, the documents and the notice, then the stage moves on."""
+    content = canonical_content(review, signer=actor, signed_at=now)
+    DecisionSignature.objects.create(review=review, signer=actor, signer_name=actor.display_name,
+                                     signed_at=now, decision=review.decision, content=content,
+                                     content_sha256=content_hash(content))
+    review.sign()
+    locking.save(review)
+    timeline.record(review.application, EventKind.SIGNED, actor=actor, now=now, subject=review,
+                    department=review.department, request=request,
+                    data={"item": review.item.code, "decision": review.decision,
+                          "sha256": review.signature.content_sha256})
+    if review.on_commitment and review.decision == Decision.APPROVE:
+        after_checks.open_check(review, now=now)
+    documents.signed(review)
+    announce(Notice.DECISION_SIGNED, review.application, subject=review)
+    _after_signature(review, actor=actor, now=now)
+
+
+def _check_code(actor, otp, loaded, *, request):
+    """(the chief's device that accepts `otp`, or None; the seconds to wait when throttled after wrong codes).
+
+    The code is then used up. A refused code is audited (`signature.refused`) in the caller's transaction, which
+    must then end normally so the audit entry and the device's failure count are committed."""
+    wait = totp_wait_seconds(actor)
+    device = None if wait else verify_totp(actor, otp)
+    if device is None:
+        reason = "throttled" if wait else "wrong_code"
+        ids = [r.pk for r in loaded]
+        audit.record("signature.refused", actor=actor, success=False, request=request,
+                     subject=loaded[0] if len(loaded) == 1 else None,
+                     summary=f"{reason}: " + ", ".join(f"{r.application.reference} {r.item.code}" for r in loaded),
+                     data={"reason": reason, "reviews": ids,
+                           "applications": sorted({r.application.reference for r in loaded})})
+    return device, wait
+
+
+WRONG_CODE = gettext_lazy("The dynamic code is not correct or was already used. Enter the current code from your "
+                          "authenticator app to sign.")
+
+
 def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview]:
     """Sign one or several decided reviews of the chief's department with one fresh TOTP code.
 
@@ -372,34 +414,65 @@ def sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview
                           % {"item": review.item.name, "s": review.get_status_display()})
         # On a wrong code leave the block normally: nothing was signed, and the device's failure count (its
         # throttle against guessing) must be committed, not rolled back with an exception.
-        wait = totp_wait_seconds(actor)
-        device = None if wait else verify_totp(actor, otp)
-        if device is None:  # a refused code is audited, and committed like the device's failure count
-            reason = "throttled" if wait else "wrong_code"
-            audit.record("signature.refused", actor=actor, success=False, request=request,
-                         subject=loaded[0] if len(loaded) == 1 else None,
-                         summary=f"{reason}: " + ", ".join(f"{r.application.reference} {r.item.code}" for r in loaded),
-                         data={"reason": reason, "reviews": ids,
-                               "applications": sorted({r.application.reference for r in loaded})})
+        device, wait = _check_code(actor, otp, loaded, request=request)
         for review in loaded if device is not None else ():
-            content = canonical_content(review, signer=actor, signed_at=now)
-            DecisionSignature.objects.create(review=review, signer=actor, signer_name=actor.display_name,
-                                             signed_at=now, decision=review.decision, content=content,
-                                             content_sha256=content_hash(content))
-            review.sign()
-            locking.save(review)
-            timeline.record(review.application, EventKind.SIGNED, actor=actor, now=now, subject=review,
-                            department=review.department, request=request,
-                            data={"item": review.item.code, "decision": review.decision,
-                                  "sha256": review.signature.content_sha256})
-            if review.on_commitment and review.decision == Decision.APPROVE:
-                after_checks.open_check(review, now=now)
-            documents.signed(review)
-            announce(Notice.DECISION_SIGNED, review.application, subject=review)
-            _after_signature(review, actor=actor, now=now)
+            _sign_loaded(review, actor=actor, now=now, request=request)
     if wait:
         raise NotAllowed(throttled_message(wait))
     if device is None:
-        raise NotAllowed(_("The dynamic code is not correct or was already used. Enter the current code from "
-                           "your authenticator app to sign."))
+        raise NotAllowed(str(WRONG_CODE))
+    return loaded
+
+
+def _decide_as_proposed(review, *, actor, now, request):
+    """The chief adopts the staff proposal: the decision is the chief's, its reasons the staff opinion."""
+    if review.proposed_decision == Decision.APPROVE:
+        on_commitment = review.item_id in material_rules.committed_item_ids(review.application)
+        review.approve(by=actor, at=now, reasons=review.opinion.strip(), on_commitment=on_commitment)
+    else:
+        review.refuse(by=actor, at=now, reasons=review.opinion.strip(), remedy_notice=str(DEFAULT_REMEDY_NOTICE))
+    locking.save(review)
+    timeline.record(review.application, EventKind.DECIDED_ITEM, actor=actor, now=now, subject=review,
+                    department=review.department, request=request,
+                    data={"item": review.item.code, "decision": review.decision, "as_proposed": True})
+
+
+def _not_ready_message(review) -> str:
+    if review.decided_by_id:
+        return _("“%(item)s” of %(ref)s was decided meanwhile (%(decision)s) by %(name)s.") % {
+            "item": review.item.name, "ref": review.application.reference,
+            "decision": review.get_decision_display(), "name": review.decided_by.display_name}
+    return _("“%(item)s” of %(ref)s no longer has a staff opinion waiting for your decision (status: %(s)s).") % {
+        "item": review.item.name, "ref": review.application.reference, "s": review.get_status_display()}
+
+
+def decide_as_proposed_and_sign(reviews, *, actor, otp: str, now=None, request=None) -> list[ItemReview]:
+    """The chief decides several opinion-ready reviews as the staff proposed and signs them with one TOTP code.
+
+    All or nothing: every review must still be opinion ready (`ItemReview.objects.opinion_ready`) when the rows
+    are locked — one decided, suspended or withdrawn meanwhile fails the batch with its name and nothing is
+    decided or signed; a wrong or already used code decides and signs nothing (the device's failure count is
+    still committed, as for `sign`). The code is checked once and is then used up.
+    """
+    now = now or timezone.now()
+    ids = sorted({getattr(r, "pk", r) for r in reviews})
+    if not ids:
+        raise DomainError(_("Choose at least one review to decide and sign."))
+    with transaction.atomic():
+        loaded = [_load(pk) for pk in ids]  # locked in id order, like `sign`, so two batches never deadlock
+        for review in loaded:
+            permissions.require_chief(actor, review)
+        ready = set(ItemReview.objects.filter(pk__in=ids).opinion_ready().values_list("pk", flat=True))
+        stale = [review for review in loaded if review.pk not in ready]
+        if stale:
+            raise WrongState(" ".join(_not_ready_message(review) for review in stale) + " " + _(
+                "Nothing was decided or signed."))
+        device, wait = _check_code(actor, otp, loaded, request=request)
+        for review in loaded if device is not None else ():
+            _decide_as_proposed(review, actor=actor, now=now, request=request)
+            _sign_loaded(review, actor=actor, now=now, request=request)
+    if wait:
+        raise NotAllowed(throttled_message(wait) + " " + _("Nothing was decided or signed."))
+    if device is None:
+        raise NotAllowed(str(WRONG_CODE) + " " + _("Nothing was decided or signed."))
     return loaded

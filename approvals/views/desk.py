@@ -7,6 +7,8 @@ Thin views: the services decide and check permissions; a DomainError becomes a f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,6 +21,7 @@ from approvals.services import acceptance, delivery, payments, permissions, prog
 from approvals.services import applications as app_services
 from approvals.views.applications import fee_context, items_by_department, material_rows
 from portal.errors import DomainError
+from portal.services import enterprises
 from portal.models.users import DEPARTMENT_ROLES, Role
 
 S = ApplicationStatus
@@ -46,7 +49,9 @@ def desk(request):
     department = _department(request)
     led = Application.objects.visible_to(request.user).filter(lead_department=department).select_related("enterprise")
     waiting = []
-    for application in led.filter(status=S.SUBMITTED).order_by("acceptance_due_at", "received_at"):
+    # The acceptance clock (Art. 32) orders the queue: soonest due first, then the longest waiting.
+    queue = led.filter(status=S.SUBMITTED).order_by(F("acceptance_due_at").asc(nulls_last=True), "received_at", "pk")
+    for application in queue:
         waiting.append({"application": application, "clock": progress.acceptance_clock(application)})
     return render(request, "approvals/desk/desk.html", {
         "department": department,
@@ -145,17 +150,24 @@ def walk_in(request):
         if form.is_valid():
             package = form.cleaned_data["package"]
             try:
-                application = app_services.create_draft(
-                    actor=request.user, enterprise=form.enterprise, package=package,
-                    item_codes=[] if package else [i.code for i in form.cleaned_data["items"]],
-                    title=form.cleaned_data["title"], request=request)
+                with transaction.atomic():  # a new enterprise is registered only with its filing
+                    enterprise = form.enterprise or enterprises.register_at_window(
+                        actor=request.user, credit_code=form.cleaned_data["credit_code"], request=request,
+                        **form.registration)
+                    application = app_services.create_draft(
+                        actor=request.user, enterprise=enterprise, package=package,
+                        item_codes=[] if package else [i.code for i in form.cleaned_data["items"]],
+                        title=form.cleaned_data["title"], request=request)
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.http_status
             else:
                 messages.success(request, _("Window filing %(ref)s created for %(enterprise)s. Fill in the form "
                                             "with the enterprise and scan their materials.")
-                                 % {"ref": application.reference, "enterprise": form.enterprise})
+                                 % {"ref": application.reference, "enterprise": enterprise})
+                if form.enterprise is None:
+                    messages.info(request, _("%(enterprise)s (%(code)s) is now registered in the portal.")
+                                  % {"enterprise": enterprise, "code": enterprise.credit_code})
                 return redirect("approvals:application_form", application.pk)
         else:
             status = 400

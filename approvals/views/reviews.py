@@ -17,8 +17,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals import review_queue
 from approvals.forms_reviews import (
-    ALL, OPEN, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm, SuspendForm,
+    ALL, OPEN, OPINION_READY, BatchDecideForm, BatchSignForm, DecideForm, InboxFilterForm, OpinionForm, SignForm,
+    SuspendForm,
 )
 from approvals.models import (
     AfterCheck, ApplicationStage, Decision, DecisionSignature, FieldType, ItemReview, ReviewStatus, StageStatus,
@@ -53,7 +55,7 @@ def _review_or_404(request, pk, *, read_only=False):
     """The review, if the user is staff or chief of its department (or, to read it, a leader, administrator or
     supervisor); otherwise it does not exist for them."""
     review = get_object_or_404(
-        ItemReview.objects.select_related("application__enterprise", "application__package",
+        ItemReview.objects.with_opinion_ready().select_related("application__enterprise", "application__package",
                                           "application__lead_department", "item", "department", "stage",
                                           "decided_by", "opinion_by", "extended_by"),
         pk=pk,
@@ -114,10 +116,13 @@ def inbox(request):
     base = ItemReview.objects.filter(department=department)
     status_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     light_counts = base.light_counts(now)
+    ready_total = base.opinion_ready().count()
 
-    rows = base.select_related("application__enterprise", "item", "stage", "decided_by")
+    rows = base.select_related("application__enterprise", "item", "stage", "decided_by").with_opinion_ready()
     if status == OPEN:
         rows = rows.exclude(status__in=CLOSED_STATES)
+    elif status == OPINION_READY:
+        rows = rows.opinion_ready()
     elif status != ALL:
         rows = rows.filter(status=status)
     if light:
@@ -154,6 +159,8 @@ def inbox(request):
         "light_summary": light_summary,
         "open_total": sum(status_counts.get(s, 0) for s in R.values if s not in CLOSED_STATES),
         "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
+        "ready_total": ready_total,
+        "OPINION_READY": OPINION_READY,
         "stages": stages,
         "stages_total": led.count(),
         "is_chief": is_chief,
@@ -196,6 +203,8 @@ def _review_context(request, review, **forms):
     initial_decision = {"decision": review.proposed_decision or None, "reasons": review.opinion}
     return {
         "review": review,
+        "next_review": review_queue.next_for(user, exclude=review) if works_here else None,
+        "decided_by_me": review.decided_by_id is not None and review.decided_by_id == user.pk,
         "application": application,
         "item": review.item,
         "form_values": form_values,
@@ -225,6 +234,8 @@ def _review_context(request, review, **forms):
         "decide_form": forms.get("decide_form") or DecideForm(initial=initial_decision),
         "sign_form": forms.get("sign_form") or SignForm(auto_id="sign_%s"),
         "Decision": Decision,
+        "shortcuts": [("c", _("Go to the dynamic code")), ("n", _("Next item waiting for you")),
+                      ("i", _("Back to the inbox"))],
     }
 
 
@@ -314,7 +325,19 @@ def _sign_one(request, review, otp):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("approvals:review", review.pk)
-    messages.success(request, _("Decision signed. It can no longer change."))
+    return _signed_next(request, review)
+
+
+def _signed_next(request, review):
+    """After a signature the chief sees the signed decision and, in the message and at the top of the page, the
+    next review waiting for them (one click or the `n` key)."""
+    following = review_queue.next_for(request.user, exclude=review)
+    if following is None:
+        messages.success(request, _("Decision signed. It can no longer change. Nothing else waits for you."))
+    else:
+        messages.success(request, _("Decision signed. It can no longer change. Next item: %(item)s of %(ref)s "
+                                    "(press n).") % {"item": following.item.name,
+                                                      "ref": following.application.reference})
     return redirect("approvals:review", review.pk)
 
 
@@ -390,4 +413,47 @@ def sign_batch(request):
     return render(request, "approvals/reviews/sign_batch.html", {
         "department": department, "form": form, "awaiting": awaiting,
         "inbox_url": reverse("approvals:inbox"),
+        "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
+                      ("i", _("Back to the inbox"))],
+    })
+
+
+# --- deciding several as proposed --------------------------------------------------------------------------------
+@login_required
+def decide_batch(request):
+    """The chief decides the ticked opinion-ready reviews as the staff proposed and signs them with one code:
+    all or nothing (approvals.services.reviews.decide_as_proposed_and_sign)."""
+    department = _my_department(request)
+    if request.user.role != Role.CHIEF:
+        raise PermissionDenied(_("Only the chief representative can decide and sign."))
+    now = timezone.now()
+    department_reviews = ItemReview.objects.filter(department=department)
+    ready = list(department_reviews.opinion_ready()
+                 .select_related("application__enterprise", "item", "stage", "opinion_by")
+                 .order_by(F("due_at").asc(nulls_last=True), "pk"))
+    form = BatchDecideForm(request.POST or None, queryset=department_reviews, auto_id="decide_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = review_services.decide_as_proposed_and_sign(
+                list(form.cleaned_data["reviews"]), actor=request.user, otp=form.cleaned_data["otp"],
+                request=request)
+        except WrongState as exc:
+            messages.error(request, exc.message + " " + _("The list below is up to date."))
+            return redirect("approvals:decide_batch")
+        except NotAllowed as exc:
+            form.add_error("otp", exc.message)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(n)d decisions made as proposed and signed with one code.")
+                             % {"n": len(done)})
+            return redirect("approvals:decide_batch")
+    selected = {str(v) for v in form.data.getlist("reviews")} if form.is_bound else set()
+    for review in ready:
+        review.selected = str(review.pk) in selected
+        review.clock = review_clock(review, now=now)
+    return render(request, "approvals/reviews/decide_batch.html", {
+        "department": department, "form": form, "ready": ready, "inbox_url": reverse("approvals:inbox"),
+        "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
+                      ("i", _("Back to the inbox"))],
     })

@@ -65,4 +65,4 @@ class Delivery(models.Model):
                                 condition=models.Q(delivered_at__isnull=True))]
 
     def __str__(self):
-        return f"{self.notification_id}/{self.channel}"
+        return f"{self.notification} / {self.get_channel_display()}"

@@ -31,9 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "portal.vendor_apps.OTPConfig",  # django_otp, django_otp.plugins.otp_totp, axes: translated names
+    "portal.vendor_apps.TOTPConfig",
+    "portal.vendor_apps.AxesConfig",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

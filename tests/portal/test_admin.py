@@ -105,3 +105,11 @@ def test_enterprise_admin_explains_a_bad_credit_code(admin_client):
     data["credit_code"] = code
     assert admin_client.post(reverse("admin:portal_enterprise_add"), data).status_code == 302
     assert Enterprise.objects.get().credit_code == code
+
+
+def test_the_admin_wears_the_portal_name_and_colours_and_names_the_security_apps(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "One-stop approval portal administration" in page and "Django administration" not in page
+    assert "css/admin.css" in page and "<style" not in page  # colours from a static file, no inline style
+    assert "Login protection (AXES)" in page and "Dynamic codes (TOTP)" in page
+    assert "TOTP authenticators" in page

@@ -158,3 +158,18 @@ def test_every_year_edit_in_the_admin_is_audited(admin_client):
     assert response.status_code == 302
     assert not CalendarYear.objects.get(year=2028).published
     assert AuditEntry.objects.filter(event="calendar.year_edited", subject_id="2028").count() == 1
+
+
+def test_the_calendar_opens_at_the_current_year_with_weekdays_in_the_users_language(admin_client):
+    load_from_chinesecalendar(years=[2004, 2025, 2026])
+    url = reverse("admin:approvals_calendarday_changelist")
+    response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    cl = response.context["cl"]
+    assert cl.result_count == 365 and cl.result_list[0].date == date(2026, 1, 1)  # 2026, not 2004
+    assert "Thursday" in response.content.decode()  # 2026-01-01, Django's translated day name
+    everything = admin_client.get(url, {"year": "all"}, HTTP_ACCEPT_LANGUAGE="en").context["cl"]
+    assert everything.result_count == 366 + 365 + 365 and everything.result_list[0].date == date(2004, 1, 1)
+
+    chinese = admin_client.get(url, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.context["cl"].result_list[0].date == date(2025, 1, 1)
+    assert "星期三" in chinese.content.decode()  # 2025-01-01 was a Wednesday
