@@ -9,3 +9,7 @@ class ApprovalsConfig(AppConfig):
     def ready(self):
         from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)
         from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)
+        from .demo import register
+        from .demo.live_work import load_live_work
+
+        register("Live work", load_live_work)  # seed_demo: bundles in every state, after the district
