@@ -24,7 +24,7 @@ from approvals.models import (
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
-from approvals.services import delegation, material_rules, permissions, progress
+from approvals.services import delegation, material_rules, next_step, permissions, progress
 from approvals.services.applications import SubmissionIncomplete
 from approvals.services.bundling import bundle_requirements
 from approvals.services.material_rules import Provision
@@ -231,7 +231,7 @@ def _form_context(application, requirements, form, *, missing=(), commitment_err
         "missing": [{"key": k, "name": missing_names.get(k, k)} for k in missing],
         "commitments": _commitment_rows(application, requirements, posted, commitment_errors),
         "false_commitment": application.enterprise.false_commitment_recorded,
-        "pre_review": application.pre_reviews.first(),
+        "pre_review": pre_review,
         "pre_review_problems": labelled_problems(
             getattr(application.pre_reviews.first(), "problems", []), problem_labels(requirements)),
         "links": _step_links(application),
@@ -420,7 +420,17 @@ def _detail_context(application, user):
         stages.append({"stage": stage, "reviews": [r for r in reviews if r["review"].stage_id == stage.pk]})
     side = applicant_side(user, application)
     labels = problem_labels(app_services.requirements_of(application))
+    fees = fee_context(application)
+    supplement = application.supplement_requests.filter(answered_at__isnull=True).first()
+    pre_review = application.pre_reviews.order_by("-requested_at").first()
+    events = disclosure.events_seen_by(user, application.events.select_related("department", "actor")
+                                       .order_by("-at", "-id"))
     return {
+        "next_step": next_step.next_step(application, supplement=supplement, pre_review=pre_review,
+                                         payment_notice=fees["payment_notice"]),
+        "progress_steps": next_step.progress_steps(application, [s["stage"] for s in stages]),
+        "timeline": next_step.grouped_events(events),
+        "pre_review_problems": labelled_problems(pre_review.problems, labels) if pre_review else [],
         "application": application,
         "applicant_side": side,
         "acceptance_clock": progress.acceptance_clock(application),
@@ -429,14 +439,13 @@ def _detail_context(application, user):
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],
         "revoked_reviews": [r for r in reviews if r["review"].revoked_at],
-        **fee_context(application),
+        **fees,
         "visits": application.visits.count(),
-        "events": disclosure.events_seen_by(user, application.events.select_related("department", "actor")
-                                            .order_by("-at", "-id")),
-        "supplement": application.supplement_requests.filter(answered_at__isnull=True).first(),
+        "events": events,
+        "supplement": supplement,
         "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
                         for n in application.supplement_requests.all()],
-        "pre_review": application.pre_reviews.first(),
+        "pre_review": pre_review,
         "commitments": application.commitments.select_related("item"),
         "can_withdraw": side and application.status in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED,
                                                         S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW),
