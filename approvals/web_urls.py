@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews
-from approvals.views import calendar, catalog, documents
+from approvals.views import calendar, catalog, documents, lookup
 
 app_name = "approvals"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/packages/<slug:code>/", catalog.package_detail, name="package"),
     path("catalog/items/<str:code>/notice.pdf", documents.item_notice, name="item_notice"),
     path("catalog/packages/<slug:code>/notice.pdf", documents.package_notice, name="package_notice"),
+    path("lookup/", lookup.lookup, name="lookup"),
     path("verify/", documents.verify, name="verify"),
     path("verify/<str:number>/", documents.verify_number, name="verify_number"),
     path("documents/<int:pk>/download/", documents.download, name="document_download"),

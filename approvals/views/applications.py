@@ -231,7 +231,7 @@ def _form_context(application, requirements, form, *, missing=(), commitment_err
         "missing": [{"key": k, "name": missing_names.get(k, k)} for k in missing],
         "commitments": _commitment_rows(application, requirements, posted, commitment_errors),
         "false_commitment": application.enterprise.false_commitment_recorded,
-        "pre_review": pre_review,
+        "pre_review": application.pre_reviews.first(),
         "pre_review_problems": labelled_problems(
             getattr(application.pre_reviews.first(), "problems", []), problem_labels(requirements)),
         "links": _step_links(application),
