@@ -26,3 +26,4 @@ urlpatterns = [
 # The pages' 404 and 403 in the user's language; under /api/ they answer JSON (portal.views.errors).
 handler404 = "portal.views.errors.page_not_found"
 handler403 = "portal.views.errors.permission_denied"
+handler500 = "portal.views.errors.server_error"
