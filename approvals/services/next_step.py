@@ -8,7 +8,7 @@ from typing import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from approvals.models import Application, ApplicationStatus as S, EventKind, PaymentNotice, ReviewStatus
 
@@ -80,7 +80,7 @@ def progress_steps(application, stages=None) -> list[ProgressStep]:
     status = application.status
     position = {S.DRAFT: 0, S.PRE_REVIEW: 0, S.SUBMITTED: 1, S.SUPPLEMENT_REQUESTED: 1, S.NOT_ACCEPTED: 1,
                 S.UNDER_REVIEW: 2, S.DECIDED: 3, S.DELIVERED: 4, S.CLOSED: 5, S.WITHDRAWN: -1}[status]
-    labels = [_("Fill in and submit"), _("Acceptance")]
+    labels = [pgettext("progress step", "Fill in and submit"), pgettext("progress step", "Acceptance")]
     stage_rows = list(stages if stages is not None else application.stages.order_by("order"))
     steps = []
     for index, label in enumerate(labels):
@@ -94,9 +94,12 @@ def progress_steps(application, stages=None) -> list[ProgressStep]:
                 state = "done" if stage.status == "closed" else "stopped" if stage.status == "cancelled" else state
             steps.append(ProgressStep(stage.name, state))
     else:
-        steps.append(ProgressStep(_("Review"), "done" if position > 2 else "current" if position == 2 else "todo"))
-    steps.append(ProgressStep(_("Decision"), "done" if position > 3 else "current" if position == 3 else "todo"))
-    steps.append(ProgressStep(_("Delivery"), "done" if position > 4 or status == S.DELIVERED else "todo"))
+        steps.append(ProgressStep(pgettext("progress step", "Review"),
+                                  "done" if position > 2 else "current" if position == 2 else "todo"))
+    steps.append(ProgressStep(pgettext("progress step", "Decision"),
+                              "done" if position > 3 else "current" if position == 3 else "todo"))
+    steps.append(ProgressStep(pgettext("progress step", "Delivery"),
+                              "done" if position > 4 or status == S.DELIVERED else "todo"))
     return steps
 
 
