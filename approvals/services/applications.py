@@ -114,9 +114,26 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
         application.save(update_fields=["reference"])
         application.items.set(items)
         _attach_documents_on_file(application, items, now=now)
+        _prefill(application, actor)
         timeline.record(application, EventKind.CREATED, actor=actor, now=now, request=request,
                         message=_("Draft created for %(n)d items.") % {"n": len(items)})
     return application
+
+
+def prefill_values(application, actor) -> dict:
+    """What the portal already knows for the bundle's form: the company's credit code as the builder's and, when
+    the company's own applicant starts it, them as the contact. Only fields the bundle asks for."""
+    known = {"builder_credit_code": application.enterprise.credit_code}
+    if actor.role == Role.APPLICANT:
+        known.update({"contact_person": actor.full_name, "contact_phone": actor.phone})
+    keys = {b.field.key for b in requirements_of(application).fields}
+    return {key: value for key, value in known.items() if key in keys and value}
+
+
+def _prefill(application, actor):
+    values = prefill_values(application, actor)
+    if values:
+        _store_form(application, values, actor=actor, reason="prefilled")
 
 
 def _attach_documents_on_file(application, items, *, now):

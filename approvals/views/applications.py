@@ -318,6 +318,8 @@ def application_form(request, pk):
             messages.success(request, _("Draft saved. The form is complete."))
         if action == "save_next":
             return redirect("approvals:application_materials", application.pk)
+        if action == "check":
+            return redirect("approvals:application_check", application.pk)
 
     application.refresh_from_db()
     form.attach_errors(errors)
