@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import account, auth, health, home, notifications
+from portal.views import account, auth, health, home, notifications, preferences
 
 app_name = "portal"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("account/two-factor/", account.enrol_totp, name="enrol_totp"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
+    path("preferences/care-mode/", preferences.toggle_care_mode, name="care_mode"),
     path("healthz", health.healthz, name="healthz"),
 ]
