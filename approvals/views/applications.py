@@ -393,8 +393,15 @@ def application_materials(request, pk):
             messages.error(request, _("The file was not accepted: %(reason)s Everything else is kept.")
                            % {"reason": errors[key]})
     rows = material_rows(application, requirements, errors=errors)
+    pre_review = application.pre_reviews.filter(answered_at__isnull=False).order_by("-answered_at").first()
+    criticised = {}  # the pre-review answer, shown at the material it criticises while the draft is open
+    if pre_review is not None and application.is_editable:
+        for problem in pre_review.problems or []:
+            if problem.get("kind") == "material":
+                criticised.setdefault(problem["key"], []).append(problem["reason"])
     for row in rows:
         row["can_upload"] = _can_upload(application, row)
+        row["pre_review"] = criticised.get(row["key"], [])
     form_errors, missing = app_services.completeness_problems(application, requirements)
     return render(request, "approvals/applications/materials.html", {
         "application": application, "requirements": requirements, "rows": rows,

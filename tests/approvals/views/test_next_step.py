@@ -96,3 +96,17 @@ def test_grouping_keeps_other_events_apart(cat):
     entries = grouped_events(events)
     assert sum(e.count for e in entries) == len(events)
     assert len(entries) == len(events) - 1  # only the two uploads merge
+
+
+def test_pre_review_answer_is_shown_at_the_material_it_criticises(client, cat):
+    application = draft_application(cat)
+    with frozen(DEFAULT_NOW):
+        applications.request_pre_review(application, actor=cat.applicant, now=DEFAULT_NOW)
+        applications.answer_pre_review(application, actor=cat.clerk, now=DEFAULT_NOW, problems=[
+            {"kind": "material", "key": "site_plan", "reason": "总平面图未标注拟迁移路灯的位置"}])
+    client.force_login(cat.applicant)
+    page = client.get(reverse("approvals:application_materials", args=[application.pk])).content.decode()
+    section = page[page.index('data-material="site_plan"'):]
+    section = section[:section.index("</section>")]
+    assert 'data-testid="pre-review-at-material"' in section and "总平面图未标注拟迁移路灯的位置" in section
+    assert page.count('data-testid="pre-review-at-material"') == 1
