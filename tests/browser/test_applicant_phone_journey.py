@@ -99,3 +99,12 @@ def test_public_progress_lookup_without_login(live_server, phone, demo_accounts)
     page.get_by_test_id("lookup-submit").click()
     expect(page.get_by_test_id("lookup-error")).to_be_visible()
     axe.check(page)
+
+
+def test_axe_finds_what_it_must(phone):
+    """The check can fail: a page with an image without alt text and a field without a label."""
+    page = phone()
+    page.set_content('<html lang="zh-CN"><head><title>t</title></head><body><main><img src="data:,">'
+                     '<input type="text"></main></body></html>')
+    found = {v["id"] for v in axe.violations(page)}
+    assert {"image-alt", "label"} <= found
