@@ -346,10 +346,18 @@ def material_rows(application, requirements, *, only=None, errors=None):
             "bundled": state.bundled, "key": key, "current": state.current, "state": state,
             "provision": state.provision, "never_asked": state.never_asked,
             "history": [m for m in versions if not m.is_current],
+            "added_files": list(state.files[1:]),
             "on_file": state.provision == Provision.ON_FILE,
             "error": (errors or {}).get(key),
         })
     return rows
+
+
+def _int(value, default=0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _can_upload(application, row):
@@ -372,13 +380,24 @@ def application_materials(request, pk):
     application = _application(request, pk, change=True)
     requirements = app_services.requirements_of(application)
     errors, status = {}, 200
+    if request.method == "POST" and request.POST.get("remove_part"):
+        key = request.POST.get("material_type", "")
+        try:
+            app_services.remove_material_part(application, actor=request.user, material_type_key=key,
+                                              part=_int(request.POST.get("remove_part")), request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file was removed from the material; it stays in its history."))
+        return redirect(reverse("approvals:application_materials", args=[application.pk]) + f"#m-{key}")
     if request.method == "POST":
         form = MaterialUploadForm(request.POST, request.FILES)
         key = request.POST.get("material_type", "")
         if form.is_valid():
             try:
                 material = app_services.upload_material(application, actor=request.user, material_type_key=key,
-                                                        uploaded=form.cleaned_data["file"], request=request)
+                                                        uploaded=form.cleaned_data["file"],
+                                                        add=request.POST.get("add") == "1", request=request)
             except DomainError as exc:
                 errors[key] = exc.message
                 status = exc.http_status

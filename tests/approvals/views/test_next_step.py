@@ -110,3 +110,22 @@ def test_pre_review_answer_is_shown_at_the_material_it_criticises(client, cat):
     section = section[:section.index("</section>")]
     assert 'data-testid="pre-review-at-material"' in section and "总平面图未标注拟迁移路灯的位置" in section
     assert page.count('data-testid="pre-review-at-material"') == 1
+
+
+def test_materials_page_adds_and_removes_a_further_file(client, cat):
+    from tests.factories.applications import png_bytes
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = draft_application(cat)
+    client.force_login(cat.applicant)
+    url = reverse("approvals:application_materials", args=[application.pk])
+    assert 'data-testid="add-file"' in client.get(url).content.decode()
+    response = client.post(url, {"material_type": "site_plan", "add": "1",
+                                 "file": SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-testid="added-files"' in page and "photo.png" in page
+    assert application.materials.filter(material_type__key="site_plan", is_current=True).count() == 2
+    client.post(url, {"material_type": "site_plan", "remove_part": "2"})
+    assert application.materials.filter(material_type__key="site_plan", is_current=True).count() == 1
