@@ -112,6 +112,30 @@ def _project_bundle(project, applicant, agent):
     projects.link_application(project, draft, actor=agent)
 
 
+def _more_cases(dajiang, langhua, agent, agent2, leader, users, now) -> int:
+    """A case the leader chased (督办), and one reported and confirmed by the company (反馈, 办结)."""
+    created = 0
+    title = "代办二期厂房消防设计审查"
+    if not AgencyCase.objects.filter(enterprise=dajiang, title=title).exists():
+        case = cases.receive(actor=agent, enterprise=dajiang, title=title,
+                             description="企业委托代办二期厂房特殊建设工程消防设计审查。",
+                             materials_received="消防设计文件（电子版）", now=now - timedelta(days=9))
+        cases.start_handling(case, actor=agent, now=now - timedelta(days=9))
+        cases.chase(case, actor=leader, note="请于本周内反馈审查进展。", now=now - timedelta(days=3))
+        created += 1
+    title = "代办城市道路挖掘占用许可"
+    if not AgencyCase.objects.filter(enterprise=langhua, title=title).exists():
+        case = cases.receive(actor=agent2, enterprise=langhua, title=title,
+                             description="企业委托代办悦港大道北侧管线接入的道路挖掘许可。",
+                             materials_received="施工方案、交通组织方案（纸质各一份）", now=now - timedelta(days=15))
+        cases.start_handling(case, actor=agent2, now=now - timedelta(days=15))
+        cases.report(case, actor=agent2, result="已取得市政设施建设类准予行政许可决定书，电子证照已送达。",
+                     now=now - timedelta(days=10))
+        cases.confirm(case, actor=users["applicant_lh"], now=now - timedelta(days=9))
+        created += 1
+    return created
+
+
 def load_agency_demo(now=None) -> dict:
     """Load (or leave as they are) the agency demo rows; returns what was created."""
     now = now or timezone.now()
@@ -144,6 +168,7 @@ def load_agency_demo(now=None) -> dict:
                                  now=now - timedelta(days=2))
             cases.start_handling(case, actor=agent, now=now - timedelta(days=2))
             counts["agency cases"] = 1
+        counts["agency cases"] += _more_cases(dajiang, langhua, agent, agent2, leader, users, now)
         counts["projects"] = 0
         name = "连年佳智能装备生产基地"
         if not InvestmentProject.objects.filter(enterprise=liannianjia, name=name).exists():

@@ -10,6 +10,9 @@ class ApprovalsConfig(AppConfig):
         from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)
         from .documents import notice_links
         from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)
+        from .demo import register
+        from .demo.live_work import load_live_work
         from .notices import register_document_links
 
         register_document_links(notice_links.links)  # every notification links its event's documents
+        register("Live work", load_live_work)  # seed_demo: bundles in every state, after the district

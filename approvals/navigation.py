@@ -13,5 +13,6 @@ menu_entry("approvals:escalations", _("Warnings and escalations"), order=140, ro
 menu_entry("approvals:overdue_board", _("Overdue board"), order=150,
            roles=[Role.LEADER, Role.SUPERVISOR, Role.ADMIN])
 menu_entry("approvals:catalog", _("Service catalog"), order=300, public=True)
+menu_entry("approvals:lookup", _("Progress lookup"), order=305, public=True)
 menu_entry("approvals:packages", _("Packages"), order=310)
 menu_entry("approvals:calendar", _("Working-day calendar"), order=320)

@@ -70,3 +70,19 @@ def calendar_status_panel(request, now=None):
     years = {y.year: y for y in CalendarYear.objects.filter(year__in=[year.year, year.year + 1])}
     rows = [{"year": y, "published": bool(years.get(y) and years[y].published)} for y in (year.year, year.year + 1)]
     return {"rows": rows}
+
+
+@panel("my_work", roles=[Role.APPLICANT], template="approvals/panels/my_work.html", order=10)
+def my_work_panel(request):
+    """The applicant's to-dos (需补正, 待缴费, an answered pre-review, drafts, and what other packages register,
+    e.g. 待评价) and their latest bundles with the next step of each."""
+    from approvals.models import Application
+    from approvals.services import next_step
+
+    user = request.user
+    if not user.enterprise_id:
+        return None
+    mine = Application.objects.filter(enterprise_id=user.enterprise_id)
+    latest = list(mine.select_related("lead_department").with_light(timezone.now()).with_next_due()
+                  .order_by("-updated_at")[:8])
+    return {"todos": next_step.todos_for(mine), "latest": latest, "total": mine.count()}

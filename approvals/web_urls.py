@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews
-from approvals.views import calendar, catalog, documents
+from approvals.views import blank_forms, calendar, catalog, documents, lookup
 
 app_name = "approvals"
 
@@ -10,8 +10,11 @@ urlpatterns = [
     path("catalog/items/<str:code>/", catalog.item_detail, name="item"),
     path("catalog/packages/", catalog.package_list, name="packages"),
     path("catalog/packages/<slug:code>/", catalog.package_detail, name="package"),
+    path("catalog/items/<str:code>/form.pdf", blank_forms.item_blank_form, name="item_blank_form"),
+    path("catalog/packages/<slug:code>/form.pdf", blank_forms.package_blank_form, name="package_blank_form"),
     path("catalog/items/<str:code>/notice.pdf", documents.item_notice, name="item_notice"),
     path("catalog/packages/<slug:code>/notice.pdf", documents.package_notice, name="package_notice"),
+    path("lookup/", lookup.lookup, name="lookup"),
     path("verify/", documents.verify, name="verify"),
     path("verify/<str:number>/", documents.verify_number, name="verify_number"),
     path("documents/<int:pk>/", documents.document, name="document"),

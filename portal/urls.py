@@ -33,3 +33,4 @@ urlpatterns = [
 handler404 = "portal.views.errors.page_not_found"
 handler403 = "portal.views.errors.permission_denied"
 handler400 = "portal.views.errors.bad_request"
+handler500 = "portal.views.errors.server_error"

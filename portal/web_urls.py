@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import account, audit_export, auth, health, home, notifications
+from portal.views import account, audit_export, auth, health, home, notifications, preferences
 
 app_name = "portal"
 
@@ -16,5 +16,6 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("audit/export/", audit_export.export, name="audit_export"),
+    path("preferences/care-mode/", preferences.toggle_care_mode, name="care_mode"),
     path("healthz", health.healthz, name="healthz"),
 ]

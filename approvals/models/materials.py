@@ -79,6 +79,9 @@ class MaterialFile(StoredFileMixin):
     on_file = models.ForeignKey(EnterpriseDocument, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Several files may make up one material (a plan and its photos): part 1 is the material's main file, further
+    # parts are added to it; each part has its own versions.
+    part = models.PositiveSmallIntegerField(_("part"), default=1)
     is_current = models.BooleanField(_("current"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -89,10 +92,10 @@ class MaterialFile(StoredFileMixin):
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-        ordering = ["material_type__key", "-version"]
+        ordering = ["material_type__key", "part", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "material_type"], condition=models.Q(is_current=True),
-                                    name="one_current_material_per_type"),
+            models.UniqueConstraint(fields=["application", "material_type", "part"],
+                                    condition=models.Q(is_current=True), name="one_current_file_per_material_part"),
         ]
 
     def __str__(self):

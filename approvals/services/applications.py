@@ -114,9 +114,26 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
         application.save(update_fields=["reference"])
         application.items.set(items)
         _attach_documents_on_file(application, items, now=now)
+        _prefill(application, actor)
         timeline.record(application, EventKind.CREATED, actor=actor, now=now, request=request,
                         message=_("Draft created for %(n)d items.") % {"n": len(items)})
     return application
+
+
+def prefill_values(application, actor) -> dict:
+    """What the portal already knows for the bundle's form: the company's credit code as the builder's and, when
+    the company's own applicant starts it, them as the contact. Only fields the bundle asks for."""
+    known = {"builder_credit_code": application.enterprise.credit_code}
+    if actor.role == Role.APPLICANT:
+        known.update({"contact_person": actor.full_name, "contact_phone": actor.phone})
+    keys = {b.field.key for b in requirements_of(application).fields}
+    return {key: value for key, value in known.items() if key in keys and value}
+
+
+def _prefill(application, actor):
+    values = prefill_values(application, actor)
+    if values:
+        _store_form(application, values, actor=actor, reason="prefilled")
 
 
 def _attach_documents_on_file(application, items, *, now):
@@ -192,11 +209,16 @@ def choose_delivery(application, *, actor, method: str, address: str = "", reque
     return application
 
 
-def upload_material(application, *, actor, material_type_key: str, uploaded, request=None) -> MaterialFile:
+MAX_PARTS = 20  # files making up one material (a plan and its photos)
+
+
+def upload_material(application, *, actor, material_type_key: str, uploaded, add: bool = False, part: int = 1,
+                    request=None) -> MaterialFile:
     """Store one file for a material type of the bundle, once, linked to every item that needs it.
 
     Allowed on a draft, and during a supplement request for the materials it lists. A rejected file changes
-    nothing; a replaced file is kept as an earlier version.
+    nothing; a replaced file is kept as an earlier version. `add=True` adds a further file to the material (a
+    plan and its photos) instead of replacing its main file; `part` replaces that further file.
     """
     with transaction.atomic():
         application = locking.lock(Application, application.pk)
@@ -217,7 +239,18 @@ def upload_material(application, *, actor, material_type_key: str, uploaded, req
                                                   and application.status in FOLLOW_UP_STATES):
             raise WrongState(_("Materials can only be changed while the application is a draft."))
         checked = check_upload(uploaded, max_pages=bundled.material_type.max_pages)
-        previous = application.materials.filter(material_type=bundled.material_type, is_current=True).first()
+        current = application.materials.filter(material_type=bundled.material_type, is_current=True)
+        if add:
+            if not current.exists():
+                raise DomainError(_("Upload the main file of this material first."))
+            if current.filter(sha256=checked.sha256).exists():
+                return current.get(sha256=checked.sha256)  # the same file again: nothing to do
+            part = max(m.part for m in current) + 1
+            if part > MAX_PARTS:
+                raise DomainError(_("A material has at most %(n)d files.") % {"n": MAX_PARTS})
+        previous = None if add else current.filter(part=part).first()
+        if not add and part != 1 and previous is None:
+            raise DomainError(_("This material has no such file to replace."))
         version = 1
         if previous is not None:
             if previous.sha256 == checked.sha256:
@@ -228,7 +261,7 @@ def upload_material(application, *, actor, material_type_key: str, uploaded, req
         material = MaterialFile(
             application=application, material_type=bundled.material_type, source=MaterialSource.UPLOADED,
             original_name=checked.original_name, content_type=checked.content_type, size=checked.size,
-            pages=checked.pages, sha256=checked.sha256, version=version, uploaded_by=actor,
+            pages=checked.pages, sha256=checked.sha256, version=version, part=part, uploaded_by=actor,
         )
         material.file.save("upload", ContentFile(checked.content), save=False)
         material.save()
@@ -237,8 +270,28 @@ def upload_material(application, *, actor, material_type_key: str, uploaded, req
                         message=_("%(material)s, version %(version)d") % {"material": bundled.material_type.name,
                                                                           "version": version},
                         subject=material, request=request,
-                        data={"material_type": material_type_key, "version": version, "sha256": checked.sha256})
+                        data={"material_type": material_type_key, "version": version, "part": part,
+                              "sha256": checked.sha256})
     return material
+
+
+def remove_material_part(application, *, actor, material_type_key: str, part: int, request=None) -> None:
+    """Take back a further file of a material (never its main file: that one is replaced). Kept in the history."""
+    with transaction.atomic():
+        application = locking.lock(Application, application.pk)
+        permissions.require_applicant_side(actor, application)
+        if not application.is_editable:
+            raise WrongState(_("Materials can only be changed while the application is a draft."))
+        material = application.materials.filter(material_type__key=material_type_key, part=part, part__gt=1,
+                                                is_current=True).select_related("material_type").first()
+        if material is None:
+            raise DomainError(_("This material has no such file to remove."))
+        material.is_current = False
+        material.save(update_fields=["is_current"])
+        timeline.record(application, EventKind.MATERIAL_UPLOADED, actor=actor, request=request, subject=material,
+                        message=_("%(material)s: file %(name)s removed") % {
+                            "material": material.material_type.name, "name": material.original_name},
+                        data={"material_type": material_type_key, "part": part, "removed": True})
 
 
 def sign_commitment(application, *, actor, item_code: str, signer_name: str, now=None, request=None) -> Commitment:

@@ -72,7 +72,8 @@ def provision_of(bundled, *, current=None, committed=frozenset()) -> str:
 class MaterialState:
     bundled: object  # BundledMaterial
     provision: str
-    current: object  # MaterialFile | None
+    current: object  # MaterialFile | None: the main file
+    files: tuple = ()  # every current file of the material (the main file first, then the added ones)
 
     @property
     def key(self) -> str:
@@ -94,10 +95,14 @@ def material_states(application, requirements=None) -> list[MaterialState]:
         from approvals.services.bundling import bundle_requirements
 
         requirements = bundle_requirements(list(application.items.all()))
-    current = {m.material_type_id: m for m in application.materials.filter(is_current=True)}
+    current, parts = {}, {}
+    for m in application.materials.filter(is_current=True).order_by("part"):
+        current.setdefault(m.material_type_id, m)  # the main file (part 1) decides the material's state
+        parts.setdefault(m.material_type_id, []).append(m)
     committed = committed_item_ids(application)
     return [MaterialState(bundled=b, current=current.get(b.material_type.pk),
-                          provision=provision_of(b, current=current.get(b.material_type.pk), committed=committed))
+                          provision=provision_of(b, current=current.get(b.material_type.pk), committed=committed),
+                          files=tuple(parts.get(b.material_type.pk, ())))
             for b in requirements.materials]
 
 

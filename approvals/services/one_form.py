@@ -100,6 +100,10 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# Pairs of canonical field keys whose values must not be in reverse order (ISO dates compare as text).
+ORDERED_PAIRS = [("start_date", "end_date")]
+
+
 def validate(bundled_fields, data: dict) -> tuple[dict, dict]:
     """(clean values, errors by key) for the whole form; required fields must be filled."""
     cleaned, errors = {}, {}
@@ -115,6 +119,12 @@ def validate(bundled_fields, data: dict) -> tuple[dict, dict]:
             errors[key] = message
         else:
             cleaned[key] = clean
+    labels = {b.field.key: b.field.label for b in bundled_fields}
+    for earlier, later in ORDERED_PAIRS:  # cross-field checks: an end never before its start
+        if earlier in cleaned and later in cleaned and cleaned[later] < cleaned[earlier]:
+            errors[later] = _("%(later)s cannot be before %(earlier)s.") % {"later": labels[later],
+                                                                          "earlier": labels[earlier]}
+            del cleaned[later]
     return cleaned, errors
 
 

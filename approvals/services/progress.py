@@ -8,11 +8,27 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
 from approvals.lights import Light
 from approvals.models import ApplicationStatus, ReviewStatus, StageStatus
+from portal.wording import chinese
+
+
+def office_duration_text(days: int, hours: int, minutes: int) -> str:
+    """"1 working day 2 h", "6 h 40 min", "less than a minute": only the parts that are not zero."""
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days})
+    if hours:
+        parts.append(_("%(n)d h") % {"n": hours})
+    if minutes:
+        parts.append(_("%(n)d min") % {"n": minutes})
+    if not parts:
+        return _("less than a minute")
+    return ("" if chinese() else " ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -28,11 +44,11 @@ class ClockView:
     def remaining_text(self) -> str:
         if self.remaining is None:
             return ""
-        days, hours, minutes = clocks.split_office_time(get_calendar(), self.remaining)
+        amount = office_duration_text(*clocks.split_office_time(get_calendar(), self.remaining))
         if self.remaining < timedelta(0) or self.light == Light.RED:
             # Outside office hours an overdue clock has 0 office time left: it is still overdue.
-            return _("overdue by %(d)d working days %(h)d h %(m)d min") % {"d": days, "h": hours, "m": minutes}
-        return _("%(d)d working days %(h)d h %(m)d min left") % {"d": days, "h": hours, "m": minutes}
+            return _("overdue by %(time)s") % {"time": amount}
+        return _("%(time)s left") % {"time": amount}
 
     @property
     def remaining_seconds(self) -> int | None:

@@ -24,7 +24,7 @@ from approvals.models import (
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
-from approvals.services import delegation, material_rules, permissions, progress
+from approvals.services import delegation, material_rules, next_step, permissions, progress
 from approvals.services.applications import SubmissionIncomplete
 from approvals.services.bundling import bundle_requirements
 from approvals.services.material_rules import Provision
@@ -319,6 +319,8 @@ def application_form(request, pk):
             messages.success(request, _("Draft saved. The form is complete."))
         if action == "save_next":
             return redirect("approvals:application_materials", application.pk)
+        if action == "check":
+            return redirect("approvals:application_check", application.pk)
 
     application.refresh_from_db()
     form.attach_errors(errors)
@@ -345,10 +347,18 @@ def material_rows(application, requirements, *, only=None, errors=None):
             "bundled": state.bundled, "key": key, "current": state.current, "state": state,
             "provision": state.provision, "never_asked": state.never_asked,
             "history": [m for m in versions if not m.is_current],
+            "added_files": list(state.files[1:]),
             "on_file": state.provision == Provision.ON_FILE,
             "error": (errors or {}).get(key),
         })
     return rows
+
+
+def _int(value, default=0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _can_upload(application, row):
@@ -371,13 +381,24 @@ def application_materials(request, pk):
     application = _application(request, pk, change=True)
     requirements = app_services.requirements_of(application)
     errors, status = {}, 200
+    if request.method == "POST" and request.POST.get("remove_part"):
+        key = request.POST.get("material_type", "")
+        try:
+            app_services.remove_material_part(application, actor=request.user, material_type_key=key,
+                                              part=_int(request.POST.get("remove_part")), request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file was removed from the material; it stays in its history."))
+        return redirect(reverse("approvals:application_materials", args=[application.pk]) + f"#m-{key}")
     if request.method == "POST":
         form = MaterialUploadForm(request.POST, request.FILES)
         key = request.POST.get("material_type", "")
         if form.is_valid():
             try:
                 material = app_services.upload_material(application, actor=request.user, material_type_key=key,
-                                                        uploaded=form.cleaned_data["file"], request=request)
+                                                        uploaded=form.cleaned_data["file"],
+                                                        add=request.POST.get("add") == "1", request=request)
             except DomainError as exc:
                 errors[key] = exc.message
                 status = exc.http_status
@@ -392,8 +413,15 @@ def application_materials(request, pk):
             messages.error(request, _("The file was not accepted: %(reason)s Everything else is kept.")
                            % {"reason": errors[key]})
     rows = material_rows(application, requirements, errors=errors)
+    pre_review = application.pre_reviews.filter(answered_at__isnull=False).order_by("-answered_at").first()
+    criticised = {}  # the pre-review answer, shown at the material it criticises while the draft is open
+    if pre_review is not None and application.is_editable:
+        for problem in pre_review.problems or []:
+            if problem.get("kind") == "material":
+                criticised.setdefault(problem["key"], []).append(problem["reason"])
     for row in rows:
         row["can_upload"] = _can_upload(application, row)
+        row["pre_review"] = criticised.get(row["key"], [])
     form_errors, missing = app_services.completeness_problems(application, requirements)
     return render(request, "approvals/applications/materials.html", {
         "application": application, "requirements": requirements, "rows": rows,
@@ -421,7 +449,17 @@ def _detail_context(application, user):
         stages.append({"stage": stage, "reviews": [r for r in reviews if r["review"].stage_id == stage.pk]})
     side = applicant_side(user, application)
     labels = problem_labels(app_services.requirements_of(application))
+    fees = fee_context(application)
+    supplement = application.supplement_requests.filter(answered_at__isnull=True).first()
+    pre_review = application.pre_reviews.order_by("-requested_at").first()
+    events = disclosure.events_seen_by(user, application.events.select_related("department", "actor")
+                                       .order_by("-at", "-id"))
     return {
+        "next_step": next_step.next_step(application, supplement=supplement, pre_review=pre_review,
+                                         payment_notice=fees["payment_notice"]),
+        "progress_steps": next_step.progress_steps(application, [s["stage"] for s in stages]),
+        "timeline": next_step.grouped_events(events),
+        "pre_review_problems": labelled_problems(pre_review.problems, labels) if pre_review else [],
         "application": application,
         "applicant_side": side,
         "acceptance_clock": progress.acceptance_clock(application),
@@ -430,14 +468,13 @@ def _detail_context(application, user):
         "stages": stages,
         "decided_reviews": [r for r in reviews if r["review"].decision],
         "revoked_reviews": [r for r in reviews if r["review"].revoked_at],
-        **fee_context(application),
+        **fees,
         "visits": application.visits.count(),
-        "events": disclosure.events_seen_by(user, application.events.select_related("department", "actor")
-                                            .order_by("-at", "-id")),
-        "supplement": application.supplement_requests.filter(answered_at__isnull=True).first(),
+        "events": events,
+        "supplement": supplement,
         "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
                         for n in application.supplement_requests.all()],
-        "pre_review": application.pre_reviews.first(),
+        "pre_review": pre_review,
         "commitments": application.commitments.select_related("item"),
         "can_withdraw": side and application.status in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED,
                                                         S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW),

@@ -23,6 +23,7 @@ DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - pr
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"  # the 403 page in the layout and the language
 
 INSTALLED_APPS = [
     "portal.admin_site.PortalAdminConfig",  # the Django admin, behind the two-step login

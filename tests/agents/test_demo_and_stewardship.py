@@ -22,7 +22,8 @@ def test_seed_demo_loads_the_agency_rows_once(tmp_path, settings):
     assert "Agency demo: " in out.getvalue()
     counts = (Authorization.objects.count(), Demand.objects.count(), AgencyCase.objects.count(),
               InvestmentProject.objects.count())
-    assert counts == (2, 5, 1, 1)
+    assert counts == (2, 5, 3, 1)
+    assert set(AgencyCase.objects.values_list("status", flat=True)) == {"handling", "chasing", "confirmed"}
     mine = Authorization.objects.get(agent__username="agent")
     assert mine.scope == AuthorizationScope.ALL and mine.enterprise.name == "重庆大江北辰新能源汽车产业发展有限公司"
     assert mine.power_of_attorney.read()[:5] == b"%PDF-"

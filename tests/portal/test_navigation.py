@@ -19,8 +19,8 @@ def test_the_apps_register_their_pages_in_the_menu_order():
     assert [entry.url_name for entry in entries()] == [
         "portal:home", "approvals:my_applications", "approvals:desk", "approvals:inbox", "approvals:extensions",
         "approvals:escalations", "approvals:overdue_board", "agents:workspace", "agents:demands", "agents:leader",
-        "approvals:catalog", "approvals:packages", "approvals:calendar", "admin:index", "swagger-ui",
-        "portal:audit_export",
+        "approvals:catalog", "approvals:lookup", "approvals:packages", "approvals:calendar", "admin:index",
+        "swagger-ui", "portal:audit_export",
         "portal:account",
     ]
 
@@ -32,7 +32,8 @@ def test_a_visitor_sees_the_public_catalog_only(rf):
     request.user = AnonymousUser()
     with translation.override("en"):
         assert [(url, str(label), active) for url, label, active in navigation(request)["nav_items"]] == [
-            (reverse("approvals:catalog"), "Service catalog", True)]
+            (reverse("approvals:catalog"), "Service catalog", True),
+            (reverse("approvals:lookup"), "Progress lookup", False)]
 
 
 @pytest.mark.django_db

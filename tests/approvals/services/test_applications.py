@@ -437,3 +437,42 @@ def test_withdraw_is_refused_after_the_decision_and_for_others(cat):
     with pytest.raises(WrongState, match="before it is decided"):
         applications.withdraw(decided, actor=cat.applicant)
     assert reload(decided).status == S.DECIDED
+
+
+# --- several files for one material (a plan and its photos) -----------------------------------------------
+def test_an_added_file_does_not_replace_the_main_one(cat_for_parts):
+    from approvals.services import material_rules
+    from tests.factories.applications import pdf_upload, png_upload
+
+    cat, application = cat_for_parts
+    plan = application.materials.get(material_type__key="site_plan", is_current=True)
+    photo = applications.upload_material(application, actor=cat.applicant, material_type_key="site_plan",
+                                         uploaded=png_upload("photo.png"), add=True)
+    assert photo.part == 2 and photo.version == 1
+    state = next(s for s in material_rules.material_states(application) if s.key == "site_plan")
+    assert state.current == plan and [f.pk for f in state.files] == [plan.pk, photo.pk]
+    again = applications.upload_material(application, actor=cat.applicant, material_type_key="site_plan",
+                                         uploaded=pdf_upload(salt="v2"), part=2)
+    assert again.part == 2 and again.version == 2
+    applications.remove_material_part(application, actor=cat.applicant, material_type_key="site_plan", part=2)
+    assert list(application.materials.filter(material_type__key="site_plan", is_current=True)) == [plan]
+    with pytest.raises(DomainError):
+        applications.remove_material_part(application, actor=cat.applicant, material_type_key="site_plan", part=1)
+
+
+def test_adding_needs_the_main_file_first(cat_for_parts):
+    from tests.factories.applications import draft_application, png_upload
+
+    cat, _application = cat_for_parts
+    empty = draft_application(cat, materials=False)
+    with pytest.raises(DomainError):
+        applications.upload_material(empty, actor=cat.applicant, material_type_key="site_plan",
+                                     uploaded=png_upload("photo.png"), add=True)
+
+
+@pytest.fixture
+def cat_for_parts(db):
+    from tests.factories.applications import draft_application, make_catalog
+
+    cat = make_catalog()
+    return cat, draft_application(cat)
