@@ -9,3 +9,4 @@ class ApprovalsConfig(AppConfig):
     def ready(self):
         from . import navigation, panels, signals  # noqa: F401  (menu entries; workspace panels; calendar cache)
         from .documents import relay  # noqa: F401  (pending documents join the deadline sweep)
+        from .services import rating_clocks  # noqa: F401  (rectifications and pain points join it too)
