@@ -1,5 +1,7 @@
 """好差评 of a closed demand: the company rates once; nobody else; a bad review tells the owner and the leader."""
 
+from datetime import timedelta
+
 import pytest
 
 from agents.models import DemandRating
@@ -8,7 +10,8 @@ from approvals.models import RatingIsFinal, RatingLevel
 from portal.errors import NotAllowed, WrongState
 from portal.models import Notification
 from tests.factories.agents import open_demand
-from tests.factories.applications import reload
+from approvals import metrics
+from tests.factories.applications import DEFAULT_NOW, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def closed(cat, agent):
     demand = open_demand(cat, owner=agent)
-    demands.resolve(demand, actor=agent, resolution="已疏通排水")
-    demands.confirm(demand, actor=cat.applicant)
+    demands.resolve(demand, actor=agent, resolution="已疏通排水", now=DEFAULT_NOW + timedelta(hours=1))
+    demands.confirm(demand, actor=cat.applicant, now=DEFAULT_NOW + timedelta(hours=3))
     return reload(demand)
 
 
@@ -44,3 +47,15 @@ def test_nobody_rates_for_the_company(cat, agent, closed):
 def test_an_open_demand_is_not_rated(cat, agent):
     with pytest.raises(WrongState):
         demand_ratings.rate(open_demand(cat, owner=agent), actor=cat.applicant, level=RatingLevel.SATISFIED)
+
+
+def test_the_park_figures_join_the_metrics(cat, agent, closed):
+    demand_ratings.rate(closed, actor=cat.applicant, level=RatingLevel.SATISFIED, now=DEFAULT_NOW + timedelta(days=1))
+    open_demand(cat, "general", owner=agent)  # running: neither kept nor missed yet
+    figures = {f.key: f.value for f in metrics.figures(metrics.Filters(start=DEFAULT_NOW - timedelta(days=1),
+                                                                        end=DEFAULT_NOW + timedelta(days=7)),
+                                                        now=DEFAULT_NOW + timedelta(hours=5))}
+    assert {k: figures[k] for k in ("demands_received", "demands_closed", "rule_222_rate", "rule_222_small",
+                                    "rule_222_general", "rule_222_big", "demand_good_rate")} == {
+        "demands_received": 2, "demands_closed": 1, "rule_222_rate": 1.0, "rule_222_small": 1.0,
+        "rule_222_general": None, "rule_222_big": None, "demand_good_rate": 1.0}
