@@ -21,7 +21,7 @@ from approvals.api.applications import checked, responses
 from approvals.api.serializers.common import LIGHTS, DepartmentRefSerializer, ItemRefSerializer, choice_field
 from approvals.api.serializers.reviews import ApplicationRefSerializer
 from approvals.models import (
-    Application, Criterion, PainPoint, Rating, RatingLevel, RectificationCase, RectificationOutcome,
+    Application, Criterion, PainPoint, PainPointStatus, Rating, RatingLevel, RectificationCase, RectificationOutcome,
     RectificationStatus, ServiceItem,
 )
 from approvals.services import pain_points, ratings, rectifications
@@ -35,6 +35,11 @@ class RatingSerializer(serializers.ModelSerializer):
     department = DepartmentRefSerializer()
     level = choice_field(RatingLevel)
     level_label = serializers.CharField(source="get_level_display")
+    overall = choice_field(RatingLevel, allow_blank=True)
+    efficiency = choice_field(RatingLevel, allow_blank=True)
+    guide_accuracy = choice_field(RatingLevel, allow_blank=True)
+    convenience = choice_field(RatingLevel, allow_blank=True)
+    usability = choice_field(RatingLevel, allow_blank=True)
     has_rectification = serializers.SerializerMethodField()
 
     class Meta:
@@ -118,7 +123,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
-class ResolveSerializer(NoteSerializer):
+class RectificationOutcomeSerializer(NoteSerializer):
     outcome = choice_field(RectificationOutcome)
 
 
@@ -162,11 +167,11 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self._answer(rectifications.call_back(self.get_object(), actor=request.user, note=data["note"],
                                                      request=request))
 
-    @extend_schema(summary="Record the outcome: rectified, explained or appeal upheld", request=ResolveSerializer,
+    @extend_schema(summary="Record the outcome: rectified, explained or appeal upheld", request=RectificationOutcomeSerializer,
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        data = checked(ResolveSerializer, request)
+        data = checked(RectificationOutcomeSerializer, request)
         return self._answer(rectifications.resolve(self.get_object(), actor=request.user, outcome=data["outcome"],
                                                    note=data["note"], request=request))
 
@@ -192,6 +197,7 @@ class PainPointSerializer(serializers.ModelSerializer):
     application = ApplicationRefSerializer(allow_null=True)
     item = ItemRefSerializer(allow_null=True)
     flagged_by = serializers.CharField(source="flagged_by.display_name")
+    status = choice_field(PainPointStatus)
     light = serializers.ChoiceField(choices=LIGHTS, read_only=True)
 
     class Meta:
