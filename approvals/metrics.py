@@ -332,3 +332,37 @@ def trend(f: Filters, *, unit: str = "month"):
 
 
 __all__ = ["Figure", "Filters", "department_ranking", "figures", "register_section", "trend"]
+
+
+# --- the lists behind the numbers -------------------------------------------------------------------------------
+DRILL_STAGES = ("received", "accepted", "decided", "on_time", "overdue", "running")
+
+
+def drill(f: Filters, stage: str, *, now):
+    """The applications behind a figure (`Figure.drill` is `stage=<stage>`), the same sets the counts use."""
+    apps = applications(f)
+    if stage == "received":
+        return apps.filter(f.period("submitted_at"))
+    if stage == "accepted":
+        return apps.filter(f.period("accepted_at"), accepted_at__isnull=False)
+    if stage == "decided":
+        return apps.filter(f.period("decided_at"), decided_at__isnull=False)
+    if stage == "on_time":
+        on_time = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
+                                    decided_at__lte=F("due_at")).values("application_id")
+        return apps.filter(pk__in=on_time)
+    if stage == "overdue":
+        return apps.filter(pk__in=reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).values("application_id"))
+    if stage == "running":
+        return apps.filter(status__in=RUNNING_STATES)
+    return apps.none()
+
+
+RUNNING_STATES = ["submitted", "supplement_requested", "under_review"]
+
+
+def live_board(f: Filters, *, now):
+    """Running bundles by status and light: one grouped query over `Application.with_light` (the boards' rule)."""
+    rows = (applications(f).filter(status__in=RUNNING_STATES).with_light(now).values("status", "light")
+            .annotate(n=Count("pk")).order_by())
+    return {(row["status"], row["light"]): row["n"] for row in rows}
