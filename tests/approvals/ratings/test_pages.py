@@ -38,6 +38,7 @@ def logged_in(client, user):
 
 def test_the_applicant_rates_on_the_page(client, cat, decided):
     c = logged_in(client, cat.applicant)
+    assert 'data-testid="rate-link"' in c.get(reverse("approvals:application", args=[decided.pk])).content.decode()
     assert decided.reference in c.get(reverse("approvals:awaiting_rating")).content.decode()
     url = reverse("approvals:rate_application", args=[decided.pk])
     assert c.post(url, {"target": "bundle", "level": "great"}).status_code == 400
@@ -90,6 +91,8 @@ def test_a_supervisor_reads_the_dashboard_drills_down_exports_and_flags(client, 
     assert "decided" in keys and "good_rate" in keys
     assert 'http-equiv="refresh"' in c.get(reverse("approvals:supervision_live")).content.decode()
     assert c.get(reverse("approvals:supervision"), {"from": "June"}).status_code == 200  # a message, not a 500
+    detail = c.get(reverse("approvals:application", args=[decided.pk])).content.decode()
+    assert 'data-testid="flag-link"' in detail and 'data-testid="rate-link"' not in detail
     flag = reverse("approvals:flag_pain_point") + f"?application={decided.pk}"
     assert c.post(flag, {"description": "补正要求不一致"}).status_code == 302
     point = PainPoint.objects.get()
