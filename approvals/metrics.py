@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Avg, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value,
+    Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
@@ -248,11 +248,10 @@ def catalog_figures(f: Filters, now) -> list[Figure]:
 def visits_and_fees(f: Filters, now) -> list[Figure]:
     decided = applications(f).filter(f.period("decided_at"), decided_at__isnull=False)
     n = decided.count()
-    visit_counts = decided.annotate(_visits=Coalesce(Subquery(
-        Visit.objects.filter(application_id=OuterRef("pk")).order_by().values("application_id")
-        .annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)))
-    v = visit_counts.aggregate(total=Sum("_visits"), zero=Count("pk", filter=Q(_visits=0)),
-                               at_most_one=Count("pk", filter=Q(_visits__lte=1)))
+    visits = Visit.objects.filter(application__in=decided.values("pk")).order_by()
+    per_application = visits.values("application_id").annotate(n=Count("pk")).order_by()
+    v = {"total": visits.count(), "zero": n - per_application.count(),
+         "at_most_one": n - per_application.filter(n__gte=2).count()}
     fees = FeeCharge.objects.filter(application__in=decided.values("pk"))
     if f.item is not None:
         fees = fees.filter(item_id=f.item)
