@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews
-from approvals.views import blank_forms, calendar, catalog, documents, lookup
+from approvals import urls_applicant, urls_boards, urls_desk, urls_reviews, urls_supervision
+from approvals.views import blank_forms, calendar, catalog, documents, lookup, ratings
 
 app_name = "approvals"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("desk/", include(urls_desk)),
     path("reviews/", include(urls_reviews)),
     path("boards/", include(urls_boards)),
+    path("supervision/", include(urls_supervision)),
+    path("applications/<int:pk>/rate/", ratings.rate_application, name="rate_application"),
+    path("ratings/awaiting/", ratings.awaiting_rating, name="awaiting_rating"),
 ]

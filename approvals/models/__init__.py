@@ -12,11 +12,18 @@ from .departments import Department, DepartmentLevel, StaffAssignment
 from .documents import DocumentCounter, DocumentKind, DocumentStatus, IssuedDocument
 from .materials import EnterpriseDocument, MaterialFile, MaterialSource
 from .packages import Package, PackageStage
+from .pain_points import PainPoint, PainPointStatus
+from .ratings import (
+    BAD_LEVELS, GOOD_LEVELS, Criterion, Rating, RatingIsFinal, RatingLevel, RectificationCase, RectificationOutcome,
+    RectificationStatus,
+)
 from .reviews import (
     ApplicationStage, Decision, DecisionSignature, ItemReview, PauseKind, ReviewPause, ReviewStatus, StageStatus,
 )
 
 __all__ = [
+    "BAD_LEVELS", "GOOD_LEVELS", "Criterion", "PainPoint", "PainPointStatus", "Rating", "RatingIsFinal",
+    "RatingLevel", "RectificationCase", "RectificationOutcome", "RectificationStatus",
     "AfterCheck", "AfterCheckOutcome",
     "DeadlineFiring", "DigestLine", "FiringKind",
     "Application", "ApplicationEvent", "ApplicationStage", "ApplicationStatus", "Channel", "Commitment", "Decision",

@@ -92,6 +92,14 @@ class ApplicationQuerySet(models.QuerySet):
         return self.annotate(next_due=Case(When(status=S.SUBMITTED, then="acceptance_due_at"),
                                            default=Subquery(earliest), output_field=models.DateTimeField()))
 
+    def awaiting_rating(self):
+        """待评价: decided bundles (decided, delivered or closed after a decision) the applicant has not rated yet
+        (no bundle rating). The applicant's workspace lists `visible_to(user).awaiting_rating()`."""
+        from approvals.models.ratings import Rating
+
+        return self.filter(status__in=LIGHT_DONE_STATES, decided_at__isnull=False).exclude(
+            models.Exists(Rating.objects.filter(application=OuterRef("pk"), item__isnull=True)))
+
     def visible_to(self, user, *, today=None):
         """The applications `user` may see: the one rule behind the pages, the material downloads and the API
         (docs/privacy.md). Whoever may not see an application gets a 404, so they cannot learn it exists.

@@ -22,6 +22,12 @@ class FiringKind(models.TextChoices):
     # The park's demands under the 222 rule (agents package) fire through the same sweep and table.
     DEMAND_YELLOW = "demand_yellow", _("Demand: little time left (222 rule)")
     DEMAND_RED = "demand_red", _("Demand: 222 limit passed")
+    # 好差评: the rectification of a bad review and the supervisors' pain points (approvals/services/ratings.py).
+    CALLBACK_RED = "callback_red", _("Bad review: no call-back in time")
+    RECTIFICATION_YELLOW = "rectification_yellow", _("Rectification: little time left")
+    RECTIFICATION_RED = "rectification_red", _("Rectification: deadline passed")
+    RECHECK_DUE = "recheck_due", _("Rectification: the re-check (回头看) is due")
+    PAIN_POINT_RED = "pain_point_red", _("Pain point: not answered in time")
 
 
 class DeadlineFiring(models.Model):

@@ -247,6 +247,16 @@ COMMITMENT_CHECK_DAYS = env.int("COMMITMENT_CHECK_DAYS", default=20)
 if COMMITMENT_CHECK_DAYS < 1:
     raise ImproperlyConfigured("COMMITMENT_CHECK_DAYS must be at least 1 working day.")
 
+# 好差评 (docs/ratings.md): a bad review's call-back and rectification limits in working days (local rules say 5
+# to 15), the 回头看 re-check in calendar days after the rectification, the supervisors' pain points' limit.
+RECTIFICATION_CALLBACK_DAYS = env.int("RECTIFICATION_CALLBACK_DAYS", default=1)
+RECTIFICATION_DAYS = env.int("RECTIFICATION_DAYS", default=15)
+RECTIFICATION_RECHECK_DAYS = env.int("RECTIFICATION_RECHECK_DAYS", default=30)
+PAIN_POINT_DAYS = env.int("PAIN_POINT_DAYS", default=5)
+for _name in ("RECTIFICATION_CALLBACK_DAYS", "RECTIFICATION_DAYS", "RECTIFICATION_RECHECK_DAYS", "PAIN_POINT_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 day.")
+
 # --- Celery: kombu's filesystem transport by default (no server); REDIS_URL switches to Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))

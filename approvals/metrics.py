@@ -1,0 +1,379 @@
+"""The supervision figures (issue 13), each computed by the database and defined in docs/metrics.md.
+
+`figures(Filters(...), now=...)` returns a list of `Figure(key, value, ...)`: `key` is the anchor of its
+definition in docs/metrics.md. Every figure is an aggregate query (COUNT, SUM, AVG, one ordered row for a
+percentile): no row is loaded to be counted in Python. Other packages add their sections with
+`register_section` (the agents package adds the demands and the 222 rule: agents/metrics.py).
+
+Filters: `start`/`end` (a half-open period [start, end) on the date each figure names), `department` (an
+application counts for every department with an item in it; a review, a rating or a case for its own
+department), `item`, `package`, `park` (the enterprise's park). The catalog figures take department, item and
+package, never the period.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from approvals.calendar.loading import get_calendar
+from approvals.lights import Light
+from approvals.models.ratings import RECTIFICATION_LIGHT
+from approvals.models import (
+    BAD_LEVELS, GOOD_LEVELS, Application, FeeCharge, ItemMaterial, ItemReview, Rating, RatingLevel,
+    RectificationCase, ReviewStatus, ServiceItem, Visit,
+)
+
+DOC = "docs/metrics.md#"
+DECIDED_REVIEW_STATES = [ReviewStatus.SIGNED]  # decided and signed: the clock stops with the signature
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime | None = None
+    end: datetime | None = None
+    department: int | None = None
+    item: int | None = None
+    package: int | None = None
+    park: int | None = None
+
+    def period(self, column: str) -> Q:
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{column}__gte": self.start})
+        if self.end is not None:
+            q &= Q(**{f"{column}__lt": self.end})
+        return q
+
+    def as_params(self) -> dict:
+        return {"from": self.start.isoformat() if self.start else None,
+                "to": self.end.isoformat() if self.end else None,
+                "department": self.department, "item": self.item, "package": self.package, "park": self.park}
+
+
+@dataclass
+class Figure:
+    key: str
+    label: object
+    value: object
+    unit: str = ""  # "count", "rate" (0..1), "days", "yuan", "visits"
+    # The list behind the number (a page's query string on the supervision list; empty: none).
+    drill: str = ""
+    definition: str = field(init=False)
+
+    def __post_init__(self):
+        self.definition = DOC + self.key.replace("_", "-")
+
+
+# --- the sets each figure counts ---------------------------------------------------------------------------
+def applications(f: Filters):
+    qs = Application.objects.filter(submitted_at__isnull=False)
+    if f.package is not None:
+        qs = qs.filter(package_id=f.package)
+    if f.park is not None:
+        qs = qs.filter(enterprise__park_id=f.park)
+    if f.item is not None:
+        qs = qs.filter(Exists(Application.items.through.objects.filter(application_id=OuterRef("pk"),
+                                                                        serviceitem_id=f.item)))
+    if f.department is not None:
+        qs = qs.filter(Exists(Application.items.through.objects.filter(
+            application_id=OuterRef("pk"), serviceitem__department_id=f.department)))
+    return qs.order_by()
+
+
+def reviews(f: Filters):
+    qs = ItemReview.objects.filter(application__submitted_at__isnull=False)
+    if f.package is not None:
+        qs = qs.filter(application__package_id=f.package)
+    if f.park is not None:
+        qs = qs.filter(application__enterprise__park_id=f.park)
+    if f.item is not None:
+        qs = qs.filter(item_id=f.item)
+    if f.department is not None:
+        qs = qs.filter(department_id=f.department)
+    return qs.order_by()
+
+
+def catalog(f: Filters):
+    qs = ServiceItem.objects.filter(active=True)
+    if f.department is not None:
+        qs = qs.filter(department_id=f.department)
+    if f.item is not None:
+        qs = qs.filter(pk=f.item)
+    if f.package is not None:
+        qs = qs.filter(stages__package_id=f.package).distinct()
+    return qs.order_by()
+
+
+def ratings(f: Filters):
+    qs = Rating.objects.filter(f.period("rated_at"))
+    if f.package is not None:
+        qs = qs.filter(application__package_id=f.package)
+    if f.park is not None:
+        qs = qs.filter(application__enterprise__park_id=f.park)
+    if f.item is not None:
+        qs = qs.filter(item_id=f.item)
+    if f.department is not None:
+        qs = qs.filter(department_id=f.department)
+    return qs.order_by()
+
+
+def rectifications(f: Filters):
+    qs = RectificationCase.objects.filter(f.period("opened_at"))
+    if f.package is not None:
+        qs = qs.filter(application__package_id=f.package)
+    if f.park is not None:
+        qs = qs.filter(application__enterprise__park_id=f.park)
+    if f.item is not None:
+        qs = qs.filter(rating__item_id=f.item)
+    if f.department is not None:
+        qs = qs.filter(department_id=f.department)
+    return qs.order_by()
+
+
+def ratio(part, whole):
+    """part / whole rounded to 4 places; None when there is nothing to divide (shown as "—", never 0%)."""
+    if not whole:
+        return None
+    return round(float(part or 0) / float(whole), 4)
+
+
+def working_day_distribution(qs, start_column: str, end_column: str) -> Counter:
+    """{working days: how many rows} for the rows of `qs` from `start_column` to `end_column`.
+
+    The database groups the rows by their pair of days (one GROUP BY: a few thousand pairs at most, however many
+    rows); each pair is counted once on the working-day calendar (Art. 82: the start day is not counted; a year
+    without a published schedule counts Monday to Friday), weighted by its number of rows."""
+    pairs = (qs.annotate(_start_day=TruncDate(start_column), _end_day=TruncDate(end_column))
+             .values("_start_day", "_end_day").annotate(n=Count("pk")).order_by())
+    cal = get_calendar()
+    distribution = Counter()
+    for row in pairs:
+        distribution[cal.working_days_between(row["_start_day"], row["_end_day"])] += row["n"]
+    return distribution
+
+
+def mean(distribution: Counter):
+    n = sum(distribution.values())
+    return round(sum(days * count for days, count in distribution.items()) / n, 2) if n else None
+
+
+def percentile(distribution: Counter, fraction: float):
+    """The nearest-rank percentile: the smallest value whose cumulative count reaches ⌈fraction·n⌉."""
+    n = sum(distribution.values())
+    if not n:
+        return None
+    rank, seen = max(1, math.ceil(fraction * n)), 0
+    for days in sorted(distribution):
+        seen += distribution[days]
+        if seen >= rank:
+            return days
+    return None
+
+
+# --- the figures ---------------------------------------------------------------------------------------------
+def volume(f: Filters, now) -> list[Figure]:
+    apps = applications(f)
+    counts = apps.aggregate(
+        received=Count("pk", filter=f.period("submitted_at")),
+        accepted=Count("pk", filter=f.period("accepted_at") & Q(accepted_at__isnull=False)),
+        decided=Count("pk", filter=f.period("decided_at") & Q(decided_at__isnull=False)),
+    )
+    decided_reviews = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
+                                        decided_at__isnull=False)
+    r = decided_reviews.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+    overdue = reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).count()  # the one definition of red
+    return [
+        Figure("received", _("Received"), counts["received"], "count", "stage=received"),
+        Figure("accepted", _("Accepted"), counts["accepted"], "count", "stage=accepted"),
+        Figure("decided", _("Decided"), counts["decided"], "count", "stage=decided"),
+        Figure("decided_items", _("Items decided"), r["n"], "count", "stage=decided"),
+        Figure("on_time", _("Items decided on time"), r["on_time"], "count", "stage=on_time"),
+        Figure("on_time_rate", _("On-time rate (按时办结率)"), ratio(r["on_time"], r["n"]), "rate", "stage=on_time"),
+        Figure("overdue", _("Overdue now"), overdue, "count", "stage=overdue"),
+    ]
+
+
+def durations(f: Filters, now) -> list[Figure]:
+    decided = applications(f).filter(f.period("decided_at"), accepted_at__isnull=False, decided_at__isnull=False)
+    distribution = working_day_distribution(decided, "accepted_at", "decided_at")
+    limits = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES).aggregate(
+        promised=Avg("limit_days"), legal=Avg("legal_limit_days"))
+    return [
+        Figure("avg_working_days", _("Average working days, acceptance to decision"), mean(distribution), "days",
+               "stage=decided"),
+        Figure("p90_working_days", _("90th percentile of working days, acceptance to decision"),
+               percentile(distribution, 0.9), "days", "stage=decided"),
+        Figure("avg_promised_days", _("Average promised limit of the items decided"),
+               round(limits["promised"], 2) if limits["promised"] is not None else None, "days"),
+        Figure("avg_legal_days", _("Average legal limit of the items decided"),
+               round(limits["legal"], 2) if limits["legal"] is not None else None, "days"),
+    ]
+
+
+def catalog_figures(f: Filters, now) -> list[Figure]:
+    items = catalog(f)
+    required = ItemMaterial.objects.filter(item_id=OuterRef("pk"), required=True, after_commitment=False)
+    c = items.annotate(_needs=Exists(required)).aggregate(
+        total=Count("pk"), licences=Count("pk", filter=Q(kind="licence")),
+        filings=Count("pk", filter=Q(kind="filing")), others=Count("pk", filter=Q(kind="other")),
+        online=Count("pk", filter=Q(fully_online=True)), immediate=Count("pk", filter=Q(immediate=True)),
+        zero_material=Count("pk", filter=Q(_needs=False)),
+        legal=Sum("legal_limit_days"), promised=Sum("promised_limit_days"))
+    compression = ratio((c["legal"] or 0) - (c["promised"] or 0), c["legal"])
+    return [
+        Figure("catalog_items", _("Items on the catalog"), c["total"], "count"),
+        Figure("items_licence", _("Licences"), c["licences"], "count"),
+        Figure("items_filing", _("Filings"), c["filings"], "count"),
+        Figure("items_other", _("Other powers"), c["others"], "count"),
+        Figure("fully_online_rate", _("Fully online rate (全程网办率)"), ratio(c["online"], c["total"]), "rate"),
+        Figure("limit_compression", _("Promised vs legal limit compression (承诺时限压缩比)"), compression, "rate"),
+        Figure("immediate_share", _("Immediately handled items (即办件比例)"), ratio(c["immediate"], c["total"]),
+               "rate"),
+        Figure("zero_material_items", _("Zero-material items"), c["zero_material"], "count"),
+        Figure("zero_visit_items", _("Zero-visit items"), c["online"], "count"),
+    ]
+
+
+def visits_and_fees(f: Filters, now) -> list[Figure]:
+    decided = applications(f).filter(f.period("decided_at"), decided_at__isnull=False)
+    n = decided.count()
+    visits = Visit.objects.filter(application__in=decided.values("pk")).order_by()
+    per_application = visits.values("application_id").annotate(n=Count("pk")).order_by()
+    v = {"total": visits.count(), "zero": n - per_application.count(),
+         "at_most_one": n - per_application.filter(n__gte=2).count()}
+    fees = FeeCharge.objects.filter(application__in=decided.values("pk"))
+    if f.item is not None:
+        fees = fees.filter(item_id=f.item)
+    if f.department is not None:
+        fees = fees.filter(item__department_id=f.department)
+    money = fees.aggregate(standard=Coalesce(Sum("standard_amount"), Value(Decimal("0")),
+                                             output_field=DecimalField(max_digits=16, decimal_places=2)),
+                           charged=Coalesce(Sum("charged_amount"), Value(Decimal("0")),
+                                            output_field=DecimalField(max_digits=16, decimal_places=2)))
+    return [
+        Figure("avg_visits", _("Average visits per application"), ratio(v["total"], n), "visits"),
+        Figure("zero_visit_applications", _("Applications with no visit"), v["zero"] if n else 0, "count"),
+        Figure("at_most_one_visit_applications", _("Applications with at most one visit"),
+               v["at_most_one"] if n else 0, "count"),
+        Figure("fees_saved", _("Fees saved (standard − charged)"), money["standard"] - money["charged"], "yuan"),
+    ]
+
+
+def satisfaction(f: Filters, now) -> list[Figure]:
+    given = ratings(f)
+    levels = {level: Count("pk", filter=Q(level=level)) for level in RatingLevel.values}
+    r = given.aggregate(total=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)),
+                        bad=Count("pk", filter=Q(level__in=BAD_LEVELS)), **levels)
+    cases = rectifications(f).aggregate(total=Count("pk"), called=Count("pk", filter=Q(called_back_at__isnull=False)),
+                                        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+                                        overdue=Count("pk", filter=RECTIFICATION_LIGHT.q([Light.RED], now)))
+    figures = [Figure(f"rating_{level}", RatingLevel(level).label, r[level], "count", f"level={level}")
+               for level in RatingLevel.values]
+    return figures + [
+        Figure("ratings", _("Ratings given"), r["total"], "count"),
+        Figure("good_rate", _("Good-review rate (好评率)"), ratio(r["good"], r["total"]), "rate"),
+        Figure("bad_reviews", _("Bad reviews"), r["bad"], "count", "level=bad"),
+        Figure("rectification_rate", _("Bad-review rectification rate (差评整改率)"),
+               ratio(cases["resolved"], cases["total"]), "rate"),
+        Figure("callback_rate", _("Call-back rate (回访率)"), ratio(cases["called"], cases["total"]), "rate"),
+        Figure("rectifications_overdue", _("Rectifications overdue"), cases["overdue"], "count"),
+    ]
+
+
+SECTIONS: list[tuple[str, Callable]] = [
+    ("volume", volume), ("durations", durations), ("catalog", catalog_figures),
+    ("visits_and_fees", visits_and_fees), ("satisfaction", satisfaction),
+]
+
+
+def register_section(name: str, compute: Callable) -> None:
+    """Another package's figures (`compute(filters, now) -> [Figure]`), e.g. the agents' demands."""
+    if all(existing != name for existing, _compute in SECTIONS):
+        SECTIONS.append((name, compute))
+
+
+def figures(f: Filters, *, now) -> list[Figure]:
+    return [figure for _name, compute in SECTIONS for figure in compute(f, now)]
+
+
+# --- ranking and trends ---------------------------------------------------------------------------------------
+def department_ranking(f: Filters, *, now):
+    """Per department: items decided in the period, on time, the on-time rate, overdue now, ratings and good
+    ones — one grouped query, best on-time rate first."""
+    from approvals.models import Department
+
+    decided = Q(reviews__status__in=DECIDED_REVIEW_STATES, reviews__decided_at__isnull=False)
+    for lookup, value in f.period("reviews__decided_at").children:
+        decided &= Q(**{lookup: value})
+    rows = (Department.objects.order_by().annotate(
+        decided=Count("reviews", filter=decided, distinct=True),
+        on_time=Count("reviews", filter=decided & Q(reviews__decided_at__lte=F("reviews__due_at")), distinct=True),
+        overdue=Count("reviews", filter=Q(reviews__in=ItemReview.objects.filter(ItemReview.LIGHT.q([Light.RED], now))),
+                      distinct=True),
+    ).filter(Q(decided__gt=0) | Q(overdue__gt=0)).values("pk", "name", "decided", "on_time", "overdue"))
+    ranked = [{**row, "on_time_rate": ratio(row["on_time"], row["decided"])} for row in rows]
+    ranked.sort(key=lambda row: (-(row["on_time_rate"] or 0), row["overdue"], row["name"]))
+    return ranked
+
+
+def trend(f: Filters, *, unit: str = "month"):
+    """Applications received and decided per week or month: two grouped queries."""
+    from django.db.models.functions import TruncMonth, TruncWeek
+
+    trunc = TruncWeek if unit == "week" else TruncMonth
+    apps = applications(f)
+    received = dict(apps.filter(f.period("submitted_at")).annotate(p=trunc("submitted_at")).values("p")
+                    .annotate(n=Count("pk")).values_list("p", "n"))
+    decided = dict(apps.filter(f.period("decided_at"), decided_at__isnull=False).annotate(p=trunc("decided_at"))
+                   .values("p").annotate(n=Count("pk")).values_list("p", "n"))
+    periods = sorted(set(received) | set(decided))
+    return [{"period": p.date() if hasattr(p, "date") else p, "received": received.get(p, 0),
+             "decided": decided.get(p, 0)} for p in periods]
+
+
+__all__ = ["Figure", "Filters", "department_ranking", "figures", "register_section", "trend"]
+
+
+# --- the lists behind the numbers -------------------------------------------------------------------------------
+DRILL_STAGES = ("received", "accepted", "decided", "on_time", "overdue", "running")
+
+
+def drill(f: Filters, stage: str, *, now):
+    """The applications behind a figure (`Figure.drill` is `stage=<stage>`), the same sets the counts use."""
+    apps = applications(f)
+    if stage == "received":
+        return apps.filter(f.period("submitted_at"))
+    if stage == "accepted":
+        return apps.filter(f.period("accepted_at"), accepted_at__isnull=False)
+    if stage == "decided":
+        return apps.filter(f.period("decided_at"), decided_at__isnull=False)
+    if stage == "on_time":
+        on_time = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
+                                    decided_at__lte=F("due_at")).values("application_id")
+        return apps.filter(pk__in=on_time)
+    if stage == "overdue":
+        return apps.filter(pk__in=reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).values("application_id"))
+    if stage == "running":
+        return apps.filter(status__in=RUNNING_STATES)
+    return apps.none()
+
+
+RUNNING_STATES = ["submitted", "supplement_requested", "under_review"]
+
+
+def live_board(f: Filters, *, now):
+    """Running bundles by status and light: one grouped query over `Application.with_light` (the boards' rule)."""
+    rows = (applications(f).filter(status__in=RUNNING_STATES).with_light(now).values("status", "light")
+            .annotate(n=Count("pk")).order_by())
+    return {(row["status"], row["light"]): row["n"] for row in rows}

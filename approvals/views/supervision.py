@@ -1,0 +1,190 @@
+"""The supervision pages: the dashboard of figures (every number a link to the list behind it), the ranking and
+trends drawn as SVG on the server, the live board of running bundles (refreshing itself), the lists behind the
+numbers, and CSV/XLSX exports of every table. Read-only: leaders, administrators and supervisors."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+from approvals import charts, exports, metrics
+from approvals.api.ratings import filters_from
+from approvals.lights import Light
+from approvals.models import ApplicationStatus, Department, Package, RatingLevel
+from approvals.services.permissions import OVERSEEING_ROLES
+
+PAGE_SIZE = 25
+SECTION_TITLES = {"volume": _("Volume and timeliness"), "durations": _("Working days"),
+                  "catalog": _("The catalog"), "visits_and_fees": _("Visits and fees"),
+                  "satisfaction": _("Satisfaction (好差评)"), "demands": _("The park's demands (222)")}
+
+
+def require_overseer(request):
+    if request.user.role not in OVERSEEING_ROLES:
+        raise PermissionDenied(_("The supervision pages are for leaders, administrators and supervisors."))
+
+
+def _filters(request):
+    """The filters from the query string; bad values are dropped with a message rather than a 500."""
+    try:
+        return filters_from(request.GET), {}
+    except ValidationError as exc:
+        errors = {k: [str(m) for m in v] for k, v in exc.detail.items()}
+        return metrics.Filters(), errors
+
+
+def _query(request, **changes) -> str:
+    q = QueryDict(mutable=True)
+    for key in ("from", "to", "department", "item", "package", "park"):
+        if request.GET.get(key):
+            q[key] = request.GET[key]
+    for key, value in changes.items():
+        q[key] = value
+    return q.urlencode()
+
+
+def _drill_link(request, figure) -> str:
+    if not figure.drill:
+        return ""
+    key, value = figure.drill.split("=", 1)
+    if key == "level":
+        return reverse("approvals:supervision_ratings") + "?" + _query(request, level=value)
+    return reverse("approvals:supervision_applications") + "?" + _query(request, stage=value)
+
+
+def _format(figure) -> str:
+    if figure.value is None:
+        return "—"
+    if figure.unit == "rate":
+        return f"{figure.value * 100:.1f}%"
+    return str(figure.value)
+
+
+def _sections(request, f, now):
+    sections = []
+    for name, compute in metrics.SECTIONS:
+        figures = compute(f, now)
+        for figure in figures:
+            figure.link = _drill_link(request, figure)
+            figure.shown = _format(figure)
+        sections.append({"name": name, "title": SECTION_TITLES.get(name, name), "figures": figures})
+    return sections
+
+
+@login_required
+def dashboard(request):
+    require_overseer(request)
+    now = timezone.now()
+    f, errors = _filters(request)
+    if request.GET.get("export") in exports.FORMATS:
+        table = request.GET.get("table", "figures")
+        if table == "ranking":
+            rows = metrics.department_ranking(f, now=now)
+            return exports.table_response("ranking", [_("Department"), _("Items decided"), _("On time"),
+                                                      _("On-time rate"), _("Overdue now")],
+                                          [(r["name"], r["decided"], r["on_time"], r["on_time_rate"], r["overdue"])
+                                           for r in rows], request.GET["export"])
+        return exports.table_response("figures", [_("Key"), _("Figure"), _("Value"), _("Definition")],
+                                      [(fig.key, str(fig.label), fig.value, fig.definition)
+                                       for fig in metrics.figures(f, now=now)], request.GET["export"])
+    sections = _sections(request, f, now)
+    by_key = {fig.key: fig for s in sections for fig in s["figures"]}
+    satisfaction = charts.bar_chart([(RatingLevel(level).label, by_key[f"rating_{level}"].value,
+                                      by_key[f"rating_{level}"].link) for level in RatingLevel.values])
+    unit = "week" if request.GET.get("unit") == "week" else "month"
+    trend = metrics.trend(f, unit=unit)
+    trend_chart = charts.grouped_bar_chart(
+        [(row["period"].strftime("%m-%d" if unit == "week" else "%Y-%m"), [row["received"], row["decided"]],
+          ["", ""]) for row in trend], [_("Received"), _("Decided")])
+    ranking = metrics.department_ranking(f, now=now)
+    for row in ranking:
+        row["link"] = reverse("approvals:supervision_applications") + "?" + _query(
+            request, stage="decided", department=row["pk"])
+        row["overdue_link"] = reverse("approvals:supervision_applications") + "?" + _query(
+            request, stage="overdue", department=row["pk"])
+    return render(request, "approvals/supervision/dashboard.html", {
+        "sections": sections, "errors": errors, "filters": f, "computed_at": now,
+        "satisfaction": satisfaction, "trend": trend, "trend_chart": trend_chart, "unit": unit,
+        "ranking": ranking, "departments": Department.objects.order_by("name"),
+        "packages": Package.objects.order_by("name"), "query": _query(request),
+        "week_query": _query(request, unit="week"), "month_query": _query(request, unit="month"),
+    })
+
+
+STAGE_TITLES = {"received": _("Received"), "accepted": _("Accepted"), "decided": _("Decided"),
+                "on_time": _("Items decided on time"), "overdue": _("Overdue now"), "running": _("Running")}
+
+
+@login_required
+def application_list(request):
+    """The applications behind a number (read-only; each links to its page)."""
+    require_overseer(request)
+    now = timezone.now()
+    f, errors = _filters(request)
+    stage = request.GET.get("stage") if request.GET.get("stage") in metrics.DRILL_STAGES else "received"
+    qs = metrics.drill(f, stage, now=now)
+    status = request.GET.get("status")
+    if stage == "running" and status in ApplicationStatus.values:
+        qs = qs.filter(status=status)
+    light = request.GET.get("light")
+    if stage == "running" and light in Light.values:
+        qs = qs.filter_light([light], now)
+    qs = qs.select_related("enterprise", "lead_department", "package").order_by("-submitted_at", "-pk")
+    if request.GET.get("export") in exports.FORMATS:
+        return exports.table_response(f"applications-{stage}", [
+            _("Reference"), _("Title"), _("Enterprise"), _("Lead department"), _("Status"), _("Submitted"),
+            _("Accepted"), _("Decided")], ((a.reference, a.title, a.enterprise.name, a.lead_department.name,
+                                            a.get_status_display(), a.submitted_at, a.accepted_at, a.decided_at)
+                                           for a in qs.iterator(chunk_size=2000)), request.GET["export"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision/applications.html", {
+        "page": page, "stage": stage, "stage_title": STAGE_TITLES[stage], "errors": errors,
+        "query": _query(request, stage=stage), "back": _query(request)})
+
+
+@login_required
+def rating_list(request):
+    require_overseer(request)
+    f, errors = _filters(request)
+    qs = metrics.ratings(f).select_related("application__enterprise", "item", "department").order_by("-rated_at")
+    level = request.GET.get("level")
+    if level == "bad":
+        qs = qs.bad()
+    elif level in RatingLevel.values:
+        qs = qs.filter(level=level)
+    if request.GET.get("export") in exports.FORMATS:
+        return exports.table_response("ratings", [_("Application"), _("Item"), _("Department"), _("Rating"),
+                                                  _("Comment"), _("Rated at")],
+                                      ((r.application.reference, r.item.name if r.item else "", r.department.name,
+                                        r.get_level_display(), r.text, r.rated_at) for r in qs.iterator()),
+                                      request.GET["export"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision/ratings.html", {
+        "page": page, "errors": errors, "level": level, "query": _query(request, level=level or ""),
+        "back": _query(request)})
+
+
+@login_required
+def live_board(request):
+    """Every running bundle by status and light; the page reloads itself every 30 seconds."""
+    require_overseer(request)
+    now = timezone.now()
+    f, errors = _filters(request)
+    counts = metrics.live_board(f, now=now)
+    lights = [Light.RED, Light.YELLOW, Light.GREEN, Light.PAUSED, Light.WAITING]
+    rows = []
+    for status in metrics.RUNNING_STATES:
+        cells = [{"light": light, "n": counts.get((status, light.value), 0),
+                  "link": reverse("approvals:supervision_applications") + "?" + _query(
+                      request, stage="running", status=status, light=light.value)} for light in lights]
+        rows.append({"status": ApplicationStatus(status).label, "cells": cells,
+                     "total": sum(c["n"] for c in cells)})
+    return render(request, "approvals/supervision/live.html", {
+        "rows": rows, "lights": lights, "computed_at": now, "errors": errors, "refresh": 30})
+
+

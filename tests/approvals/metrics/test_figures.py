@@ -1,0 +1,80 @@
+"""Every figure of docs/metrics.md on the hand-built data set (dataset.py), with exact expected numbers."""
+
+from decimal import Decimal
+
+import pytest
+
+from approvals import metrics
+from approvals.metrics import Filters
+from tests.approvals.metrics.dataset import build, t
+
+pytestmark = pytest.mark.django_db
+JUNE = dict(start=t(6, 1, 0), end=t(7, 1, 0))
+NOW = t(6, 30)
+
+
+@pytest.fixture
+def data(calendar_2026):
+    return build()
+
+
+def values(filters):
+    return {figure.key: figure.value for figure in metrics.figures(filters, now=NOW)}
+
+
+def test_the_figures_of_june(data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(18):
+        got = values(Filters(**JUNE))
+    assert {k: got[k] for k in ("received", "accepted", "decided", "decided_items", "on_time", "on_time_rate",
+                                "overdue")} == {
+        "received": 3, "accepted": 3, "decided": 2, "decided_items": 3, "on_time": 2, "on_time_rate": 0.6667,
+        "overdue": 1}
+    assert {k: got[k] for k in ("avg_working_days", "p90_working_days", "avg_promised_days", "avg_legal_days")} == {
+        "avg_working_days": 8.0, "p90_working_days": 12, "avg_promised_days": 4.67, "avg_legal_days": 20.0}
+    assert {k: got[k] for k in ("catalog_items", "items_licence", "items_filing", "items_other", "fully_online_rate",
+                                "limit_compression", "immediate_share", "zero_material_items",
+                                "zero_visit_items")} == {
+        "catalog_items": 3, "items_licence": 2, "items_filing": 1, "items_other": 0, "fully_online_rate": 0.6667,
+        "limit_compression": 0.8, "immediate_share": 0.3333, "zero_material_items": 2, "zero_visit_items": 2}
+    assert {k: got[k] for k in ("avg_visits", "zero_visit_applications", "at_most_one_visit_applications",
+                                "fees_saved")} == {
+        "avg_visits": 1.0, "zero_visit_applications": 1, "at_most_one_visit_applications": 1,
+        "fees_saved": Decimal("40.00")}
+    assert {k: got[k] for k in ("ratings", "rating_very_satisfied", "rating_satisfied", "rating_basically_satisfied",
+                                "rating_dissatisfied", "rating_very_dissatisfied", "good_rate", "bad_reviews",
+                                "rectification_rate", "callback_rate", "rectifications_overdue")} == {
+        "ratings": 3, "rating_very_satisfied": 1, "rating_satisfied": 0, "rating_basically_satisfied": 1,
+        "rating_dissatisfied": 1, "rating_very_dissatisfied": 0, "good_rate": 0.6667, "bad_reviews": 1,
+        "rectification_rate": 0.0, "callback_rate": 1.0, "rectifications_overdue": 1}
+
+
+def test_one_department(data):
+    got = values(Filters(**JUNE, department=data["b"].pk))
+    assert (got["received"], got["decided"], got["decided_items"], got["on_time_rate"], got["overdue"]) == (
+        2, 1, 1, 1.0, 1)
+    assert (got["catalog_items"], got["limit_compression"], got["ratings"], got["bad_reviews"]) == (1, 0.7, 1, 1)
+    assert got["fees_saved"] == Decimal("0")  # the fees are department A's
+
+
+def test_one_item_and_an_empty_period(data):
+    got = values(Filters(**JUNE, item=data["a1"].pk))
+    assert (got["received"], got["decided_items"], got["on_time"], got["p90_working_days"]) == (2, 2, 1, 12)
+    empty = values(Filters(start=t(1, 1, 0), end=t(2, 1, 0)))
+    assert (empty["received"], empty["on_time_rate"], empty["avg_working_days"], empty["good_rate"]) == (
+        0, None, None, None)
+
+
+def test_every_figure_names_its_definition(data):
+    text = open("docs/metrics.md", encoding="utf-8").read()
+    for figure in metrics.figures(Filters(**JUNE), now=NOW):
+        anchor = figure.definition.split("#", 1)[1]
+        assert f'<a id="{anchor}"></a>' in text, anchor
+
+
+def test_ranking_and_trend(data):
+    ranking = metrics.department_ranking(Filters(**JUNE), now=NOW)
+    assert [(r["name"], r["decided"], r["on_time"], r["on_time_rate"], r["overdue"]) for r in ranking] == [
+        ("乙局", 1, 1, 1.0, 1), ("甲局", 2, 1, 0.5, 0)]
+    months = metrics.trend(Filters(start=t(6, 1, 0), end=t(8, 1, 0)), unit="month")
+    assert [(str(m["period"]), m["received"], m["decided"]) for m in months] == [
+        ("2026-06-01", 3, 2), ("2026-07-01", 1, 0)]
