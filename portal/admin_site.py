@@ -21,6 +21,16 @@ class PortalAdminSite(admin.AdminSite):
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('portal:login')}?{urlencode({'next': target})}")
 
+    def logout(self, request, extra_context=None):
+        """The portal's logout: audited, and the session's row on the account page goes with it."""
+        from portal.views.auth import logout_view
+
+        return logout_view(request)
+
+    def password_change(self, request, extra_context=None):
+        """The portal's page: the validators, and every other session and API token ends."""
+        return HttpResponseRedirect(reverse("portal:password_change"))
+
 
 class PortalAdminConfig(AdminConfig):
     default_site = "portal.admin_site.PortalAdminSite"

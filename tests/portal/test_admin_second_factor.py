@@ -70,3 +70,14 @@ def test_admin_login_through_the_portal_is_audited_and_opens_the_admin(client, a
     assert AuditEntry.objects.get(event="login", success=True, actor=user).data["second_factor"] is True
     assert AuditEntry.objects.filter(event="admin_login", actor=user).exists()
     assert client.get("/api/v1/notifications/").status_code == 200
+
+
+def test_the_admin_logout_and_password_change_are_the_portals(client, admin):
+    user, device = admin
+    client.post(reverse("portal:login"), {"username": user.username, "password": PASSWORD,
+                                          "otp_token": current_totp(device), "next": "/admin/"})
+    assert client.get("/admin/password_change/").url == reverse("portal:password_change")
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302 and response.url == reverse("portal:login")
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(event="logout", actor=user).exists()

@@ -16,6 +16,10 @@ page (an allowed POST without a body may well answer 400 or 409). Objects are co
 so a "deny" for aB, gO, sY/hY is the object-level rule holding.
 
 A URL pattern or API operation added without a row here fails `test_every_route_has_a_row`.
+
+Known weak rows (every caller denied because the world has no such object): a certificate number to verify, a
+demand attachment, a project step, an issued document of the application (its documents are still pending here).
+The object-level rules of those are held by their own tests (tests/approvals/documents, tests/agents).
 """
 
 import re
@@ -144,7 +148,8 @@ PARAMS = {
     "review_opinion": "review", "review_suspend": "review", "review_resume": "review", "review_decide": "review",
     "review_sign": "review", "after_check": "after_check", "extension": "review", "enterprise": "enterprise",
     "revoke_authorization": "authorization", "power_of_attorney": "authorization", "case": "case",
-    "demand": "demand", "demand_attachment": "demand", "end_session": "session", "end_token": "token", "project": "project", "document_download": "document",
+    "demand": "demand", "demand_attachment": "demand", "end_session": "session", "end_token": "token",
+    "project": "project", "document_download": "document",
     # API path prefix -> which id fills {pk} / {id}
     "applications": "application", "reviews": "review", "after-checks": "after_check", "documents": "document",
     "enterprises": "enterprise", "authorizations": "authorization", "agency-cases": "case", "demands": "demand",
@@ -188,9 +193,7 @@ def observed(world):
     targets = []
     for name, route in web_routes():
         short = name.split(":")[-1]
-        url = fill(route, short, ids)
-        if "packages/<" in route or "package" in short and "<" in route:
-            url = fill(route.replace("<slug:code>", ids["package"]), short, ids)
+        url = fill(route.replace("<slug:code>", ids["package"]), short, ids)  # packages are named by slug
         targets.append((f"GET {name}", "GET", url))
         targets.append((f"POST {name}", "POST", url))
     for method, path in api_operations():
