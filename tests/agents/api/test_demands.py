@@ -202,6 +202,8 @@ def test_the_light_filter_and_the_222_result_agree_with_what_each_demand_shows(l
                                    "enterprise": accounts["applicant"]["enterprise"]}, format="json").json()
 
     with time_machine.travel(timezone.now() + datetime.timedelta(days=30), tick=False):
+        agent = login("agent")  # a month on, the staff token of the morning has expired: log in again
+
         def ids(query):
             response = agent.get(f"{DEMANDS}?{query}")
             assert response.status_code == 200
