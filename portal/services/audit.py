@@ -54,12 +54,12 @@ def record(event: str, *, actor=None, subject=None, summary: str = "", data: dic
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         actor=user,
-        actor_name=(user.get_username() if user else (data or {}).get("username", ""))[:150],
+        actor_name=audit_chain.text(user.get_username() if user else (data or {}).get("username", ""))[:150],
         event=event[:64],
         success=success,
         subject_type=subject._meta.label if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
-        summary=summary[:255],
+        summary=audit_chain.text(summary)[:255],
         data=audit_chain.storable(data),
         ip_address=client_ip(request),
     )
