@@ -63,7 +63,7 @@ def record(event: str, *, actor=None, subject=None, summary: str = "", data: dic
         data=audit_chain.storable(data),
         ip_address=client_ip(request),
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's transaction when there is one
         _lock_chain()
         entry.prev_hash = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() \
             or audit_chain.GENESIS
