@@ -105,3 +105,8 @@ def test_enterprise_admin_explains_a_bad_credit_code(admin_client):
     data["credit_code"] = code
     assert admin_client.post(reverse("admin:portal_enterprise_add"), data).status_code == 302
     assert Enterprise.objects.get().credit_code == code
+
+
+def test_an_audit_entry_shows_its_place_in_the_hash_chain(admin_client, entry):
+    response = admin_client.get(reverse("admin:portal_auditentry_change", args=[entry.pk]))
+    assert entry.hash.encode() in response.content and entry.prev_hash.encode() in response.content
