@@ -57,6 +57,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["success", "event"]
     search_fields = ["actor_name", "event", "summary", "subject_id"]
     date_hierarchy = "at"
+    readonly_fields = ["at", "prev_hash", "hash"]  # not editable, so shown only when named here
 
     def has_add_permission(self, request):
         return False

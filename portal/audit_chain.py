@@ -26,9 +26,24 @@ FIELDS = ("at", "actor_id", "actor_name", "event", "success", "subject_type", "s
           "ip_address")
 
 
+def text(value) -> str:
+    """A string PostgreSQL can store: a NUL character (from a hostile path or form value) becomes U+FFFD."""
+    return str(value).replace("\x00", "\ufffd")
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, dict):
+        return {text(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def storable(data) -> dict:
-    """`data` as the database will give it back: dates, decimals, UUIDs and lazy strings become JSON text."""
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    """`data` as the database will give it back: dates, decimals, UUIDs and lazy strings become JSON text; no NUL."""
+    return _without_nul(json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)))
 
 
 def _numbers(value):

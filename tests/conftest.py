@@ -45,3 +45,13 @@ def _seals_in_a_temporary_folder(settings, tmp_path_factory):
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploaded and generated files of a test never land in the project's media folder."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English (LocaleMiddleware) leaves English active in the thread; the next test starts in the
+    portal's default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

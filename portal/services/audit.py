@@ -54,16 +54,16 @@ def record(event: str, *, actor=None, subject=None, summary: str = "", data: dic
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         actor=user,
-        actor_name=(user.get_username() if user else (data or {}).get("username", ""))[:150],
+        actor_name=audit_chain.text(user.get_username() if user else (data or {}).get("username", ""))[:150],
         event=event[:64],
         success=success,
         subject_type=subject._meta.label if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
-        summary=summary[:255],
+        summary=audit_chain.text(summary)[:255],
         data=audit_chain.storable(data),
         ip_address=client_ip(request),
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's transaction when there is one
         _lock_chain()
         entry.prev_hash = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() \
             or audit_chain.GENESIS

@@ -113,3 +113,8 @@ def test_the_admin_wears_the_portal_name_and_colours_and_names_the_security_apps
     assert "css/admin.css" in page and "<style" not in page  # colours from a static file, no inline style
     assert "Login protection (AXES)" in page and "Dynamic codes (TOTP)" in page
     assert "TOTP authenticators" in page
+
+
+def test_an_audit_entry_shows_its_place_in_the_hash_chain(admin_client, entry):
+    response = admin_client.get(reverse("admin:portal_auditentry_change", args=[entry.pk]))
+    assert entry.hash.encode() in response.content and entry.prev_hash.encode() in response.content

@@ -155,3 +155,11 @@ def test_two_writers_at_once_do_not_fork_the_chain():
     assert AuditEntry.objects.filter(event="concurrency").count() == 40
     assert AuditEntry.objects.values("prev_hash").distinct().count() == AuditEntry.objects.count()
     assert verify()[0] == 0
+
+
+def test_hostile_text_is_stored_and_chained_not_refused():
+    """A NUL character (PostgreSQL refuses it in text and jsonb) from a path or a form value does not stop the entry."""
+    entry = audit.record("permission.denied", summary="GET /x\x00y", data={"path": "/x\x00y", "k\x00": ["\x00"]})
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.summary == "GET /x\ufffdy" and stored.data == {"path": "/x\ufffdy", "k\ufffd": ["\ufffd"]}
+    assert verify()[0] == 0

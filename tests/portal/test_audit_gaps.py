@@ -162,3 +162,14 @@ def test_a_bad_period_gets_a_readable_error_not_a_download(client):
     response = client.get(reverse("portal:audit_export"), {"start": "not-a-date", "end": "2026-02-01"})
     assert response.status_code == 400 and b"Enter a valid date." in response.content
     assert not AuditEntry.objects.filter(event="audit.exported").exists()
+
+
+def test_a_refused_api_call_with_a_token_names_the_token_user(client):
+    applicant = UserFactory(applicant=True)
+    token = client.post("/api/v1/auth/token/", {"username": applicant.username, "password": PASSWORD},
+                        content_type="application/json").json()["token"]
+    response = client.post(f"/api/v1/enterprises/{applicant.enterprise_id}/reassign/",
+                           {"agent": UserFactory(agent=True).username, "reason": "mine now"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 403
+    assert last("permission.denied").actor == applicant
