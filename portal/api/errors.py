@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from portal.errors import DomainError
 from portal.input_guard import is_out_of_range, out_of_range_message
@@ -39,6 +40,7 @@ def exception_handler(exc, context):
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": " ".join(str(m) for m in exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     if is_out_of_range(exc):  # an id or number no column can hold: the caller's error, not a server error
+        set_rollback()
         return Response({"detail": out_of_range_message(), "code": "out_of_range"},
                         status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
