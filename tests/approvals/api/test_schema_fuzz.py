@@ -31,6 +31,20 @@ schema.app = _app()
 ROLES = ["applicant", "chief_cg"]  # an enterprise applicant; the chief of 区城市管理局
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app closes old connections at the end of each request, which would close the test's own
+    transaction on PostgreSQL; Django's test client unhooks the same signals while it runs a request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=ROLES)
 def token(request, login):
     client = login(request.param)
