@@ -6,6 +6,7 @@ database; the demo district is seeded once for the module and each example runs 
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,21 @@ schema.app = _app()
 ROLES = ["applicant", "chief_cg"]  # an enterprise applicant; the chief of 区城市管理局
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """The WSGI app closes old connections at the end of each request, which would close the test's own
-    transaction on PostgreSQL; Django's test client unhooks the same signals while it runs a request."""
+@contextmanager
+def connection_kept():
+    """The WSGI app closes old connections at the start and end of each request, which would close the test's
+    own transaction on PostgreSQL; Django's test client unhooks the same signals while it runs a request (and
+    hooks them again after, so this wraps each call rather than the whole test)."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=ROLES)
@@ -56,5 +60,6 @@ def token(request, login):
                      phases=[Phase.explicit, Phase.generate],
                      suppress_health_check=list(HealthCheck))
 def test_the_api_answers_as_documented(case, token):
-    case.call_and_validate(headers={"Authorization": token, "Accept-Language": "en"},
-                           checks=[not_a_server_error, response_schema_conformance])
+    with connection_kept():
+        case.call_and_validate(headers={"Authorization": token, "Accept-Language": "en"},
+                               checks=[not_a_server_error, response_schema_conformance])
