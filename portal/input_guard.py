@@ -16,6 +16,7 @@ portal's own error page elsewhere (`bad_request`).
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -102,6 +103,26 @@ class InputGuardMiddleware:
         except MultiPartParserError:
             return bad_request(request, _("The uploaded form data is malformed."), "malformed")
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A number no column can hold (an id of 30 digits in an address or a filter) is the caller's error."""
+        if is_out_of_range(exception):
+            return bad_request(request, out_of_range_message(), "out_of_range")
+        return None
+
+
+def is_out_of_range(exception) -> bool:
+    """SQLite's OverflowError and PostgreSQL's numeric_value_out_of_range (SQLSTATE 22003)."""
+    if isinstance(exception, OverflowError):
+        return True
+    if isinstance(exception, DataError):
+        cause = exception.__cause__
+        return getattr(cause, "sqlstate", None) == "22003" or "out of range" in str(exception)
+    return False
+
+
+def out_of_range_message() -> str:
+    return _("A number in the request is out of range.")
 
 
 def check_json_value(value, max_depth: int) -> None:

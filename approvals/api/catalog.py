@@ -51,7 +51,7 @@ class ItemFieldSerializer(serializers.ModelSerializer):
 
 
 class FeeRuleSerializer(serializers.ModelSerializer):
-    basis_field = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    basis_field = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = FeeRule

@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.document_validation_errors",  # a 400 is the API's error or DRF's field errors
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "approvals.models.documents.DocumentKind",
         "DocumentStatusEnum": "approvals.models.documents.DocumentStatus",

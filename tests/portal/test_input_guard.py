@@ -82,3 +82,32 @@ def test_ordinary_requests_pass(client):
     assert client.post(TOKEN, json.dumps({"username": "nobody", "password": "wrong"}),
                        content_type="application/json", **EN).status_code in (400, 401, 403)
     assert client.get("/verify/", {"number": "渝北城管许〔2026〕第0001号"}).status_code == 302
+
+
+def test_a_number_no_column_can_hold_is_the_callers_error_on_both_surfaces(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import DataError
+
+    from portal.api.errors import exception_handler
+    from portal.input_guard import InputGuardMiddleware
+
+    answer = exception_handler(OverflowError("Python int too large to convert to SQLite INTEGER"), {})
+    assert answer.status_code == 400 and answer.data["code"] == "out_of_range"
+
+    class NumericValueOutOfRange(Exception):
+        sqlstate = "22003"
+
+    error = DataError("bigint out of range")
+    error.__cause__ = NumericValueOutOfRange()
+    request = rf.get("/applications/1/")
+    request.user = AnonymousUser()
+    page = InputGuardMiddleware(lambda r: None).process_exception(request, error)
+    assert page.status_code == 400 and b'data-testid="error-400"' in page.content
+    assert InputGuardMiddleware(lambda r: None).process_exception(request, DataError("value too long")) is None
+
+
+def test_review_ids_beyond_bigint_are_a_field_error():
+    from approvals.api.serializers.reviews import BatchSignInputSerializer
+
+    serializer = BatchSignInputSerializer(data={"ids": [1, 2**63], "otp": "123456"})
+    assert not serializer.is_valid() and "ids" in serializer.errors

@@ -171,7 +171,8 @@ class SignInputSerializer(serializers.Serializer):
 
 
 class BatchSignInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1,
+                                max_length=200,
                                 help_text="The reviews to sign with one code; all are signed or none.")
     otp = serializers.CharField(max_length=8, help_text="A fresh 6-digit TOTP code, entered for this signature.")
 

@@ -11,7 +11,9 @@ from approvals.models import ApplicationStatus, FieldType, FormField
 from approvals.services import acceptance, applications, one_form
 from approvals.services.applications import SubmissionIncomplete
 from portal.errors import DomainError
-from tests.factories.applications import DEFAULT_NOW, VALID_FORM, draft_application, frozen, reload, submitted_application
+from tests.factories.applications import (
+    DEFAULT_NOW, VALID_FORM, draft_application, frozen, reload, submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
