@@ -373,7 +373,42 @@ RUNNING_STATES = ["submitted", "supplement_requested", "under_review"]
 
 
 def live_board(f: Filters, *, now):
-    """Running bundles by status and light: one grouped query over `Application.with_light` (the boards' rule)."""
-    rows = (applications(f).filter(status__in=RUNNING_STATES).with_light(now).values("status", "light")
-            .annotate(n=Count("pk")).order_by())
-    return {(row["status"], row["light"]): row["n"] for row in rows}
+    """Running bundles by status and light: {(status, light): n}, the same answer as grouping
+    `Application.with_light(now)` (tested), in three set-wise queries instead of a review subquery per bundle.
+
+    An application's light is the worst of its clocks (`with_light`): while submitted, its acceptance clock
+    (`ACCEPTANCE_LIGHT`); under review, the most urgent of its reviews' lights (`ItemReview.LIGHT`), waiting when
+    it has none; waiting while a supplement is requested. "At least one review at urgency k or worse" is a
+    COUNT(DISTINCT application) per level of `URGENCY`; the differences are the counts per worst light."""
+    from approvals.lights import RANK, URGENCY
+    from approvals.models.applications import ACCEPTANCE_LIGHT
+
+    apps = applications(f)
+    board = {}
+    submitted = (apps.filter(status="submitted").annotate(_light=ACCEPTANCE_LIGHT.expression(now))
+                 .values("_light").annotate(n=Count("pk")).order_by())
+    for row in submitted:
+        light = row["_light"] or Light.WAITING.value
+        board[("submitted", light)] = board.get(("submitted", light), 0) + row["n"]
+    supplement = apps.filter(status="supplement_requested").count()
+    if supplement:
+        board[("supplement_requested", Light.WAITING.value)] = supplement
+    under_review = apps.filter(status="under_review")
+    reviews_of = ItemReview.objects.filter(application__in=under_review.values("pk")).order_by()
+    levels = {}
+    for rank, light in enumerate(URGENCY):
+        levels[f"upto_{rank}"] = Count("application_id", distinct=True,
+                                       filter=ItemReview.LIGHT.q(URGENCY[:rank + 1], now))
+    cumulative = reviews_of.aggregate(**levels)
+    previous = 0
+    for rank, light in enumerate(URGENCY):
+        reached = cumulative[f"upto_{rank}"]
+        if reached - previous:
+            board[("under_review", light.value)] = reached - previous
+        previous = reached
+    without_reviews = under_review.count() - previous
+    if without_reviews:
+        key = ("under_review", Light.WAITING.value)
+        board[key] = board.get(key, 0) + without_reviews
+    assert RANK[URGENCY[0]] == 0
+    return board
