@@ -30,7 +30,8 @@ def cat_for_board(data, calendar_2026):
     accepted_application(cat, now=t(6, 3))
     pending = submitted_application(cat, now=t(6, 4))
     with frozen(t(6, 4, 11)):
-        acceptance.request_supplement(pending, actor=cat.clerk, problems=[{"kind": "material", "key": "site_plan", "reason": "总平面图不清晰"}],
+        acceptance.request_supplement(pending, actor=cat.clerk,
+                                      problems=[{"kind": "material", "key": "site_plan", "reason": "总平面图不清晰"}],
                                       now=t(6, 4, 11))
     return cat
 
