@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar.loading import get_calendar
 from approvals.lights import Light
 from approvals.models.ratings import RECTIFICATION_LIGHT
+from approvals.models.reviews import RUNNING_REVIEW_STATES
 from approvals.models import (
     BAD_LEVELS, GOOD_LEVELS, Application, FeeCharge, ItemMaterial, ItemReview, Rating, RatingLevel,
     RectificationCase, ReviewStatus, ServiceItem, Visit,
@@ -184,15 +185,16 @@ def percentile(distribution: Counter, fraction: float):
 # --- the figures ---------------------------------------------------------------------------------------------
 def volume(f: Filters, now) -> list[Figure]:
     apps = applications(f)
-    counts = apps.aggregate(
-        received=Count("pk", filter=f.period("submitted_at")),
-        accepted=Count("pk", filter=f.period("accepted_at") & Q(accepted_at__isnull=False)),
-        decided=Count("pk", filter=f.period("decided_at") & Q(decided_at__isnull=False)),
-    )
+    # Three counts, each a range of its own (partial indexes on submitted_at and decided_at), rather than one
+    # pass over every application with three filters.
+    counts = {"received": apps.filter(f.period("submitted_at")).count(),
+              "accepted": apps.filter(f.period("accepted_at"), accepted_at__isnull=False).count(),
+              "decided": apps.filter(f.period("decided_at"), decided_at__isnull=False).count()}
     decided_reviews = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
                                         decided_at__isnull=False)
     r = decided_reviews.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
-    overdue = reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).count()  # the one definition of red
+    overdue = (reviews(f).filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets the status index serve
+               .filter(ItemReview.LIGHT.q([Light.RED], now)).count())  # the one definition of red
     return [
         Figure("received", _("Received"), counts["received"], "count", "stage=received"),
         Figure("accepted", _("Accepted"), counts["accepted"], "count", "stage=accepted"),
