@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar.loading import get_calendar
 from approvals.lights import Light
 from approvals.models.ratings import RECTIFICATION_LIGHT
+from approvals.models.reviews import RUNNING_REVIEW_STATES
 from approvals.models import (
     BAD_LEVELS, GOOD_LEVELS, Application, FeeCharge, ItemMaterial, ItemReview, Rating, RatingLevel,
     RectificationCase, ReviewStatus, ServiceItem, Visit,
@@ -184,15 +185,16 @@ def percentile(distribution: Counter, fraction: float):
 # --- the figures ---------------------------------------------------------------------------------------------
 def volume(f: Filters, now) -> list[Figure]:
     apps = applications(f)
-    counts = apps.aggregate(
-        received=Count("pk", filter=f.period("submitted_at")),
-        accepted=Count("pk", filter=f.period("accepted_at") & Q(accepted_at__isnull=False)),
-        decided=Count("pk", filter=f.period("decided_at") & Q(decided_at__isnull=False)),
-    )
+    # Three counts, each a range of its own (partial indexes on submitted_at and decided_at), rather than one
+    # pass over every application with three filters.
+    counts = {"received": apps.filter(f.period("submitted_at")).count(),
+              "accepted": apps.filter(f.period("accepted_at"), accepted_at__isnull=False).count(),
+              "decided": apps.filter(f.period("decided_at"), decided_at__isnull=False).count()}
     decided_reviews = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
                                         decided_at__isnull=False)
     r = decided_reviews.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
-    overdue = reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).count()  # the one definition of red
+    overdue = (reviews(f).filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets the status index serve
+               .filter(ItemReview.LIGHT.q([Light.RED], now)).count())  # the one definition of red
     return [
         Figure("received", _("Received"), counts["received"], "count", "stage=received"),
         Figure("accepted", _("Accepted"), counts["accepted"], "count", "stage=accepted"),
@@ -373,7 +375,42 @@ RUNNING_STATES = ["submitted", "supplement_requested", "under_review"]
 
 
 def live_board(f: Filters, *, now):
-    """Running bundles by status and light: one grouped query over `Application.with_light` (the boards' rule)."""
-    rows = (applications(f).filter(status__in=RUNNING_STATES).with_light(now).values("status", "light")
-            .annotate(n=Count("pk")).order_by())
-    return {(row["status"], row["light"]): row["n"] for row in rows}
+    """Running bundles by status and light: {(status, light): n}, the same answer as grouping
+    `Application.with_light(now)` (tested), in three set-wise queries instead of a review subquery per bundle.
+
+    An application's light is the worst of its clocks (`with_light`): while submitted, its acceptance clock
+    (`ACCEPTANCE_LIGHT`); under review, the most urgent of its reviews' lights (`ItemReview.LIGHT`), waiting when
+    it has none; waiting while a supplement is requested. "At least one review at urgency k or worse" is a
+    COUNT(DISTINCT application) per level of `URGENCY`; the differences are the counts per worst light."""
+    from approvals.lights import RANK, URGENCY
+    from approvals.models.applications import ACCEPTANCE_LIGHT
+
+    apps = applications(f)
+    board = {}
+    submitted = (apps.filter(status="submitted").annotate(_light=ACCEPTANCE_LIGHT.expression(now))
+                 .values("_light").annotate(n=Count("pk")).order_by())
+    for row in submitted:
+        light = row["_light"] or Light.WAITING.value
+        board[("submitted", light)] = board.get(("submitted", light), 0) + row["n"]
+    supplement = apps.filter(status="supplement_requested").count()
+    if supplement:
+        board[("supplement_requested", Light.WAITING.value)] = supplement
+    under_review = apps.filter(status="under_review")
+    reviews_of = ItemReview.objects.filter(application__in=under_review.values("pk")).order_by()
+    levels = {}
+    for rank, light in enumerate(URGENCY):
+        levels[f"upto_{rank}"] = Count("application_id", distinct=True,
+                                       filter=ItemReview.LIGHT.q(URGENCY[:rank + 1], now))
+    cumulative = reviews_of.aggregate(**levels)
+    previous = 0
+    for rank, light in enumerate(URGENCY):
+        reached = cumulative[f"upto_{rank}"]
+        if reached - previous:
+            board[("under_review", light.value)] = reached - previous
+        previous = reached
+    without_reviews = under_review.count() - previous
+    if without_reviews:
+        key = ("under_review", Light.WAITING.value)
+        board[key] = board.get(key, 0) + without_reviews
+    assert RANK[URGENCY[0]] == 0
+    return board

@@ -19,5 +19,6 @@ menu_entry("approvals:calendar", _("Working-day calendar"), order=320)
 menu_entry("approvals:awaiting_rating", _("To rate (待评价)"), order=105, roles=[Role.APPLICANT])
 menu_entry("approvals:rectifications", _("Rectifications (差评整改)"), order=145,
            roles=[Role.STAFF, Role.CHIEF, Role.LEADER, Role.ADMIN, Role.SUPERVISOR])
-menu_entry("approvals:supervision", _("Supervision dashboard"), order=155, roles=[Role.LEADER, Role.SUPERVISOR, Role.ADMIN])
+menu_entry("approvals:supervision", _("Supervision dashboard"), order=155,
+           roles=[Role.LEADER, Role.SUPERVISOR, Role.ADMIN])
 menu_entry("approvals:pain_points", _("Pain points"), order=156, roles=[Role.LEADER, Role.SUPERVISOR, Role.ADMIN])

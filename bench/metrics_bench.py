@@ -56,8 +56,8 @@ def decide(share):
         if connection.vendor == "postgresql":
             cursor.execute(
                 "UPDATE approvals_application SET status='decided', "
-                "accepted_at = %s - make_interval(days => (id %% 60) + 10), "
-                "decided_at = %s - make_interval(days => (id %% 60)) WHERE status='under_review' AND id <= %s",
+                "accepted_at = %s - make_interval(days => ((id %% 60) + 10)::int), "
+                "decided_at = %s - make_interval(days => (id %% 60)::int) WHERE status='under_review' AND id <= %s",
                 [sweep_bench.NOW, sweep_bench.NOW, k])
             cursor.execute(
                 "UPDATE approvals_itemreview r SET status='signed', decided_at = a.decided_at, "
@@ -156,6 +156,8 @@ def main():
             "trend_by_month": lambda: metrics.trend(metrics.Filters(start=now - timedelta(days=90), end=now)),
             "live_board": lambda: metrics.live_board(metrics.Filters(), now=now),
         }
+        for name, compute in metrics.SECTIONS:  # each section of the figures on its own
+            panels[f"section_{name}"] = (lambda compute=compute: compute(month, now))
         timings = {}
         for name, fn in panels.items():
             timings[name] = timed(fn, args.repeat)

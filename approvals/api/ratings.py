@@ -167,7 +167,8 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self._answer(rectifications.call_back(self.get_object(), actor=request.user, note=data["note"],
                                                      request=request))
 
-    @extend_schema(summary="Record the outcome: rectified, explained or appeal upheld", request=RectificationOutcomeSerializer,
+    @extend_schema(summary="Record the outcome: rectified, explained or appeal upheld",
+                   request=RectificationOutcomeSerializer,
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):

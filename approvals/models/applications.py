@@ -202,6 +202,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # ... and only at decided applications whose delivery clock has not fired yet.
             models.Index(fields=["delivery_check_at"], name="app_delivery_check",
                          condition=models.Q(delivery_check_at__isnull=False)),
+            # The supervision figures count by period: received (first submission) and decided (approvals/metrics.py).
+            models.Index(fields=["submitted_at"], name="app_submitted_at",
+                         condition=models.Q(submitted_at__isnull=False)),
+            models.Index(fields=["decided_at"], name="app_decided_at", condition=models.Q(decided_at__isnull=False)),
         ]
 
     def __str__(self):

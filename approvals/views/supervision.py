@@ -2,11 +2,14 @@
 trends drawn as SVG on the server, the live board of running bundles (refreshing itself), the lists behind the
 numbers, and CSV/XLSX exports of every table. Read-only: leaders, administrators and supervisors."""
 
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import QueryDict
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from approvals.api.ratings import filters_from
 from approvals.lights import Light
 from approvals.models import ApplicationStatus, Department, Package, RatingLevel
 from approvals.services.permissions import OVERSEEING_ROLES
+from portal.errors import DomainError
 
 PAGE_SIZE = 25
 SECTION_TITLES = {"volume": _("Volume and timeliness"), "durations": _("Working days"),
@@ -188,3 +192,30 @@ def live_board(request):
         "rows": rows, "lights": lights, "computed_at": now, "errors": errors, "refresh": 30})
 
 
+
+
+@login_required
+def monthly_report(request):
+    """The sealed monthly report of `?month=YYYY-MM` (default: last month), as a PDF download."""
+    from approvals.documents.monthly_report import monthly_report as build
+
+    require_overseer(request)
+    today = timezone.localdate()
+    default = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    raw = request.GET.get("month") or default
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("Give the month as YYYY-MM."))
+        return redirect("approvals:supervision")
+    try:
+        report = build(year, month)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("approvals:supervision")
+    response = HttpResponse(report.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["X-Content-SHA256"] = report.sha256
+    return response

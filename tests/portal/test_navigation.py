@@ -17,8 +17,9 @@ def test_every_menu_entry_resolves(name):
 
 def test_the_apps_register_their_pages_in_the_menu_order():
     assert [entry.url_name for entry in entries()] == [
-        "portal:home", "approvals:my_applications", "approvals:desk", "approvals:inbox", "approvals:extensions",
-        "approvals:escalations", "approvals:overdue_board", "agents:workspace", "agents:demands", "agents:leader",
+        "portal:home", "approvals:my_applications", "approvals:awaiting_rating", "approvals:desk", "approvals:inbox",
+        "approvals:extensions", "approvals:escalations", "approvals:rectifications", "approvals:overdue_board",
+        "approvals:supervision", "approvals:pain_points", "agents:workspace", "agents:demands", "agents:leader",
         "approvals:catalog", "approvals:lookup", "approvals:packages", "approvals:calendar", "admin:index",
         "swagger-ui", "portal:audit_export",
         "portal:account",
@@ -38,10 +39,11 @@ def test_a_visitor_sees_the_public_catalog_only(rf):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role, expected", [
-    (Role.APPLICANT, ["approvals:my_applications"]),
+    (Role.APPLICANT, ["approvals:my_applications", "approvals:awaiting_rating"]),
     (Role.CLERK, ["approvals:desk"]),
     (Role.CHIEF, ["approvals:inbox", "approvals:escalations"]),
-    (Role.LEADER, ["approvals:extensions", "approvals:overdue_board"]),
+    (Role.LEADER, ["approvals:extensions", "approvals:overdue_board", "approvals:supervision"]),
+    (Role.SUPERVISOR, ["approvals:supervision", "approvals:pain_points", "approvals:rectifications"]),
     (Role.AGENT, ["agents:workspace"]),
 ])
 def test_each_role_sees_its_entry_pages(rf, role, expected):

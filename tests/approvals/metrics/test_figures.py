@@ -18,12 +18,30 @@ def data(calendar_2026):
     return build()
 
 
+@pytest.fixture
+def cat_for_board(data, calendar_2026):
+    """A few running bundles of the real workflow next to the hand-built ones: submitted, under review (one
+    review suspended), a supplement requested."""
+    from approvals.services import acceptance
+    from tests.factories.applications import accepted_application, frozen, make_catalog, submitted_application
+
+    cat = make_catalog()
+    submitted_application(cat, now=t(6, 1))
+    accepted_application(cat, now=t(6, 3))
+    pending = submitted_application(cat, now=t(6, 4))
+    with frozen(t(6, 4, 11)):
+        acceptance.request_supplement(pending, actor=cat.clerk,
+                                      problems=[{"kind": "material", "key": "site_plan", "reason": "总平面图不清晰"}],
+                                      now=t(6, 4, 11))
+    return cat
+
+
 def values(filters):
     return {figure.key: figure.value for figure in metrics.figures(filters, now=NOW)}
 
 
 def test_the_figures_of_june(data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         got = values(Filters(**JUNE))
     assert {k: got[k] for k in ("received", "accepted", "decided", "decided_items", "on_time", "on_time_rate",
                                 "overdue")} == {
@@ -78,3 +96,15 @@ def test_ranking_and_trend(data):
     months = metrics.trend(Filters(start=t(6, 1, 0), end=t(8, 1, 0)), unit="month")
     assert [(str(m["period"]), m["received"], m["decided"]) for m in months] == [
         ("2026-06-01", 3, 2), ("2026-07-01", 1, 0)]
+
+
+def test_the_live_board_agrees_with_the_applications_lights(data, cat_for_board):
+    from django.db.models import Count
+
+    from approvals.models import Application
+
+    for now in (t(6, 2), t(6, 11), t(6, 30)):
+        expected = {(row["status"], row["light"]): row["n"] for row in (
+            Application.objects.filter(status__in=metrics.RUNNING_STATES, submitted_at__isnull=False)
+            .with_light(now).values("status", "light").annotate(n=Count("pk")).order_by())}
+        assert metrics.live_board(Filters(), now=now) == expected

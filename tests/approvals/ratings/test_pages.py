@@ -52,7 +52,8 @@ def test_the_applicant_rates_on_the_page(client, cat, decided):
 
 
 def test_nobody_else_opens_the_rating_form(client, cat, decided, supervisor):
-    assert logged_in(client, supervisor).get(reverse("approvals:rate_application", args=[decided.pk])).status_code == 403
+    page = logged_in(client, supervisor).get(reverse("approvals:rate_application", args=[decided.pk]))
+    assert page.status_code == 403
 
 
 def test_the_department_works_the_case_on_its_page(client, cat, decided):
