@@ -10,7 +10,7 @@ After-checks of decisions on commitment (告知承诺) join the pass through the
 
 Reviews, where the volume lives, are fired a batch at a time (`check_reviews`): one claim of up to `BATCH` rows,
 one read of the firings that exist, one insert of the new firings, one of their digest lines, one call of the
-`deadline_fired` receivers, an UPDATE per distinct next check — a few queries per batch, not per row. A batch that
+`deadline_fired` receivers, one UPDATE moving every next check on — a few queries per batch, not per row. A batch that
 fails is rolled back whole and fired row by row (`check_review`), so one bad row still cannot stop the others.
 
 Who is told is written with the firing (`digest.tell`: one line per person); at the end of the pass each person
@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,11 +201,12 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
         if new:
             deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)
                                                           for kind, review, firing in new], now=now)
-        moves = {}
-        for review in reviews:
-            moves.setdefault(_review_next_check(review, now), []).append(review.pk)
-        for next_check, pks in moves.items():
-            ItemReview.objects.filter(pk__in=pks).update(next_check_at=next_check)
+        # Every review's next check moved on in one UPDATE (a CASE on the id).
+        moves = [When(pk=review.pk, then=Value(_review_next_check(review, now), output_field=DateTimeField()))
+                 for review in reviews]
+        ItemReview.objects.filter(pk__in=[r.pk for r in reviews]).update(
+            next_check_at=Case(*moves, default=Value(None, output_field=DateTimeField()),
+                               output_field=DateTimeField()))
 
 
 def check_review(review_id, *, now, report: SweepReport) -> None:
