@@ -115,7 +115,8 @@ def _digest(lines) -> Message:
     user = lines[0].recipient
     person = Recipient(user.pk, user.email or "", user.language or "")
     with translation.override(person.lang):
-        shown = [_entry(line.firing) for line in lines[:MAX_LINES]]  # only the lines written out are rendered
+        texts = {}  # kind -> (title, detail) in this language, translated once per digest
+        shown = [_entry(line.firing, texts) for line in lines[:MAX_LINES]]  # only the lines written out
         if len(lines) == 1:
             (title, detail, link), kind, links = shown[0], lines[0].firing.kind, []
             body = detail
@@ -133,10 +134,14 @@ def _digest(lines) -> Message:
                    key=f"{DIGEST_KIND}:{user.pk}:{lines[0].pk}")
 
 
-def _entry(firing):
-    title, detail = LINES.get(firing.kind, (firing.get_kind_display(), ""))
+def _entry(firing, texts=None):
+    texts = {} if texts is None else texts
+    if firing.kind not in texts:
+        title, detail = LINES.get(firing.kind, (firing.get_kind_display(), ""))
+        texts[firing.kind] = (str(title), str(detail) if detail else "")
+    title, detail = texts[firing.kind]
     values = _Values(firing.context or {})
-    return str(title) % values, (str(detail) % values if detail else ""), firing.link
+    return title % values, (detail % values if detail else ""), firing.link
 
 
 def _overview(user, entries) -> str:

@@ -21,6 +21,7 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
@@ -111,8 +112,17 @@ def fire(kind, subject, *, deadline_at, now, application=None, department=None, 
         return None
 
 
+_ID = 987654321
+
+
+@lru_cache(maxsize=1)
+def _review_path() -> str:
+    """The review page's path with a slot for the id: reversed once, not once per firing."""
+    return reverse("approvals:review", args=[_ID]).replace(str(_ID), "{}")
+
+
 def _review_link(review) -> str:
-    return reverse("approvals:review", args=[review.pk])
+    return _review_path().format(review.pk)
 
 
 def _review_thresholds(review):
@@ -196,8 +206,6 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
                for kind, review, deadline in due if (review.pk, kind, deadline) not in existing]
         DeadlineFiring.objects.bulk_create([firing for _k, _r, firing in new])
         digest.tell_many([(firing, _told_of_review(kind, review)) for kind, review, firing in new])
-        for kind, _review, _firing in new:
-            report.count(kind)
         if new:
             deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)
                                                           for kind, review, firing in new], now=now)
@@ -207,6 +215,8 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
         ItemReview.objects.filter(pk__in=[r.pk for r in reviews]).update(
             next_check_at=Case(*moves, default=Value(None, output_field=DateTimeField()),
                                output_field=DateTimeField()))
+    for kind, _review, _firing in new:  # counted once committed (a failed batch is fired again row by row)
+        report.count(kind)
 
 
 def check_review(review_id, *, now, report: SweepReport) -> None:
