@@ -343,6 +343,7 @@ def main():
         else:
             sys.exit("gunicorn did not answer /healthz")
         rss_before = worker_rss(gunicorn.pid)
+        load_before = Path("/proc/loadavg").read_text().split()[:3]
         results = []
         floor = None
         for name, who, steps in plan_list:
@@ -375,7 +376,7 @@ def main():
     load = Path("/proc/loadavg").read_text().split()[:3]
     summary = {"rows": rows, "reviews": reviews, "database": version, "broker": "redis" if args.redis_url else "none",
                "workers": args.workers, "concurrency": args.concurrency, "duration_s": args.duration,
-               "cores": os.cpu_count(), "loadavg_after": load, "rss_mib_before": rss_before,
+               "cores": os.cpu_count(), "loadavg_before": load_before, "loadavg_after": load, "rss_mib_before": rss_before,
                "rss_mib_after": rss_after, "python": platform.python_version(), "machine": platform.machine(),
                "at": datetime.now().astimezone().isoformat(timespec="seconds"), "results": results}
     stem = f"http-postgresql-{rows}"
@@ -383,7 +384,7 @@ def main():
     md = [f"# HTTP benchmark: {rows:,} applications, {reviews:,} reviews", "",
           f"{version}; gunicorn {args.workers} sync workers; {args.concurrency} concurrent keep-alive clients on "
           f"loopback for {args.duration:.0f} s per scenario; {os.cpu_count()} cores shared with other work "
-          f"(load average after the run: {' '.join(load)}). Worker RSS MiB before {rss_before}, after {rss_after}.",
+          f"(load average before the run: {' '.join(load_before)}, after: {' '.join(load)}). Worker RSS MiB before {rss_before}, after {rss_after}.",
           "", "| scenario | req/s | p50 ms | p95 ms | p99 ms | share of floor | statuses |",
           "|---|---:|---:|---:|---:|---:|---|"]
     for r in results:

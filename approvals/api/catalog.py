@@ -140,9 +140,10 @@ class RequirementsSerializer(serializers.Serializer):
     materials_saved = serializers.IntegerField()
 
 
+# List and detail answers served from the catalog cache (approvals/catalog_cache.py): the same for everybody,
+# rebuilt after any edit of the catalog. A 404 is raised, never cached. (A comment, not a docstring: the OpenAPI
+# schema would take it as every catalog operation's description.)
 class CachedCatalogMixin:
-    """List and detail answers served from the catalog cache (approvals/catalog_cache.py): the same for everybody,
-    rebuilt after any edit of the catalog. A 404 is raised, never cached."""
 
     def list(self, request, *args, **kwargs):
         return Response(catalog_cache.cached(

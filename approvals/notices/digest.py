@@ -115,29 +115,33 @@ def _digest(lines) -> Message:
     user = lines[0].recipient
     person = Recipient(user.pk, user.email or "", user.language or "")
     with translation.override(person.lang):
-        entries = [_entry(line.firing) for line in lines]
-        if len(entries) == 1:
-            (title, detail, link), kind, links = entries[0], lines[0].firing.kind, []
+        texts = {}  # kind -> (title, detail) in this language, translated once per digest
+        shown = [_entry(line.firing, texts) for line in lines[:MAX_LINES]]  # only the lines written out
+        if len(lines) == 1:
+            (title, detail, link), kind, links = shown[0], lines[0].firing.kind, []
             body = detail
         else:
             kind = DIGEST_KIND
             title = ngettext("%(n)d deadline needs attention", "%(n)d deadlines need attention",
-                             len(entries)) % {"n": len(entries)}
-            shown = entries[:MAX_LINES]
+                             len(lines)) % {"n": len(lines)}
             body = "\n".join(f"• {t}\n  {d}" for t, d, _link in shown)
-            if len(entries) > MAX_LINES:
-                body += "\n" + gettext("… and %(n)d more.") % {"n": len(entries) - MAX_LINES}
+            if len(lines) > MAX_LINES:
+                body += "\n" + gettext("… and %(n)d more.") % {"n": len(lines) - MAX_LINES}
             links = [{"title": t, "url": u} for t, _d, u in shown if u]
-            pages = {u for _t, _d, u in entries}
-            link = pages.pop() if len(pages) == 1 else _overview(user, entries)
+            pages = {line.firing.link for line in lines}
+            link = pages.pop() if len(pages) == 1 else _overview(user, shown)
     return Message(recipient=person, kind=kind, title=title, body=body, link=link, links=links,
                    key=f"{DIGEST_KIND}:{user.pk}:{lines[0].pk}")
 
 
-def _entry(firing):
-    title, detail = LINES.get(firing.kind, (firing.get_kind_display(), ""))
+def _entry(firing, texts=None):
+    texts = {} if texts is None else texts
+    if firing.kind not in texts:
+        title, detail = LINES.get(firing.kind, (firing.get_kind_display(), ""))
+        texts[firing.kind] = (str(title), str(detail) if detail else "")
+    title, detail = texts[firing.kind]
     values = _Values(firing.context or {})
-    return str(title) % values, (str(detail) % values if detail else ""), firing.link
+    return title % values, (detail % values if detail else ""), firing.link
 
 
 def _overview(user, entries) -> str:
