@@ -1,6 +1,6 @@
 """Audit entries that no service writes: permission denials (every 403 of the pages and the API), and what
-happens in the Django admin (its logins, failed logins and every addition, change and deletion), each with
-the client's address.
+happens in the Django admin (every addition, change and deletion), each with the client's address. The admin's
+logins are the portal's own (`portal.admin_site` sends its login to the two-step login, which audits them).
 
 `AuditMiddleware` marks the requests to the admin for the signal receivers below (a context variable: the
 admin writes its history through `LogEntry`, which knows no request) and records the 403 answers.
@@ -9,7 +9,6 @@ admin writes its history through `LogEntry`, which knows no request) and records
 from contextvars import ContextVar
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -57,20 +56,6 @@ def record_denial(request, response) -> None:
     audit.record("permission.denied", actor=getattr(request, "user", None), success=False, request=request,
                  summary=f"{request.method} {path}"[:255],
                  data={"method": request.method, "path": path, "status": 403, "reason": reason[:500]})
-
-
-@receiver(user_logged_in, dispatch_uid="audit_admin_login")
-def _admin_login(sender, request, user, **kwargs):
-    if _admin_request.get() is not None:
-        audit.record("login", actor=user, summary="admin site", request=request, data={"site": "admin"})
-
-
-@receiver(user_login_failed, dispatch_uid="audit_admin_login_failed")
-def _admin_login_failed(sender, credentials, request=None, **kwargs):
-    if _admin_request.get() is not None:
-        username = str((credentials or {}).get("username", ""))[:150]
-        audit.record("login", success=False, summary="admin site: wrong password", request=request,
-                     data={"site": "admin", "username": username})
 
 
 ADMIN_EVENTS = {ADDITION: "admin.added", CHANGE: "admin.changed", DELETION: "admin.deleted"}

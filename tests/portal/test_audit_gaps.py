@@ -11,7 +11,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from portal import audit_chain, audit_export
 from portal.models import AuditEntry, Park
 from portal.services import audit
-from tests.factories.portal import PASSWORD, UserFactory, with_totp
+from tests.factories.portal import PASSWORD, UserFactory, current_totp, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -67,18 +67,21 @@ def test_the_address_behind_a_trusted_proxy_is_the_forwarded_one(client, setting
     assert last("permission.denied").ip_address == "192.0.2.50"  # not a trusted proxy: its header is ignored
 
 
-def test_admin_logins_and_failed_logins_are_audited(client):
+def test_admin_logins_and_failed_logins_are_audited_with_the_address(client):
+    """The admin's own login form is never shown (portal.admin_site): its logins go through the portal's two-step
+    login, which audits a wrong password and the way into the admin, each with the client's address."""
     admin = UserFactory(admin=True)
-    client.post(reverse("admin:login"), {"username": admin.username, "password": "wrong-password"},
-                REMOTE_ADDR="198.51.100.8")
+    device = with_totp(admin)
+    where = {"REMOTE_ADDR": "198.51.100.8"}
+    client.post(reverse("portal:login"), {"username": admin.username, "password": "wrong-password",
+                                          "next": "/admin/"}, **where)
     failed = last("login")
-    assert (failed.success, failed.data["username"], failed.data["site"], failed.ip_address) == (
-        False, admin.username, "admin", "198.51.100.8")
-    client.post(reverse("admin:login"), {"username": admin.username, "password": PASSWORD},
-                REMOTE_ADDR="198.51.100.8")
-    entry = last("login")
-    assert (entry.success, entry.actor, entry.summary, entry.ip_address) == (True, admin, "admin site",
-                                                                             "198.51.100.8")
+    assert (failed.success, failed.data["username"], failed.ip_address) == (False, admin.username, "198.51.100.8")
+    response = client.post(reverse("portal:login"), {"username": admin.username, "password": PASSWORD,
+                                                     "otp_token": current_totp(device), "next": "/admin/"}, **where)
+    assert response.status_code == 302 and response.url == "/admin/"
+    entry = last("admin_login")
+    assert (entry.success, entry.actor, entry.ip_address) == (True, admin, "198.51.100.8")
 
 
 def test_every_admin_addition_change_and_deletion_is_audited_with_the_address(client):

@@ -169,7 +169,7 @@ def test_the_form_is_saved_in_versions_and_resumed(cat):
     applications.save_form(application, actor=cat.applicant, data={"green_area_m2": "-1"})  # nothing new
 
     application = reload(application)
-    assert errors == {"green_area_m2": "The value must be at least 0.00."}
+    assert errors == {"green_area_m2": "The value must be at least 0."}
     assert application.form_data == {"project_name": "研发楼", "site_address": VALID_FORM["site_address"],
                                      "green_area_m2": "-1"}
     assert list(application.form_versions.values_list("version", flat=True)) == [1, 2]
