@@ -55,3 +55,22 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_demo_live_work():
+    """seed_demo loads only the district (no bundles in every state) unless a test asks for the live work.
+
+    Session-scoped, so that the module-scoped seeding fixtures (tests/approvals/api) see it too."""
+    from django.test import override_settings
+
+    override = override_settings(DEMO_LIVE_WORK=False)
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture
+def demo_live_work(settings):
+    """seed_demo loads the live work (approvals/demo/live_work.py) in this test."""
+    settings.DEMO_LIVE_WORK = True

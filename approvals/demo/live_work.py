@@ -23,6 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -289,6 +290,8 @@ def load_live_work(now=None) -> dict:
     """Build the missing demo bundles; returns {"bundles": how many were created}."""
     import time_machine  # a demo-time tool only: travels the clock to each step's moment
 
+    if not getattr(settings, "DEMO_LIVE_WORK", True):
+        return {"skipped": "DEMO_LIVE_WORK is off"}
     now = now or timezone.now()
     people = People()
     if len(people.users) < 11 or not ServiceItem.objects.filter(code="CG-XK-001").exists():

@@ -239,6 +239,10 @@ PDF_FONT_DIR = Path(env.str("PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))  # 
 DOCUMENT_VERIFY_MAX_BYTES = env.int("DOCUMENT_VERIFY_MAX_MB", default=10) * 1024 * 1024
 
 # Clock lights: yellow when the smaller of these is left (issue 4 makes them sweep).
+# seed_demo loads bundles in every state (approvals/demo/live_work.py) unless this is off (the test suite turns it
+# off for tests that expect an empty district; the tests of the live work turn it on).
+DEMO_LIVE_WORK = env.bool("DEMO_LIVE_WORK", default=True)
+
 CLOCK_YELLOW_DAYS = env.float("CLOCK_YELLOW_DAYS", default=1.0)
 CLOCK_YELLOW_FRACTION = env.float("CLOCK_YELLOW_FRACTION", default=0.25)
 

@@ -32,7 +32,8 @@ def phone(browser):
         context.close()
 
 
-def test_applicant_from_the_form_to_the_confirmation_at_phone_width(live_server, phone, demo_accounts):
+def test_applicant_from_the_form_to_the_confirmation_at_phone_width(demo_live_work, live_server, phone,
+                                                                   demo_accounts):
     from approvals.demo.live_work import _pdf
     from approvals.models import Application
     from portal.models import User
@@ -82,7 +83,7 @@ def test_applicant_from_the_form_to_the_confirmation_at_phone_width(live_server,
     axe.check(page)
 
 
-def test_public_progress_lookup_without_login(live_server, phone, demo_accounts):
+def test_public_progress_lookup_without_login(demo_live_work, live_server, phone, demo_accounts):
     from approvals.models import Application
 
     base = live_server.url

@@ -24,15 +24,17 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
     assert draft["package"]["code"] == "cg-trio"
     assert draft["lead_department"]["code"] == "cgj"
     assert sorted(i["code"] for i in draft["items"]) == TRIO
-    assert draft["form"] == {"project_name": "悦港大道北侧道路改造"}
+    # What the portal knows is prefilled: the company's credit code as the builder's, the applicant as contact.
+    assert draft["form"] == {"project_name": "悦港大道北侧道路改造", "builder_credit_code": credit_code,
+                             "contact_person": "王磊", "contact_phone": "13900000001"}
     assert draft["delivery_method"] == "mail"
     summary = draft["requirements"]
     # Seed 000: ten documents item by item; the bundle asks each shared field and material once.
     assert summary["materials_item_by_item"] == 10
     # Six materials in the bundle (one of them the business licence the government holds), five to submit.
     assert (summary["material_count"], summary["materials_saved"], summary["fields_saved"]) == (6, 5, 14)
-    assert summary["fields_filled"] == 1
-    assert "contact_phone" in draft["form_errors"]
+    assert summary["fields_filled"] == 4  # the project name typed, three prefilled
+    assert "site_address" in draft["form_errors"] and "contact_phone" not in draft["form_errors"]
     # Documents the government holds for the enterprise (its business licence) are attached, not asked for.
     on_file = {m["material_type"]["key"] for m in draft["materials"] if m["source"] == "on_file"}
     assert on_file == {"business_licence"}

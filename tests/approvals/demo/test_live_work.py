@@ -13,7 +13,7 @@ from approvals.models import (
     Application, ApplicationStatus as S, DecisionSignature, ItemReview, PaymentNotice, ReviewStatus, ApplicationEvent,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_live_work")]
 
 NOW = datetime(2026, 6, 3, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wednesday, in office hours
 
