@@ -163,8 +163,9 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"], url_path="call-back")
     def call_back(self, request, pk=None):
+        case = self.get_object()  # a case the caller cannot see is a 404 before the body is looked at
         data = checked(NoteSerializer, request)
-        return self._answer(rectifications.call_back(self.get_object(), actor=request.user, note=data["note"],
+        return self._answer(rectifications.call_back(case, actor=request.user, note=data["note"],
                                                      request=request))
 
     @extend_schema(summary="Record the outcome: rectified, explained or appeal upheld",
@@ -172,24 +173,27 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
+        case = self.get_object()
         data = checked(RectificationOutcomeSerializer, request)
-        return self._answer(rectifications.resolve(self.get_object(), actor=request.user, outcome=data["outcome"],
+        return self._answer(rectifications.resolve(case, actor=request.user, outcome=data["outcome"],
                                                    note=data["note"], request=request))
 
     @extend_schema(summary="The complainant rates the fix (once)", request=LevelSerializer,
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"], url_path="rate-fix")
     def rate_fix(self, request, pk=None):
+        case = self.get_object()
         data = checked(LevelSerializer, request)
-        return self._answer(rectifications.rate_fix(self.get_object(), actor=request.user, level=data["level"],
+        return self._answer(rectifications.rate_fix(case, actor=request.user, level=data["level"],
                                                     request=request))
 
     @extend_schema(summary="Record the 回头看 re-check (from a month after the outcome)", request=NoteSerializer,
                    responses=responses(ok=RectificationSerializer))
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
+        case = self.get_object()
         data = checked(NoteSerializer, request)
-        return self._answer(rectifications.recheck(self.get_object(), actor=request.user, note=data["note"],
+        return self._answer(rectifications.recheck(case, actor=request.user, note=data["note"],
                                                    request=request))
 
 
@@ -253,8 +257,9 @@ class PainPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                    responses=responses(ok=PainPointSerializer))
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        point = self.get_object()  # a pain point the caller cannot see is a 404 before the body is looked at
         data = checked(AnswerSerializer, request)
-        point = pain_points.answer(self.get_object(), actor=request.user, text=data["answer"], request=request)
+        point = pain_points.answer(point, actor=request.user, text=data["answer"], request=request)
         return Response(PainPointSerializer(self.get_queryset().get(pk=point.pk)).data)
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,11 +141,13 @@ def rectification_detail(request, pk):
     status = 200
     if request.method == "POST":
         prefixes = {"call_back": "cb", "resolve": "rs", "recheck": "rc", "rate_fix": "fx"}
-        if action not in prefixes:
-            raise Http404
-        form = type(forms_[action])(request.POST, prefix=prefixes[action])
-        forms_[action] = form
-        if form.is_valid():
+        form = None
+        if action in prefixes:
+            form = type(forms_[action])(request.POST, prefix=prefixes[action])
+            forms_[action] = form
+        else:  # bad input: a clear message and a 400, not a 404 that would pretend the case is not there
+            messages.error(request, _("Choose one of the actions on this page."))
+        if form is not None and form.is_valid():
             d = form.cleaned_data
             services = {
                 "call_back": lambda: rectifications.call_back(case, actor=user, note=d["note"], request=request),

@@ -18,8 +18,9 @@ so a "deny" for aB, gO, sY/hY is the object-level rule holding.
 A URL pattern or API operation added without a row here fails `test_every_route_has_a_row`.
 
 Known weak rows (every caller denied because the world has no such object): a certificate number to verify, a
-demand attachment, a project step, an issued document of the application (its documents are still pending here).
-The object-level rules of those are held by their own tests (tests/approvals/documents, tests/agents).
+demand attachment, a project step. The object-level rules of those are held by their own tests
+(tests/approvals/documents, tests/agents). The world has an issued document of company A's application, a bad
+rating of another of its applications (so a rectification case in department X) and a supervisor's pain point.
 """
 
 import re
@@ -37,11 +38,13 @@ from approvals.calendar.loading import invalidate
 from approvals.calendar.seeding import load_from_chinesecalendar
 from approvals.documents import keystore
 from approvals.documents.catalog_notice import catalog_notice
-from approvals.models import AfterCheck, IssuedDocument
+from approvals.documents.issuing import issue
+from approvals.models import AfterCheck, IssuedDocument, RatingLevel
+from approvals.services import pain_points, ratings
 from portal.models import UserSession
 from portal.services.tokens import issue_token
 from tests.factories.agents import authorise_around_today, raised_demand
-from tests.factories.applications import decided_on_commitment, draft_application, make_catalog
+from tests.factories.applications import decided_application, decided_on_commitment, draft_application, make_catalog
 from tests.factories.portal import EnterpriseFactory, UserFactory, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -69,28 +72,36 @@ def world(db):
     now = timezone.now()
     case = cases.receive(actor=agent_in, enterprise=cat.enterprise, title="用地手续代办", now=now)
     demand = raised_demand(cat, now=now)
+    users_su = UserFactory(role="supervisor")
     project = projects.create_project(actor=agent_in, enterprise=cat.enterprise, name="新能源汽车零部件项目", now=now)
     users = {
         "aA": cat.applicant, "aB": UserFactory(role="applicant", enterprise=company_b), "gI": agent_in,
         "gO": UserFactory(role="agent", username="agent_out"), "cX": cat.clerk,
         "sX": cat.staff_of(x), "sY": cat.staff_of(y), "hX": cat.chief_of(x), "hY": cat.chief_of(y),
-        "ld": cat.leader, "ad": UserFactory(admin=True), "su": UserFactory(role="supervisor"),
+        "ld": cat.leader, "ad": UserFactory(admin=True), "su": users_su,
     }
     # The public 一次性告知单 are rendered once here (each probe is rolled back, a render per probe is slow).
     keystore.init(list(cat.departments))
     catalog_notice(cat.fee_item)
     catalog_notice(cat.package)
-    document = IssuedDocument.objects.filter(application=application).first()
+    # An issued document of the application, a decided application's bad rating (which opens a rectification case in the
+    # department concerned) and a supervisor's pain point about it.
+    document = IssuedDocument.objects.filter(application=application).order_by("pk").first()
+    document = issue(document.pk) if document else None
+    decided = decided_application(cat)
+    rating = ratings.rate(decided, actor=cat.applicant, level=RatingLevel.VERY_DISSATISFIED, text="材料要求反复")
+    pain_point = pain_points.flag(actor=users_su, application=application, description="补正清单前后不一")
     attachment = DemandAttachment.objects.filter(demand=demand).first()
     ids = {
-        "application": application.pk, "draft": draft.pk, "review": review.pk,
+        "application": application.pk, "draft": draft.pk, "decided": decided.pk, "review": review.pk,
         "material": application.materials.filter(is_current=True).first().pk,
         "document": document.pk if document else MISSING,
         "after_check": AfterCheck.objects.filter(review__application=application).first().pk,
         "authorization": authorization.pk, "case": case.pk, "demand": demand.pk,
         "attachment": attachment.pk if attachment else MISSING, "project": project.pk,
         "enterprise": cat.enterprise.pk, "item": cat.fee_item.code, "package": cat.package.code,
-        "department": x.code,
+        "department": x.code, "rating": rating.pk, "rectification": rating.rectification.pk,
+        "pain_point": pain_point.pk,
         "session": UserSession.objects.create(user=cat.applicant, session_key="s" * 32).pk,
         "token": issue_token(cat.applicant)[0].pk,
     }
@@ -149,11 +160,13 @@ PARAMS = {
     "review_sign": "review", "after_check": "after_check", "extension": "review", "enterprise": "enterprise",
     "revoke_authorization": "authorization", "power_of_attorney": "authorization", "case": "case",
     "demand": "demand", "demand_attachment": "demand", "end_session": "session", "end_token": "token",
-    "project": "project", "document_download": "document",
+    "project": "project", "document_download": "document", "document": "document",
+    "application_check": "draft", "application_submitted": "application", "rate_application": "decided",
+    "rectification": "rectification", "pain_point": "pain_point",
     # API path prefix -> which id fills {pk} / {id}
     "applications": "application", "reviews": "review", "after-checks": "after_check", "documents": "document",
     "enterprises": "enterprise", "authorizations": "authorization", "agency-cases": "case", "demands": "demand",
-    "projects": "project",
+    "projects": "project", "ratings": "rating", "rectifications": "rectification", "pain-points": "pain_point",
 }
 
 
@@ -173,11 +186,11 @@ def api_key(method, path):
     return f"{method} {path}"
 
 
-def probe(client, method, url) -> str:
+def probe(client, method, url, body=b"{}") -> str:
     cookies = client.cookies
     client.cookies = type(cookies)(cookies)  # a logout or an ended session must not leak into the next probe
     with transaction.atomic():
-        response = client.generic(method, url, data=b"{}" if method != "GET" else "",
+        response = client.generic(method, url, data=body if method != "GET" else "",
                                   content_type="application/json")
         transaction.set_rollback(True)
     client.cookies = cookies
@@ -234,6 +247,10 @@ EXPECTED = {
     "POST portal:notifications":                          ".YYYYYYYYYYYY",
     "GET portal:notifications_read":                      ".............",
     "POST portal:notifications_read":                     ".YYYYYYYYYYYY",
+    "GET portal:care_mode":                             ".............",
+    "POST portal:care_mode":                            "YYYYYYYYYYYYY",
+    "GET portal:audit_export":                          "...........YY",
+    "POST portal:audit_export":                         ".............",
     "GET portal:healthz":                                 "YYYYYYYYYYYYY",
     "POST portal:healthz":                                "YYYYYYYYYYYYY",
     "GET approvals:catalog":                              "YYYYYYYYYYYYY",
@@ -248,11 +265,19 @@ EXPECTED = {
     "POST approvals:item_notice":                         ".............",
     "GET approvals:package_notice":                       "YYYYYYYYYYYYY",
     "POST approvals:package_notice":                      ".............",
+    "GET approvals:item_blank_form":                    "YYYYYYYYYYYYY",
+    "POST approvals:item_blank_form":                   ".............",
+    "GET approvals:package_blank_form":                 "YYYYYYYYYYYYY",
+    "POST approvals:package_blank_form":                ".............",
+    "GET approvals:lookup":                             "YYYYYYYYYYYYY",
+    "POST approvals:lookup":                            ".............",
     "GET approvals:verify":                               "YYYYYYYYYYYYY",
     "POST approvals:verify":                              "vvvvvvvvvvvvv",
     "GET approvals:verify_number":                        ".............",
     "POST approvals:verify_number":                       ".............",
-    "GET approvals:document_download":                    ".............",
+    "GET approvals:document":                             ".Y.Y.YYYYYYYY",
+    "POST approvals:document":                            ".............",
+    "GET approvals:document_download":                    ".Y.Y.YYYYYYYY",
     "POST approvals:document_download":                   ".............",
     "GET approvals:calendar":                             "YYYYYYYYYYYYY",
     "POST approvals:calendar":                            "YYYYYYYYYYYYY",
@@ -264,6 +289,10 @@ EXPECTED = {
     "POST approvals:application":                         ".............",
     "GET approvals:application_form":                     ".Y.Y.........",
     "POST approvals:application_form":                    ".Y.Y.........",
+    "GET approvals:application_check":                  ".Y.Y.........",
+    "POST approvals:application_check":                 ".v.v.........",
+    "GET approvals:application_submitted":              ".Y.Y.YYYYYYYY",
+    "POST approvals:application_submitted":             ".............",
     "GET approvals:application_materials":                ".Y.Y.........",
     "POST approvals:application_materials":               ".v.v.........",
     "GET approvals:material_file":                        ".Y.Y.YYYYYYYY",
@@ -286,6 +315,8 @@ EXPECTED = {
     "POST approvals:inbox":                               "......YYYY...",
     "GET approvals:sign_batch":                           "........YY...",
     "POST approvals:sign_batch":                          "........YY...",
+    "GET approvals:decide_batch":                       "........YY...",
+    "POST approvals:decide_batch":                      "........YY...",
     "GET approvals:review":                               "......Y.Y.YYY",
     "POST approvals:review":                              "......Y.Y.YYY",
     "GET approvals:review_opinion":                       ".............",
@@ -310,6 +341,30 @@ EXPECTED = {
     "POST approvals:escalations":                         "......YYYY...",
     "GET approvals:overdue_board":                        "..........YYY",
     "POST approvals:overdue_board":                       "..........YYY",
+    "GET approvals:rate_application":                   ".Y...........",
+    "POST approvals:rate_application":                  ".v...........",
+    "GET approvals:awaiting_rating":                    ".YY..........",
+    "POST approvals:awaiting_rating":                   ".YY..........",
+    "GET approvals:supervision":                        "..........YYY",
+    "POST approvals:supervision":                       "..........YYY",
+    "GET approvals:supervision_applications":           "..........YYY",
+    "POST approvals:supervision_applications":          "..........YYY",
+    "GET approvals:supervision_ratings":                "..........YYY",
+    "POST approvals:supervision_ratings":               "..........YYY",
+    "GET approvals:supervision_live":                   "..........YYY",
+    "POST approvals:supervision_live":                  "..........YYY",
+    "GET approvals:monthly_report":                     "..........YYY",
+    "POST approvals:monthly_report":                    "..........YYY",
+    "GET approvals:rectifications":                     ".YYYYYYYYYYYY",
+    "POST approvals:rectifications":                    ".YYYYYYYYYYYY",
+    "GET approvals:rectification":                      ".Y...YY.Y.YYY",
+    "POST approvals:rectification":                     ".v...vv.v.vvv",
+    "GET approvals:pain_points":                        "..........YYY",
+    "POST approvals:pain_points":                       "..........YYY",
+    "GET approvals:flag_pain_point":                    "..........YYY",
+    "POST approvals:flag_pain_point":                   "..........vvv",
+    "GET approvals:pain_point":                         "..........YYY",
+    "POST approvals:pain_point":                        "..........vvv",
     "GET agents:workspace":                               "...YY......Y.",
     "POST agents:workspace":                              "...YY......Y.",
     "GET agents:leader":                                  "..........YYY",
@@ -403,18 +458,23 @@ EXPECTED = {
     "GET /api/v1/demands/reports/":                       "...vv.....vvv",
     "GET /api/v1/departments/":                           "YYYYYYYYYYYYY",
     "GET /api/v1/departments/{code}/":                    "YYYYYYYYYYYYY",
-    "GET /api/v1/documents/{id}/download/":               ".............",
+    "GET /api/v1/documents/{id}/download/":               ".Y.Y.YYYYYYYY",
     "POST /api/v1/documents/verify/":                     "YYYYYYYYYYYYY",
     "GET /api/v1/enterprises/":                           ".YYYYYYYYYYYY",
     "GET /api/v1/enterprises/{id}/":                      ".Y.Y......YYY",
     "POST /api/v1/enterprises/{id}/reassign/":            ".v.v......vvv",
     "GET /api/v1/items/":                                 "YYYYYYYYYYYYY",
     "GET /api/v1/items/{code}/":                          "YYYYYYYYYYYYY",
+    "GET /api/v1/metrics/":                             "..........YYY",
     "GET /api/v1/notifications/":                         ".YYYYYYYYYYYY",
     "POST /api/v1/notifications/read/":                   ".vvvvvvvvvvvv",
     "GET /api/v1/packages/":                              "YYYYYYYYYYYYY",
     "GET /api/v1/packages/{code}/":                       "YYYYYYYYYYYYY",
     "GET /api/v1/packages/{code}/requirements/":          "YYYYYYYYYYYYY",
+    "GET /api/v1/pain-points/":                         ".YYYYYYYYYYYY",
+    "POST /api/v1/pain-points/":                        ".vvvvvvvvvvvv",
+    "GET /api/v1/pain-points/{id}/":                    "..........YYY",
+    "POST /api/v1/pain-points/{id}/answer/":            "..........vvv",
     "POST /api/v1/payments/callback/":                    ".............",
     "GET /api/v1/projects/":                              ".YYYYYYYYYYYY",
     "POST /api/v1/projects/":                             ".vvvvvvvvvvvv",
@@ -423,6 +483,15 @@ EXPECTED = {
     "POST /api/v1/projects/{id}/milestones/":             ".v.v......vvv",
     "PATCH /api/v1/projects/{id}/steps/{number}/":        ".............",
     "POST /api/v1/projects/{id}/unlink-application/":     ".v.v......vvv",
+    "GET /api/v1/ratings/":                             ".YYYYYYYYYYYY",
+    "POST /api/v1/ratings/":                            ".vvvvvvvvvvvv",
+    "GET /api/v1/ratings/{id}/":                        ".Y...YY.Y.YYY",
+    "GET /api/v1/rectifications/":                      ".YYYYYYYYYYYY",
+    "GET /api/v1/rectifications/{id}/":                 ".Y...YY.Y.YYY",
+    "POST /api/v1/rectifications/{id}/call-back/":      ".v...vv.v.vvv",
+    "POST /api/v1/rectifications/{id}/rate-fix/":       ".v...vv.v.vvv",
+    "POST /api/v1/rectifications/{id}/recheck/":        ".v...vv.v.vvv",
+    "POST /api/v1/rectifications/{id}/resolve/":        ".v...vv.v.vvv",
     "GET /api/v1/reviews/":                               ".YYYYYYYYYYYY",
     "GET /api/v1/reviews/{id}/":                          ".....YY.Y.YYY",
     "POST /api/v1/reviews/{id}/accept/":                  ".....YY.Y....",
@@ -436,6 +505,7 @@ EXPECTED = {
     "POST /api/v1/reviews/{id}/sign/":                    ".....vv.v.vvv",
     "POST /api/v1/reviews/{id}/suspend/":                 ".....vv.v.vvv",
     "GET /api/v1/reviews/counts/":                        ".YYYYYYYYYYYY",
+    "POST /api/v1/reviews/decide-and-sign/":            ".vvvvvvvvvvvv",
     "POST /api/v1/reviews/sign/":                         ".vvvvvvvvvvvv",
     "GET /api/v1/seals/ca.pem":                           "YYYYYYYYYYYYY",
 }
@@ -458,3 +528,32 @@ def test_each_caller_gets_what_the_matrix_says(world):
     assert differences == [], "\n".join(differences)
     # The matrix is not trivially permissive nor trivially closed.
     assert any("." in row for row in got.values()) and any("Y" in row for row in got.values())
+
+
+# The empty-body probes above stop at "v" for the callers who can see the object; these send a valid body, so the
+# role rule of the operation itself answers (403 from the service, "."; a state refusal, 409, is "Y": reached).
+WITH_BODY = {
+    # only the staff and the chief of the department concerned call back (not its window clerk, not supervisors)
+    ("POST", "/api/v1/rectifications/{rectification}/call-back/", '{"note": "已电话回访"}'): "......Y.Y....",
+    # the complainant alone rates the fix (409 here: no outcome yet); the rest are refused or do not see the case
+    ("POST", "/api/v1/rectifications/{rectification}/rate-fix/", '{"level": "satisfied"}'): ".Y...........",
+    # only the administrators answer a pain point; supervisors and leaders, who see it, are refused
+    ("POST", "/api/v1/pain-points/{pain_point}/answer/", '{"answer": "已合并补正清单"}'): "...........Y.",
+    # supervisors and leaders flag; "v": an application the caller cannot see is refused as input
+    ("POST", "/api/v1/pain-points/", '{"application": {application}, "description": "材料要求重复"}'): "..v.v.....Y.Y",
+    # the applicant of the company alone rates (409 here: the bundle is rated already); nobody rates for them
+    ("POST", "/api/v1/ratings/", '{"application": {decided}, "level": "satisfied"}'): ".Yv.v........",
+}
+
+
+def test_the_new_operations_refuse_by_role_with_a_valid_body(world):
+    users, ids = world
+    clients = {"an": client_for(None), **{code: client_for(user) for code, user in users.items()}}
+    differences = []
+    for (method, template, body), want in WITH_BODY.items():
+        url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), template)
+        body = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), body)
+        have = "".join(probe(clients[code], method, url, body.encode()) for code in CALLERS)
+        if have != want:
+            differences.append(f"{method} {template}: expected {want}, got {have}")
+    assert differences == [], "\n".join(differences)
