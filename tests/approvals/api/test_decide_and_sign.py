@@ -14,6 +14,7 @@ URL = f"{REVIEWS}decide-and-sign/"
 
 def test_the_chief_decides_as_proposed_and_signs_over_the_api(login, two_bundles):  # noqa: F811
     chief, staff = login("chief_cg"), login("staff")
+    chief.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages are asserted in their msgids
     ids = [r["id"] for r in chief.get(REVIEWS).json()["results"]]
     for review_id in ids[:4]:
         answer = staff.post(f"{REVIEWS}{review_id}/opinion/",
