@@ -1,5 +1,8 @@
 """Read-only catalog API: departments, items (with materials, fields and fee rules) and packages."""
 
+import re
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -141,17 +144,38 @@ class RequirementsSerializer(serializers.Serializer):
 
 
 # List and detail answers served from the catalog cache (approvals/catalog_cache.py): the same for everybody,
-# rebuilt after any edit of the catalog. A 404 is raised, never cached. (A comment, not a docstring: the OpenAPI
-# schema would take it as every catalog operation's description.)
+# rebuilt after any edit of the catalog. A 404 is raised, never cached. Only the plain questions are cached: the
+# path with at most a department code, a kind and a page number. Anything else (a text search, parameters the view
+# does not read) is answered live, so that nobody can fill the shared cache with answers to made-up URLs. (A
+# comment, not a docstring: the OpenAPI schema would take it as every catalog operation's description.)
+_CACHED_PARAMS = {"department": re.compile(r"[A-Za-z0-9_-]{1,32}"), "kind": re.compile(r"[a-z_]{1,16}"),
+                  "page": re.compile(r"[1-9][0-9]{0,3}")}
+
+
+def _cache_name(request) -> str | None:
+    """The cache name of a plain catalog question, or None when it must be answered live."""
+    pairs = []
+    for key in request.GET:
+        pattern = _CACHED_PARAMS.get(key)
+        values = request.GET.getlist(key)
+        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
+            return None
+        pairs.append((key, values[0]))
+    return request.path + "?" + urlencode(sorted(pairs))
+
+
 class CachedCatalogMixin:
 
+    def _answer(self, request, build):
+        name = _cache_name(request)
+        return Response(build() if name is None else catalog_cache.cached(name, build))
+
     def list(self, request, *args, **kwargs):
-        return Response(catalog_cache.cached(
-            request.get_full_path(), lambda: super(CachedCatalogMixin, self).list(request, *args, **kwargs).data))
+        return self._answer(request, lambda: super(CachedCatalogMixin, self).list(request, *args, **kwargs).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(catalog_cache.cached(
-            request.get_full_path(), lambda: super(CachedCatalogMixin, self).retrieve(request, *args, **kwargs).data))
+        return self._answer(request,
+                            lambda: super(CachedCatalogMixin, self).retrieve(request, *args, **kwargs).data)
 
 
 class DepartmentViewSet(CachedCatalogMixin, viewsets.ReadOnlyModelViewSet):
