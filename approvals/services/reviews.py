@@ -28,7 +28,7 @@ from approvals.notices import Notice, announce
 from approvals.services import after_checks, fees_charged, locking, material_rules, permissions, timeline
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.services import audit
-from portal.services.authentication import throttled_message, totp_wait_seconds, verify_totp
+from portal.services.authentication import lock_totp_devices, throttled_message, totp_wait_seconds, verify_totp
 
 R = ReviewStatus
 MAX_EXTENSION_DAYS = 10  # Art. 42
@@ -186,8 +186,11 @@ def _after_signature(review, *, actor, now):
 
 # --- staff work ---------------------------------------------------------------------------------------------
 def _load(review_id):
-    return ItemReview.objects.select_for_update().select_related("application", "department", "item").get(
-        pk=review_id)
+    """The review, locked with its application (the bundle's outcome is decided under that lock). Not its
+    department or item: every review of a department shares those rows, and locking them made a chief's batch
+    and a colleague's decision deadlock (PostgreSQL locks each joined row of a FOR UPDATE)."""
+    return (ItemReview.objects.select_for_update(of=("self", "application"))
+            .select_related("application", "department", "item").get(pk=review_id))
 
 
 def record_opinion(review, *, actor, opinion: str, proposed_decision: str, request=None) -> ItemReview:
@@ -379,6 +382,7 @@ def _check_code(actor, otp, loaded, *, request):
 
     The code is then used up. A refused code is audited (`signature.refused`) in the caller's transaction, which
     must then end normally so the audit entry and the device's failure count are committed."""
+    lock_totp_devices(actor)  # one code, two batches at once: the second waits and finds the code used up
     wait = totp_wait_seconds(actor)
     device = None if wait else verify_totp(actor, otp)
     if device is None:

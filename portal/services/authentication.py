@@ -59,6 +59,14 @@ def throttled_message(seconds: int) -> str:
     return _("Too many wrong dynamic codes: please wait %(s)d seconds, then enter the current code.") % {"s": seconds}
 
 
+def lock_totp_devices(user) -> None:
+    """Lock `user`'s TOTP devices until the caller's transaction ends, so that two requests using one code verify
+    it one after the other: the second reads the time step the first used up, and is refused."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    list(TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk").values_list("pk", flat=True))
+
+
 def verify_totp(user, token: str):
     """The confirmed TOTP device that accepts `token`, or None."""
     token = (token or "").strip().replace(" ", "")
