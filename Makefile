@@ -22,7 +22,8 @@ PYTEST_ARGS ?=
 ACCOUNTS_JSON := var/demo-accounts.json
 SEED_CMD ?= $(PY) manage.py seed_demo --accounts-json $(ACCOUNTS_JSON)
 SEED_ARGS ?=
-# Benchmarks: BENCH=<name> runs only bench/<name>_bench.py.
+# Benchmarks: BENCH=<name> runs only bench/<name>_bench.py; BENCH_ARGS are passed to the benchmark(s);
+# BENCH_ROWS (data set size, default 100000) and BENCH_SOAK_SECONDS (default 600) are read from the environment.
 BENCH ?=
 BENCH_ARGS ?=
 LANGS := -l zh_Hans -l en
@@ -43,7 +44,8 @@ help:
 	@echo "make run      install into .venv, migrate, load demo data, start web + worker + beat (PORT=$(PORT))"
 	@echo "make test     the whole test suite (PYTEST_ARGS=...)"
 	@echo "make graphs   draw the state machines into docs/state-machines/*.svg (needs Graphviz's dot)"
-	@echo "make venv | migrate | seed | messages | bench (BENCH=<name>)"
+	@echo "make bench    every benchmark, results and SUMMARY.md in bench/results/ (BENCH=<name>, BENCH_ROWS=...)"
+	@echo "make venv | migrate | seed | messages"
 
 ## venv: create .venv if missing; (re)install requirements-test.txt only when the requirement files changed.
 venv:
@@ -130,16 +132,13 @@ messages: venv
 	"$(PY)" manage.py makemessages -d djangojs $(LANGS) --no-obsolete $(I18N_IGNORE)
 	"$(PY)" manage.py compilemessages $(LANGS) $(I18N_IGNORE)
 
-## bench: run bench/*_bench.py (or BENCH=<name>); results go to bench/results/ (see bench/README.md).
-bench: migrate
+## bench: every bench/*_bench.py (or BENCH=<name>) through bench/run.py, then bench/results/SUMMARY.md.
+# Each benchmark builds its own database: derived from BENCH_DATABASE_URL or DATABASE_URL when they name
+# PostgreSQL (the HTTP and soak data set of BENCH_ROWS applications is generated the first time, then re-used),
+# temporary SQLite files otherwise (HTTP and soak skip). Exit status 1 only when a benchmark crashed.
+bench: venv
 	@mkdir -p bench/results
-	@shopt -s nullglob; \
-	scripts=(); for script in bench/$(if $(BENCH),$(BENCH),*)_bench.py; do [ -f "$$script" ] && scripts+=("$$script"); done; \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "error: no benchmark matches bench/$(if $(BENCH),$(BENCH),*)_bench.py" >&2; exit 1; fi; \
-	for script in "$${scripts[@]}"; do \
-		echo "== $$script"; \
-		BENCH_RESULTS_DIR=bench/results "$(PY)" "$$script" $(BENCH_ARGS); \
-	done
+	"$(PY)" bench/run.py $(if $(BENCH),--only $(BENCH)) -- $(BENCH_ARGS)
 
 ## graphs: the pictures of docs/state-machines.md, one SVG per machine, from the models' @transition methods
 # (django-fsm-2's graph_transitions), labelled in English like the docs.

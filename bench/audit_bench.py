@@ -1,10 +1,13 @@
 """Time appending to the hash-chained audit log and verifying it.
 
     .venv/bin/python bench/audit_bench.py [--n 20000] [--seed 2026]
+    .venv/bin/python bench/audit_bench.py --database-url postgres://postgres@127.0.0.1:5432/portal_bench_audit
 
 Appends --n entries through `portal.services.audit.record` (one transaction each, as a request would, so each
 takes the chain's lock), then walks the whole table the way `manage.py verify_audit` does. The table only grows
-(it is append-only): use a database of its own. Writes bench/results/audit.json.
+(it is append-only), so the benchmark uses a database of its own: a temporary SQLite file by default, or the
+PostgreSQL database named in --database-url, which it drops, creates and migrates (its name must contain
+"bench") and drops again at the end. Writes bench/results/audit.json (with the load average before and after).
 """
 
 import argparse
@@ -20,25 +23,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from portal import audit_chain  # noqa: E402
-from portal.models import AuditEntry  # noqa: E402
-from portal.services import audit  # noqa: E402
+import common  # noqa: E402  (same folder)
+import sweep_bench  # noqa: E402  (its database handling)
 
 EVENTS = ["application.submitted", "application.accepted", "review.opinion", "application.signed", "login",
           "permission.denied", "document.downloaded"]
 
 
 def verify_all():
+    from django.conf import settings
+
+    from portal import audit_chain
+    from portal.models import AuditEntry
+
     rows = AuditEntry.objects.order_by("id").values("id", *audit_chain.FIELDS, "prev_hash", "hash")
     return audit_chain.first_broken(rows.iterator(chunk_size=2000),
                                     tolerance=timedelta(seconds=settings.AUDIT_CLOCK_TOLERANCE_SECONDS))
@@ -49,7 +48,28 @@ def main():
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", default="", help="postgres://.../<name with 'bench'> (default: SQLite)")
     args = parser.parse_args()
+    args.redis_url = ""  # the audit log publishes nothing
+    url, scratch = sweep_bench.prepare_environment(args)
+    import django
+
+    django.setup()
+    try:
+        run(args)
+    finally:
+        sweep_bench.drop_database(url, scratch)
+
+
+def run(args):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from portal.services import audit
+
+    call_command("migrate", verbosity=0, interactive=False)
+    started = common.Run()
     rng = random.Random(args.seed)
 
     request = type("Request", (), {"META": {"REMOTE_ADDR": "198.51.100.1"}})()
@@ -83,9 +103,10 @@ def main():
         "python": platform.python_version(), "machine": platform.machine(),
         "at": timezone.localtime().isoformat(timespec="seconds"),
     }
-    out = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results")) / "audit.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    started.stamp(result)
+    out = common.results_dir() / "audit.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
+    common.note_result(out)
     print(f"wrote {out}")
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/calendar_bench.py [--n 100000] [--seed 2026]
 
-Prints microseconds per call and writes bench/results/calendar.json.
+Prints microseconds per call and writes bench/results/calendar.json (with the load average before and after).
 """
 
 import argparse
@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402  (same folder)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 import django  # noqa: E402
@@ -44,6 +47,7 @@ def main():
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
+    run = common.Run()
     rng = random.Random(args.seed)
 
     t0 = time.perf_counter()
@@ -87,10 +91,11 @@ def main():
         "machine": platform.machine(),
         "at": datetime.now(SH).isoformat(timespec="seconds"),
     }
-    path = ROOT / "bench" / "results" / "calendar.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    run.stamp(out)
+    path = common.results_dir() / "calendar.json"
     path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path.relative_to(ROOT)}")
+    common.note_result(path)
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ list), over the two years before `--now` (default: the current hour):
   decided), one notification to the applicant per decided application, and the park's demands (one per 50
   applications) in every state.
 
-Sequences are reset and the database ANALYZEd. Writes bench/data/generate-<rows>.json (what was built, how long
-it took, the accounts to log in with) and prints a summary. Memory stays flat: one row at a time per COPY.
+Sequences are reset and the database ANALYZEd, then marked as finished (COMMENT ON DATABASE "bench/generate.py
+rows=N seed=S now=..."; the HTTP and soak benchmarks re-use a database with the mark of the size they want).
+Writes bench/data/generate-<rows>.json (what was built, in which database, how long it took, the accounts to log
+in with) and prints a summary. Memory stays flat: one row at a time per COPY.
 """
 
 import argparse
@@ -342,14 +344,14 @@ def history(args, world, now, rng, copier):
     def material_rows():
         for p in plans():
             for j, material in enumerate(mats[:2]):
-                yield (p["id"], material, f"materials/bench/{p['id']}-{j}.pdf", "uploaded", 1, True, p["applicant"],
+                yield (p["id"], material, f"materials/bench/{p['id']}-{j}.pdf", "uploaded", 1, 1, True, p["applicant"],
                        p["created"], f"材料{j}.pdf", "application/pdf", 120_000 + j, 2,
                        f"{p['id']:032x}{j:032x}")
 
     if mats[0] is not None:
-        copier.copy(MaterialFile, ["application_id", "material_type_id", "file", "source", "version", "is_current",
-                                   "uploaded_by_id", "uploaded_at", "original_name", "content_type", "size", "pages",
-                                   "sha256"], material_rows())
+        copier.copy(MaterialFile, ["application_id", "material_type_id", "file", "source", "version", "part",
+                                   "is_current", "uploaded_by_id", "uploaded_at", "original_name", "content_type",
+                                   "size", "pages", "sha256"], material_rows())
 
     def event_rows():
         for p in plans():
@@ -443,6 +445,16 @@ def main():
               "database_bytes": size, "password": PASSWORD,
               "accounts": {"demo": str(DATA / "demo-accounts.json"), "applicant": "b-applicant-0000",
                            "chief": "b-chief-49-0", "leader": "b-leader", "supervisor": "b-supervisor"}}
+    # Mark the database as a finished data set (read by bench/common.py's dataset_rows(): the HTTP and soak
+    # benchmarks re-use a database whose mark names the size they want, and generate one otherwise).
+    from urllib.parse import urlsplit
+
+    name = urlsplit(args.database_url).path.lstrip("/")
+    mark = f"bench/generate.py rows={args.rows} seed={args.seed} now={now.isoformat()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [mark])
+    result["database"] = name
+    result["mark"] = mark
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / f"generate-{args.rows}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "accounts"}, indent=1, ensure_ascii=False))

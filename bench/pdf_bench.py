@@ -29,6 +29,9 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402  (same folder)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 import django  # noqa: E402
@@ -149,6 +152,7 @@ def main():
     parser.add_argument("--n", type=int, default=500, help="documents in all, the kinds taken in turn")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
+    run = common.Run()
     rng = random.Random(args.seed)
 
     settings.SEALS_DIR = Path(tempfile.mkdtemp(prefix="pdf-bench-seals-"))
@@ -222,9 +226,10 @@ def main():
         "cpus": os.cpu_count(), "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after], "at": datetime.now(SH).isoformat(timespec="seconds"),
     }
-    out = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results")) / "pdf.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    run.stamp(result)
+    out = common.results_dir() / "pdf.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    common.note_result(out)
     print(f"written {out}")
 
 

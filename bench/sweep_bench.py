@@ -50,6 +50,9 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402  (same folder)
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=SH)  # a Wednesday, no holiday near
 REDIS_QUEUE = "celery"
@@ -511,6 +514,7 @@ def main():
     rng = random.Random(args.seed)
     vendor = connection.vendor
     load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews the numbers
+    run = common.Run()
     result = None
     try:
         t0 = time.perf_counter()
@@ -604,12 +608,10 @@ def main():
             "load_average": {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]},
             "at": datetime.now(SH).isoformat(timespec="seconds"),
         }
-        results_dir = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
-        if not results_dir.is_absolute():
-            results_dir = ROOT / results_dir
-        results_dir.mkdir(parents=True, exist_ok=True)
-        path = results_dir / f"sweep-{vendor}-{args.rows}.json"
+        run.stamp(result)
+        path = common.results_dir() / f"sweep-{vendor}-{args.rows}.json"
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        common.note_result(path)
         print(f"\nwrote {path}")
         if not result["plans_ok"]:
             print("PLAN CHECK FAILED: a candidate query does not use its partial index", file=sys.stderr)
