@@ -162,21 +162,31 @@ def _processes():
     return found
 
 
+ROLES = {"web": ("gunicorn master", "gunicorn worker"), "worker": ("celery worker", "celery pool process"),
+         "beat": ("celery beat", "celery beat child")}
+
+
+def children_of(pid, procs=None):
+    procs = procs if procs is not None else _processes()
+    return [child for child, (ppid, _rss, _cmd) in procs.items() if ppid == pid]
+
+
 def sample(roots):
-    """{label: RSS MiB} for every process under each root (root label -> pid): the root and its descendants."""
+    """{label: RSS MiB} for every process under each root (name -> pid): the root and its descendants."""
     procs = _processes()
     children = {}
     for pid, (ppid, _rss, _cmd) in procs.items():
         children.setdefault(ppid, []).append(pid)
     out = {}
-    for label, root in roots.items():
+    for name, root in roots.items():
         if root not in procs:
             continue
-        out[f"{label} {root}"] = round(procs[root][1], 1)
+        main_label, child_label = ROLES[name]
+        out[f"{main_label} {root}"] = round(procs[root][1], 1)
         stack = list(children.get(root, []))
         while stack:
             pid = stack.pop()
-            out[f"{label} child {pid}"] = round(procs[pid][1], 1)
+            out[f"{child_label} {pid}"] = round(procs[pid][1], 1)
             stack.extend(children.get(pid, []))
     return out
 
@@ -254,11 +264,17 @@ def main():
         beat = subprocess.Popen([celery, "-A", "portal", "beat", "-l", "warning", "--schedule",
                                  str(scratch / "beat-schedule")], cwd=ROOT, env=env, stdout=logs["beat"],
                                 stderr=subprocess.STDOUT)
-        time.sleep(5)  # the worker's pool forks; beat sends its first sweep
-        for name, process in (("worker", worker), ("beat", beat)):
-            if process.poll() is not None:
-                sys.exit(f"celery {name} stopped at start: {(scratch / f'{name}.log').read_text()[-2000:]}")
-        roots = {"web": gunicorn.pid, "celery-worker": worker.pid, "celery-beat": beat.pid}
+        for _ in range(240):  # the measurement starts once the worker's pool processes are there
+            for name, process in (("worker", worker), ("beat", beat)):
+                if process.poll() is not None:
+                    sys.exit(f"celery {name} stopped at start: {(scratch / f'{name}.log').read_text()[-2000:]}")
+            if len(children_of(worker.pid)) >= args.celery_concurrency:
+                break
+            time.sleep(0.5)
+        else:
+            sys.exit("the Celery worker's pool did not start within 120 s")
+        time.sleep(2)
+        roots = {"web": gunicorn.pid, "worker": worker.pid, "beat": beat.pid}
         spec = {"port": args.port, "seconds": args.seconds, "concurrency": args.concurrency, "seed": args.seed,
                 "interval": args.interval,
                 "scenarios": [{"name": name, "steps": http_bench.steps_for(steps, who, creds)}
@@ -278,7 +294,7 @@ def main():
                 for label, rss in sample(roots).items():
                     series.setdefault(label, {})[len(times) - 1] = rss
                 if len(times) % max(1, int(60 / args.interval)) == 1:
-                    web = [v for k, v in sample(roots).items() if k.startswith("web child")]
+                    web = [v for k, v in sample(roots).items() if k.startswith(ROLES["web"][1])]
                     print(f"  {times[-1]:6.0f} s  web workers {web} MiB", flush=True)
                 next_sample += args.interval
             time.sleep(0.2)
@@ -325,7 +341,7 @@ def main():
 
     print(f"\n{driver_out['requests']:,} requests in {driver_out['seconds']} s ({driver_out['rps']} req/s); "
           f"errors {sum(s['errors'] for s in driver_out['scenarios'].values())}")
-    print(f"{'process':34s}{'samples':>8}{'1st third':>11}{'2nd third':>11}{'last third':>11}{'growth':>9}  verdict")
+    print(f"{'process (RSS MiB)':34s}{'samples':>8}{'1st third':>11}{'2nd third':>11}{'last third':>11}{'growth':>9}  verdict")
     for label, v in verdicts.items():
         if "last_third_median_mib" in v:
             verdict = {True: "stable", False: "GROWING", None: "not judged (did not live through the run)"}[
