@@ -47,7 +47,7 @@ def main():
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    run = common.Run()
+    started = common.Run()
     rng = random.Random(args.seed)
 
     t0 = time.perf_counter()
@@ -91,7 +91,7 @@ def main():
         "machine": platform.machine(),
         "at": datetime.now(SH).isoformat(timespec="seconds"),
     }
-    run.stamp(out)
+    started.stamp(out)
     path = common.results_dir() / "calendar.json"
     path.write_text(json.dumps(out, indent=2) + "\n")
     common.note_result(path)

@@ -351,7 +351,7 @@ def main():
     if args.drive:
         return drive(args.drive)
     dataset = prepare(args)
-    run = common.Run()  # the load before the measurement, after any generation of the data set
+    started = common.Run()  # the load before the measurement, after any generation of the data set
     from django.db import connection
 
     from approvals.models import Application, ItemReview
@@ -411,7 +411,7 @@ def main():
                "loadavg_before": load_before, "loadavg_after": load, "rss_mib_before": rss_before,
                "rss_mib_after": rss_after, "python": platform.python_version(), "machine": platform.machine(),
                "at": datetime.now().astimezone().isoformat(timespec="seconds"), "results": results}
-    run.stamp(summary)
+    started.stamp(summary)
     stem = f"http-postgresql-{dataset['rows']}"
     (RESULTS / f"{stem}.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     common.note_result(RESULTS / f"{stem}.json")

@@ -141,7 +141,7 @@ def main():
 
     rng = random.Random(args.seed)
     result = {}
-    run = common.Run()
+    started = common.Run()
     try:
         call_command("migrate", verbosity=0, interactive=False)
         load_from_chinesecalendar(years=[2026])
@@ -179,7 +179,7 @@ def main():
                   "ratings": ratings, "repeat": args.repeat, "panels": timings,
                   "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
                   "at": timezone.localtime().isoformat(timespec="seconds")}
-        run.stamp(result)
+        started.stamp(result)
         import json
 
         path = common.results_dir() / f"metrics-{connection.vendor}-{args.rows}.json"

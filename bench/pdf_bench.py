@@ -152,7 +152,7 @@ def main():
     parser.add_argument("--n", type=int, default=500, help="documents in all, the kinds taken in turn")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    run = common.Run()
+    started = common.Run()
     rng = random.Random(args.seed)
 
     settings.SEALS_DIR = Path(tempfile.mkdtemp(prefix="pdf-bench-seals-"))
@@ -226,7 +226,7 @@ def main():
         "cpus": os.cpu_count(), "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after], "at": datetime.now(SH).isoformat(timespec="seconds"),
     }
-    run.stamp(result)
+    started.stamp(result)
     out = common.results_dir() / "pdf.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     common.note_result(out)

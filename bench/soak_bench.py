@@ -235,7 +235,7 @@ def main():
     if not args.redis_url:
         common.skip("no Redis: set BENCH_REDIS_URL or REDIS_URL (the worker and beat need a broker)")
     dataset = http_bench.prepare(args)
-    run = common.Run()
+    started = common.Run()
     from django.db import connection
 
     plan_list = http_bench.scenarios()
@@ -334,7 +334,7 @@ def main():
         "traffic": driver_out, "sample_times_s": times, "rss_mib": lists, "per_process": verdicts,
         "worker_log_tail": worker_log if crashed or "Traceback" in worker_log else "",
     }
-    run.stamp(result)
+    started.stamp(result)
     path = common.results_dir() / f"soak-postgresql-{rows}.json"
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     common.note_result(path)

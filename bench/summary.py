@@ -96,6 +96,13 @@ def on_what(result):
 
 
 # --- one section per kind of result ---------------------------------------------------------------------
+def size_note(applications):
+    if isinstance(applications, int) and applications < TARGETS["target_rows"]:
+        return [f"The targets are stated for {TARGETS['target_rows']:,} applications; this run had "
+                f"{applications:,}.", ""]
+    return []
+
+
 def http_section(name, r):
     dataset = r.get("dataset") or {}
     rows = dataset.get("rows") or r.get("rows")
@@ -106,8 +113,7 @@ def http_section(name, r):
              f"({r.get('rows', 0):,} in the database, {r.get('reviews', 0):,} reviews"
              f"{', database ' + dataset['database'] if dataset.get('database') else ''}).", "",
              f"On: {on_what(r)}.", ""]
-    if isinstance(rows, int) and rows < TARGETS["target_rows"]:
-        lines += [f"The targets are stated for {TARGETS['target_rows']:,} applications; this run had {rows:,}.", ""]
+    lines += size_note(rows)
     results = r.get("results") or []
     floor = next((x for x in results if x["name"].startswith("floor")), None)
     lines += ["| scenario | req/s | p50 ms | p95 ms | share of floor | errors | target | verdict |",
@@ -150,7 +156,7 @@ def soak_section(name, r):
              f"req/s) against gunicorn ({r.get('web_workers')} workers), a Celery worker (prefork, "
              f"{r.get('celery_concurrency')}) and beat (sweep every {r.get('sweep_every_s')} s); {r.get('database')}; "
              f"data set {r.get('rows'):,} applications; RSS every {r.get('interval_s')} s.", "",
-             f"On: {on_what(r)}.", "",
+             f"On: {on_what(r)}.", "", *size_note(r.get("rows")),
              f"Rule: {r.get('rule')}.", "",
              "| process | samples | 1st third MiB | 2nd third MiB | last third MiB | growth 2nd→last | verdict |",
              "|---|---:|---:|---:|---:|---:|---|"]
@@ -187,7 +193,7 @@ def sweep_section(name, r):
     lines = [f"### Deadline sweep: `{name}`", "",
              f"{r.get('database')}, broker {r.get('broker')}; {r.get('rows', 0):,} open reviews "
              f"({built.get('applications', 0):,} applications); {n:,} crossings.", "",
-             f"On: {on_what(r)}.", "",
+             f"On: {on_what(r)}.", "", *size_note(built.get("applications")),
              "| figure | measured | target | verdict |", "|---|---:|---|---|",
              f"| one pass, nothing due (median of {(r.get('no_crossings') or {}).get('runs')}) | {ms(quiet)} ms | "
              f"< {TARGETS['sweep_nothing_due_ms']} ms | {within(quiet, TARGETS['sweep_nothing_due_ms'])} |",
@@ -211,8 +217,8 @@ def metrics_section(name, r):
              f"{r.get('database') or r.get('vendor')}; {r.get('rows', 0):,} reviews "
              f"({built.get('applications', 0):,} applications, {r.get('decided', 0):,} decided, "
              f"{r.get('ratings', 0):,} ratings); each panel computed in-process after a warm-up.", "",
-             f"On: {on_what(r)}.", "",
-             f"| panel | median ms | p95 ms | target | verdict |", "|---|---:|---:|---|---|"]
+             f"On: {on_what(r)}.", "", *size_note(built.get("applications")),
+             "| panel | median ms | p95 ms | target | verdict |", "|---|---:|---:|---|---|"]
     tally = {"met": 0, "missed": 0}
     for panel, t in (r.get("panels") or {}).items():
         p95 = t.get("p95_ms", t.get("max_ms"))

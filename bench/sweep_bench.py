@@ -514,7 +514,7 @@ def main():
     rng = random.Random(args.seed)
     vendor = connection.vendor
     load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews the numbers
-    run = common.Run()
+    started = common.Run()
     result = None
     try:
         t0 = time.perf_counter()
@@ -608,7 +608,7 @@ def main():
             "load_average": {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]},
             "at": datetime.now(SH).isoformat(timespec="seconds"),
         }
-        run.stamp(result)
+        started.stamp(result)
         path = common.results_dir() / f"sweep-{vendor}-{args.rows}.json"
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         common.note_result(path)
