@@ -89,14 +89,33 @@ class Copier:
 
     def copy(self, model_or_table, columns, rows):
         table = model_or_table if isinstance(model_or_table, str) else model_or_table._meta.db_table
-        quoted = ", ".join(f'"{c}"' for c in columns)
+        extra = [] if isinstance(model_or_table, str) else self.defaults(model_or_table, columns)
+        quoted = ", ".join(f'"{c}"' for c in [*columns, *(name for name, _ in extra)])
+        tail = tuple(value for _, value in extra)
         n = 0
         with self.connection.cursor() as cursor, cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as cp:
             for row in rows:
-                cp.write_row(row)
+                cp.write_row(tuple(row) + tail if tail else row)
                 n += 1
         self.counts[table] = self.counts.get(table, 0) + n
         return n
+
+    @staticmethod
+    def defaults(model, columns):
+        """Not-null columns the caller left out that have a plain model default (COPY applies no Django
+        default): a column added to the schema later keeps its default instead of breaking the generator."""
+        from django.db.models.fields import NOT_PROVIDED
+
+        given = set(columns)
+        extra = []
+        for field in model._meta.concrete_fields:
+            if field.column in given or field.null or field.primary_key or field.default is NOT_PROVIDED:
+                continue
+            if callable(field.default):
+                continue
+            value = field.default
+            extra.append((field.column, json.dumps(value) if isinstance(value, (dict, list)) else value))
+        return extra
 
 
 def people(args):
