@@ -14,7 +14,7 @@ submitted and decided applications (acceptance and delivery clocks). Every clock
 
 Then, with `now` fixed (Wed 2026-06-10 10:00 Shanghai):
 1. one sweep pass (`sweep(now=now, relay=False)`) with no crossings, `--repeat` times: median and spread;
-   the candidate queries it ran are captured and explained (EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+   the candidate query of every clock is run and explained (EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
    EXPLAIN QUERY PLAN on SQLite); each must use its partial index, never a sequential scan of the table;
 2. `--crossings` reviews get their next check in the past (half yellow: warn_at passed; half red: warn_at and
    due_at passed, so they fire yellow and red); the candidate queries are explained again, then one pass
@@ -437,15 +437,20 @@ def spread(values):
 
 # --- plans ----------------------------------------------------------------------------------------------
 def candidate_queries():
-    """The SELECTs one pass with nothing due runs: exactly the sweep's candidate queries."""
+    """The candidate query of every clock (the ids due, earliest first: what a pass runs for a clock the probe
+    finds due) and the digest's waiting lines, as executed SQL. A pass with nothing due runs only its probe,
+    one `SELECT EXISTS(...), ...` of these."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from approvals.services.deadlines import sweep
+    from approvals.notices import digest
+    from approvals.services import deadlines
 
     with CaptureQueriesContext(connection) as captured:
-        sweep(now=NOW, relay=False)
-    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        for queryset in deadlines.candidate_queries(NOW):
+            list(queryset)
+        list(digest.waiting().order_by("recipient_id").values_list("recipient_id", flat=True).distinct()[:500])
+    return [q["sql"] for q in captured.captured_queries]
 
 
 def expected_index(sql):
