@@ -1,7 +1,8 @@
 """The deadline sweep's digest: one notification per person per sweep pass, listing everything that fired.
 
 While a pass fires its crossings, each firing stores the values of its message and its page
-(`DeadlineFiring.context`, `.link`) and `tell(firing, users)` writes one `DigestLine` per person to tell, in
+(`DeadlineFiring.context`, `.link`) and `tell(firing, users)` (or `tell_ids`, plain ids in bulk) writes one
+`DigestLine` per person to tell, in
 the firing's own transaction (the outbox: a firing is never recorded without the people it must reach). At the
 end of the pass `flush()` gathers every line not yet told into one notification per person, in their language,
 with bulk writes, and marks the lines told in the same transaction. Lines left by a pass that died before its
@@ -66,12 +67,6 @@ def tell(firing, users) -> None:
     if firing is None:
         return
     tell_ids([(firing.pk, person.pk) for person in recipients(users)])
-
-
-def tell_many(pairs) -> None:
-    """Each (firing, users) of `pairs`: those users hear of that firing in their next digest. One insert."""
-    tell_ids([(firing.pk, person.pk) for firing, users in pairs if firing is not None
-              for person in recipients(users)])
 
 
 def tell_ids(pairs) -> None:
