@@ -2,10 +2,11 @@
 
 While a pass fires its crossings, each firing stores the values of its message and its page
 (`DeadlineFiring.context`, `.link`) and `tell(firing, users)` (or `tell_ids`, plain ids in bulk) writes one
-`DigestLine` per person to tell, in the firing's own transaction (the outbox: a firing is never recorded without
-the people it must reach). At the end of the pass `flush()` gathers every line not yet told into one notification per person, in their language,
-with bulk writes, and marks the lines told in the same transaction. Lines left by a pass that died before its
-flush are told by the next pass; a line is in exactly one digest.
+`DigestLine` per person to tell, in the firing's own transaction (the outbox: a firing is never recorded
+without the people it must reach). At the end of the pass `flush()` gathers every line not yet told into one
+notification per person, in their language, with bulk writes, and marks the lines told in the same
+transaction. Lines left by a pass that died before its flush are told by the next pass; a line is in exactly
+one digest.
 
 A digest with one line reads as that firing alone (its kind, title and page); with several, its title counts
 them, its body lists them and its `links` lead to each one's page.
