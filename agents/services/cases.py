@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from agents.models import AgencyCase, CaseStatus
 from agents.services import links
 from agents.services.authorizations import represents
-from approvals.models import Application, FiringKind
+from approvals.models import Application, FiringKind, ItemReview
 from approvals.services import locking
 from portal.errors import DomainError, NotAllowed, WrongState
 from portal.models.users import Role
@@ -206,11 +206,16 @@ def chase_on_red_reviews(sender, *, fired, now, **kwargs):
     red = [f for f in fired if f.kind in (FiringKind.REVIEW_RED, FiringKind.REVIEW_LEGAL)]
     if not red:
         return
-    with_cases = set(AgencyCase.objects.filter(applications__in={f.application.pk for f in red},
+    with_cases = set(AgencyCase.objects.filter(applications__in={f.application_id for f in red},
                                                status__in=OPEN_STATES).values_list("applications", flat=True))
-    for f in red:
-        if f.application.pk in with_cases:
-            _chase(f.kind, f.subject, f.application, now)
+    chased = [f for f in red if f.application_id in with_cases]
+    if not chased:
+        return
+    reviews = ItemReview.objects.select_related("application", "item", "department").in_bulk(
+        [f.subject_id for f in chased])
+    for f in chased:
+        review = reviews[f.subject_id]
+        _chase(f.kind, review, review.application, now)
 
 
 def _chase(kind, subject, application, now):

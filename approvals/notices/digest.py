@@ -1,25 +1,26 @@
 """The deadline sweep's digest: one notification per person per sweep pass, listing everything that fired.
 
 While a pass fires its crossings, each firing stores the values of its message and its page
-(`DeadlineFiring.context`, `.link`) and `tell(firing, users)` writes one `DigestLine` per person to tell, in
-the firing's own transaction (the outbox: a firing is never recorded without the people it must reach). At the
-end of the pass `flush()` gathers every line not yet told into one notification per person, in their language,
-with bulk writes, and marks the lines told in the same transaction. Lines left by a pass that died before its
-flush are told by the next pass; a line is in exactly one digest.
+(`DeadlineFiring.context`, `.link`) and `tell(firing, users)` (or `tell_ids`, plain ids in bulk) writes one
+`DigestLine` per person to tell, in the firing's own transaction (the outbox: a firing is never recorded
+without the people it must reach). At the end of the pass `flush()` gathers every line not yet told into one
+notification per person, in their language, with bulk writes, and marks the lines told in the same
+transaction. Lines left by a pass that died before its flush are told by the next pass; a line is in exactly
+one digest.
 
 A digest with one line reads as that firing alone (its kind, title and page); with several, its title counts
 them, its body lists them and its `links` lead to each one's page.
 """
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Case, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models import DigestLine, FiringKind
-from portal.models.users import DEPARTMENT_ROLES, Role
+from approvals.models import DeadlineFiring, DigestLine, FiringKind
+from portal import bulk_sql
+from portal.models.users import DEPARTMENT_ROLES, Role, User
 from portal.services.notify import Message, Recipient, recipients, write
 
 DIGEST_KIND = "deadline_digest"
@@ -28,6 +29,7 @@ MAX_LINES = 50  # lines written out in one digest; the rest are counted
 
 # kind -> (title, detail), each formatted with the firing's context.
 LINES: dict[str, tuple] = {}
+_KIND_LABELS = dict(FiringKind.choices)  # a kind without lines reads as its name
 
 
 def register_line(kind: str, *, title, detail) -> None:
@@ -64,18 +66,18 @@ def tell(firing, users) -> None:
     """`users` (users, None, or a queryset) are to hear of `firing` in their next digest. Idempotent."""
     if firing is None:
         return
-    people = recipients(users)
-    if people:
-        DigestLine.objects.bulk_create([DigestLine(firing=firing, recipient_id=p.pk) for p in people],
-                                       ignore_conflicts=True)
+    tell_ids([(firing.pk, person.pk) for person in recipients(users)])
 
 
-def tell_many(pairs) -> None:
-    """Each (firing, users) of `pairs`: those users hear of that firing in their next digest. One insert."""
-    lines = [DigestLine(firing=firing, recipient_id=p.pk) for firing, users in pairs if firing is not None
-             for p in recipients(users)]
-    if lines:
-        DigestLine.objects.bulk_create(lines, ignore_conflicts=True)
+def tell_ids(pairs) -> None:
+    """Each (firing id, user id) of `pairs`: that user hears of that firing in their next digest. One insert of
+    plain rows (no model instances); a line that exists is skipped. The callers pass active users only."""
+    bulk_sql.insert(DigestLine, ("firing", "recipient"), dict.fromkeys(pairs), ignore_conflicts=True)
+
+
+def waiting():
+    """The lines waiting for their digest (the sweep's probe asks whether there are any)."""
+    return DigestLine.objects.filter(told_at__isnull=True)
 
 
 def flush(*, now=None) -> int:
@@ -90,35 +92,45 @@ def flush(*, now=None) -> int:
 
 
 def _flush_batch(now) -> tuple[int, bool]:
-    """(notifications written, whether more people may be waiting)."""
-    pending = DigestLine.objects.filter(told_at__isnull=True)
-    people = list(pending.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()[:BATCH])
+    """(notifications written, whether more people may be waiting).
+
+    Plain rows throughout: the lines are claimed as (id, person, firing, page) tuples, only the firings written
+    out (`MAX_LINES` per person) are read, and every line is marked told with one UPDATE."""
+    waiting = DigestLine.objects.filter(told_at__isnull=True)
+    people = list(waiting.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()[:BATCH])
     if not people:
         return 0, False
     # Claimed: a concurrent pass skips these lines (and tells its own); SQLite serialises writers instead.
-    lines = list(pending.filter(recipient_id__in=people).select_for_update(skip_locked=True, of=("self",))
-                 .select_related("firing", "recipient").order_by("recipient_id", "firing__fired_at", "pk"))
+    lines = list(waiting.filter(recipient_id__in=people).select_for_update(skip_locked=True, of=("self",))
+                 .order_by("recipient_id", "firing__fired_at", "pk")
+                 .values_list("pk", "recipient_id", "firing_id", "firing__link"))
     if not lines:
         return 0, False  # another pass holds them and tells them
     by_person = {}
     for line in lines:
-        by_person.setdefault(line.recipient_id, []).append(line)
-    messages = [_digest(group) for group in by_person.values() if group[0].recipient.is_active]
+        by_person.setdefault(line[1], []).append(line)
+    users = {row["pk"]: row for row in User.objects.filter(pk__in=list(by_person), is_active=True)
+             .values("pk", "email", "language", "role")}
+    shown = {firing for person, group in by_person.items() if person in users
+             for _pk, _person, firing, _link in group[:MAX_LINES]}
+    firings = {pk: (kind, context, link) for pk, kind, context, link in DeadlineFiring.objects.filter(
+        pk__in=list(shown)).order_by().values_list("pk", "kind", "context", "link")} if shown else {}
+    messages = [_digest(users[person], group, firings) for person, group in by_person.items() if person in users]
     notification_of = {n.recipient_id: n.pk for n in write(messages)}
-    whens = [When(recipient_id=person, then=Value(pk)) for person, pk in notification_of.items()]
-    DigestLine.objects.filter(pk__in=[line.pk for line in lines]).update(
-        told_at=now, notification_id=Case(*whens, default=None, output_field=BigIntegerField()) if whens else None)
+    bulk_sql.update(DigestLine, "id", ("told_at", "notification"),
+                    [(pk, now, notification_of.get(person)) for pk, person, _f, _l in lines])
     return len(notification_of), len(people) == BATCH
 
 
-def _digest(lines) -> Message:
-    user = lines[0].recipient
-    person = Recipient(user.pk, user.email or "", user.language or "")
+def _digest(user, lines, firings) -> Message:
+    """The digest of `user` (a row: pk, email, language, role) for `lines` ((id, person, firing id, page) in
+    order); `firings` holds (kind, context, page) of at least the first `MAX_LINES` firings."""
+    person = Recipient(user["pk"], user["email"] or "", user["language"] or "")
     with translation.override(person.lang):
         texts = {}  # kind -> (title, detail) in this language, translated once per digest
-        shown = [_entry(line.firing, texts) for line in lines[:MAX_LINES]]  # only the lines written out
+        shown = [_entry(*firings[firing], texts) for _pk, _p, firing, _link in lines[:MAX_LINES]]
         if len(lines) == 1:
-            (title, detail, link), kind, links = shown[0], lines[0].firing.kind, []
+            (title, detail, link), kind, links = shown[0], firings[lines[0][2]][0], []
             body = detail
         else:
             kind = DIGEST_KIND
@@ -128,26 +140,26 @@ def _digest(lines) -> Message:
             if len(lines) > MAX_LINES:
                 body += "\n" + gettext("… and %(n)d more.") % {"n": len(lines) - MAX_LINES}
             links = [{"title": t, "url": u} for t, _d, u in shown if u]
-            pages = {line.firing.link for line in lines}
-            link = pages.pop() if len(pages) == 1 else _overview(user, shown)
+            pages = {link for _pk, _p, _f, link in lines}
+            link = pages.pop() if len(pages) == 1 else _overview(user["role"], shown)
     return Message(recipient=person, kind=kind, title=title, body=body, link=link, links=links,
-                   key=f"{DIGEST_KIND}:{user.pk}:{lines[0].pk}")
+                   key=f"{DIGEST_KIND}:{person.pk}:{lines[0][0]}")
 
 
-def _entry(firing, texts=None):
+def _entry(kind, context, link, texts=None):
     texts = {} if texts is None else texts
-    if firing.kind not in texts:
-        title, detail = LINES.get(firing.kind, (firing.get_kind_display(), ""))
-        texts[firing.kind] = (str(title), str(detail) if detail else "")
-    title, detail = texts[firing.kind]
-    values = _Values(firing.context or {})
-    return title % values, (detail % values if detail else ""), firing.link
+    if kind not in texts:
+        title, detail = LINES.get(kind, (_KIND_LABELS.get(kind, kind), ""))
+        texts[kind] = (str(title), str(detail) if detail else "")
+    title, detail = texts[kind]
+    values = _Values(context or {})
+    return title % values, (detail % values if detail else ""), link
 
 
-def _overview(user, entries) -> str:
-    """The page that lists what a digest is about, for its reader."""
-    if user.role in DEPARTMENT_ROLES:
+def _overview(role, entries) -> str:
+    """The page that lists what a digest is about, for its reader (by their role)."""
+    if role in DEPARTMENT_ROLES:
         return reverse("approvals:escalations")
-    if user.role in (Role.LEADER, Role.SUPERVISOR, Role.ADMIN):
+    if role in (Role.LEADER, Role.SUPERVISOR, Role.ADMIN):
         return reverse("approvals:overdue_board")
     return next((u for _t, _d, u in entries if u), "")

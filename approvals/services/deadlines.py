@@ -8,10 +8,13 @@ row with `SELECT ... FOR UPDATE SKIP LOCKED` in its own short transaction, re-ch
 or a retried task therefore changes nothing; a row that fails is pushed back, not retried in a tight loop.
 After-checks of decisions on commitment (告知承诺) join the pass through their `check_at` column.
 
-Reviews, where the volume lives, are fired a batch at a time (`check_reviews`): one claim of up to `BATCH` rows,
-one read of the firings that exist, one insert of the new firings, one of their digest lines, one call of the
-`deadline_fired` receivers, one UPDATE moving every next check on — a few queries per batch, not per row. A batch that
-fails is rolled back whole and fired row by row (`check_review`), so one bad row still cannot stop the others.
+Reviews, where the volume lives, are fired a batch (`BATCH_MANY`) at a time and set-based (`check_reviews`):
+one claim of plain rows, the thresholds crossed and the next checks computed from the stored columns, one
+`INSERT ... ON CONFLICT DO NOTHING RETURNING` of the firings, one of their digest lines, one call of the
+`deadline_fired` receivers, one UPDATE moving every next check on — a few statements per batch, not per row. A
+batch that fails is rolled back whole and fired row by row (`check_review`), so one bad row still cannot stop the
+others. A pass first asks every clock at once whether anything is due (one `SELECT EXISTS(...), ...`): a pass with
+nothing due is one query.
 
 Who is told is written with the firing (`digest.tell`: one line per person); at the end of the pass each person
 gets one notification listing everything that fired for them (approvals/notices/digest.py).
@@ -24,13 +27,13 @@ from datetime import timedelta
 from functools import lru_cache
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import (
-    AfterCheck, Application, ApplicationStage, ApplicationStatus, DeadlineFiring, FiringKind, ItemReview,
+    AfterCheck, Application, ApplicationStage, ApplicationStatus, DeadlineFiring, Department, FiringKind, ItemReview,
     StageStatus,
 )
 from approvals.notices import digest
@@ -38,7 +41,8 @@ from approvals.notices.messages import when
 from approvals.services import acceptance, recompute, reviews
 from approvals.signals import Fired, deadline_fired
 from portal.models.users import Role, User
-from portal.services.notify import relay_pending
+from portal import bulk_sql
+from portal.services.notify import recipients, relay_pending
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -137,9 +141,8 @@ def _review_context(review) -> dict:
             "due": when(review.due_at), "legal": when(review.legal_due_at)}
 
 
-def _told_of_review(kind, review) -> list:
+def _told_of_review(kind, dept) -> list:
     """Yellow: the department's chiefs; red: and the supervisors; the legal limit: and the leaders too."""
-    dept = review.department
     if kind == FiringKind.REVIEW_YELLOW:
         return chiefs_of(dept)
     if kind == FiringKind.REVIEW_RED:
@@ -164,22 +167,19 @@ def _review_next_check(review, now):
     return min(ahead) if ahead else None
 
 
-def _existing_firings(model, ids, kinds) -> set:
-    """{(subject id, kind, deadline)} of the firings already recorded for these subjects."""
-    return set(DeadlineFiring.objects.filter(subject_type=model._meta.model_name, subject_id__in=ids, kind__in=kinds)
-               .values_list("subject_id", "kind", "deadline_at"))
-
-
 def check_reviews(review_ids, *, now, report: SweepReport) -> None:
-    """Fire every review of `review_ids` whose next check has come, in one transaction and a few queries.
+    """Fire every review of `review_ids` whose next check has come, in one transaction and a few statements.
 
-    The batch is claimed with one `SELECT ... FOR UPDATE OF review SKIP LOCKED` (a concurrent sweep skips these
-    rows and takes others; a row whose next check moved on is not selected), the firings that already exist for
-    these subjects are read once, the new ones inserted with one `bulk_create`, everybody to tell written with
-    one insert of digest lines, the receivers of `deadline_fired` called once with the whole batch, and every
-    review's next check moved on with one UPDATE. A killed worker rolls the whole batch back (nothing fired, the
-    rows unlocked); the unique constraint on firings stays the last guard: if an insert collides anyway, the
-    transaction is rolled back and the caller fires the batch row by row (`check_review`)."""
+    Set-based, on plain rows (no model instances): the batch is claimed with one `SELECT ... FOR UPDATE OF
+    review SKIP LOCKED` that also reads what the firings need (a concurrent sweep skips these rows and takes
+    others; a row whose next check moved on is not selected); the thresholds crossed and each review's next
+    check are computed from the stored columns (`warn_at`, `due_at`, `legal_due_at`); the firings are inserted
+    with one `INSERT ... ON CONFLICT DO NOTHING RETURNING` (a firing that exists, e.g. made by an older pass or
+    by the row-by-row path, is skipped by the unique constraint and not told again), everybody to tell with one
+    insert of digest lines, the receivers of `deadline_fired` called once with the whole batch, and every
+    review's next check moved on with one UPDATE. A killed worker rolls the whole batch back (nothing fired,
+    the rows unlocked); an error rolls it back too, and the caller then fires the batch row by row
+    (`check_review`)."""
     token = _people_of_pass.set({}) if _people_of_pass.get() is None else None  # people read once per batch
     try:
         _check_reviews(review_ids, now=now, report=report)
@@ -188,35 +188,78 @@ def check_reviews(review_ids, *, now, report: SweepReport) -> None:
             _people_of_pass.reset(token)
 
 
+_FIRING_COLUMNS = ("subject_type", "subject_id", "kind", "deadline_at", "fired_at", "application", "department",
+                   "context", "link")
+
+
 def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
+    subject_type = ItemReview._meta.model_name
+    path = _review_path()
     with transaction.atomic():
-        reviews = list(ItemReview.objects.select_for_update(skip_locked=True, of=("self",))
-                       .select_related("application__enterprise", "item", "department")
-                       .filter(pk__in=list(review_ids), next_check_at__lte=now).order_by("pk"))
-        if not reviews:
+        rows = list(ItemReview.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(pk__in=list(review_ids), next_check_at__lte=now).order_by("pk")
+                    .values_list("pk", "warn_at", "due_at", "legal_due_at", "application_id", "department_id",
+                                 "item__name", "application__reference", "application__enterprise__name"))
+        if not rows:
             return
-        due = [(kind, review, deadline) for review in reviews
-               for kind, threshold, deadline in _review_thresholds(review)
-               if threshold is not None and threshold <= now]
-        existing = _existing_firings(ItemReview, [r.pk for r in reviews], {kind for kind, _r, _d in due})
-        new = [(kind, review, DeadlineFiring(
-                    subject_type=ItemReview._meta.model_name, subject_id=review.pk, kind=kind, deadline_at=deadline,
-                    fired_at=now, application=review.application, department=review.department,
-                    context=_review_context(review), link=_review_link(review)[:255]))
-               for kind, review, deadline in due if (review.pk, kind, deadline) not in existing]
-        DeadlineFiring.objects.bulk_create([firing for _k, _r, firing in new])
-        digest.tell_many([(firing, _told_of_review(kind, review)) for kind, review, firing in new])
-        if new:
-            deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)
-                                                          for kind, review, firing in new], now=now)
-        # Every review's next check moved on in one UPDATE (a CASE on the id).
-        moves = [When(pk=review.pk, then=Value(_review_next_check(review, now), output_field=DateTimeField()))
-                 for review in reviews]
-        ItemReview.objects.filter(pk__in=[r.pk for r in reviews]).update(
-            next_check_at=Case(*moves, default=Value(None, output_field=DateTimeField()),
-                               output_field=DateTimeField()))
-    for kind, _review, _firing in new:  # counted once committed (a failed batch is fired again row by row)
+        due, moves = [], []
+        for pk, warn, due_at, legal, application, department, item, ref, enterprise in rows:
+            thresholds = ((FiringKind.REVIEW_YELLOW, warn, due_at), (FiringKind.REVIEW_RED, due_at, due_at),
+                          (FiringKind.REVIEW_LEGAL, legal, legal))
+            crossed = [(kind, at) for kind, threshold, at in thresholds if threshold is not None and threshold <= now]
+            ahead = [threshold for _kind, threshold, _at in thresholds if threshold is not None and threshold > now]
+            moves.append((pk, min(ahead) if ahead else None))
+            if crossed:
+                context = {"item": item, "ref": ref, "enterprise": enterprise, "due": when(due_at),
+                           "legal": when(legal)}
+                link = path.format(pk)[:255]
+                due += [(subject_type, pk, kind, at, now, application, department, context, link)
+                        for kind, at in crossed]
+        # The firings that are new (an existing one is skipped by the unique constraint `firing_once`).
+        made = bulk_sql.insert(DeadlineFiring, _FIRING_COLUMNS, due, ignore_conflicts=True,
+                               returning=("id", "subject_id", "kind"))
+        of_review = {pk: (application, department) for pk, _w, _d, _l, application, department, *_rest in rows}
+        _load_departments({of_review[review][1] for _firing, review, _kind in made})
+        digest.tell_ids([(firing, person) for firing, review, kind in made
+                         for person in _told_ids(kind, of_review[review][1])])
+        fired = [Fired(kind, review, of_review[review][0], firing) for firing, review, kind in made]
+        if fired:
+            deadline_fired.send(sender=ItemReview, fired=fired, now=now)
+        bulk_sql.update(ItemReview, "id", ("next_check_at",), moves)  # every next check moved on, one UPDATE
+    for _firing, _review, kind in made:  # counted once committed (a failed batch is fired again row by row)
         report.count(kind)
+
+
+def _told_ids(kind, department_id) -> list:
+    """The ids of the active people `_told_of_review` names for a review of `department_id` (after
+    `_load_departments`), worked out once per pass (per batch outside a pass)."""
+    cache = _people_of_pass.get()
+    key = ("told", kind, department_id)
+    if key not in cache:
+        cache[key] = [p.pk for p in recipients(_told_of_review(kind, cache[("department", department_id)]))]
+    return cache[key]
+
+
+def _load_departments(department_ids) -> None:
+    """Read what `_told_of_review` needs for these departments (each department's leader, chiefs and named
+    leader) into the pass's cache in a few queries for all of them, not a few per department."""
+    cache = _people_of_pass.get()
+    missing = {pk for pk in department_ids if ("department", pk) not in cache}
+    if not missing:
+        return
+    departments = {pk: Department(pk=pk, leader_id=leader) for pk, leader in
+                   Department.objects.filter(pk__in=missing).order_by().values_list("pk", "leader_id")}
+    chiefs = {pk: [] for pk in departments}
+    for chief in User.objects.filter(assignment__department__in=list(departments), role=Role.CHIEF,
+                                     is_active=True).annotate(of_department=F("assignment__department")):
+        chiefs[chief.of_department].append(chief)
+    leaders = {d.leader_id for d in departments.values() if d.leader_id} - {
+        key[1] for key in cache if key[0] == "leader"}
+    for leader in User.objects.filter(pk__in=leaders) if leaders else ():
+        cache[("leader", leader.pk)] = [leader]
+    for pk, department in departments.items():
+        cache[("department", pk)] = department
+        cache[("chiefs", pk)] = chiefs[pk]
 
 
 def check_review(review_id, *, now, report: SweepReport) -> None:
@@ -235,9 +278,9 @@ def check_review(review_id, *, now, report: SweepReport) -> None:
             firing = fire(kind, review, deadline_at=deadline, now=now, application=review.application,
                           department=review.department, context=_review_context(review), link=_review_link(review))
             if firing:
-                digest.tell(firing, _told_of_review(kind, review))
+                digest.tell(firing, _told_of_review(kind, review.department))
                 report.count(kind)
-                deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review, review.application, firing)],
+                deadline_fired.send(sender=ItemReview, fired=[Fired(kind, review.pk, review.application_id, firing.pk)],
                                     now=now)
         ItemReview.objects.filter(pk=review.pk).update(next_check_at=_review_next_check(review, now))
 
@@ -273,8 +316,8 @@ def check_stage(stage_id, *, now, report: SweepReport) -> None:
                 red = kind == FiringKind.STAGE_RED
                 digest.tell(firing, chiefs_of(stage.lead_department) + (supervisors() if red else []))
                 report.count(kind)
-                deadline_fired.send(sender=ApplicationStage, fired=[Fired(kind, stage, stage.application, firing)],
-                                    now=now)
+                deadline_fired.send(sender=ApplicationStage,
+                                    fired=[Fired(kind, stage.pk, stage.application_id, firing.pk)], now=now)
         ApplicationStage.objects.filter(pk=stage.pk).update(next_check_at=next_check)
 
 
@@ -294,8 +337,8 @@ def check_delivery(application_id, *, now, report: SweepReport) -> None:
         if firing:
             digest.tell(firing, chiefs_of(application.lead_department) + supervisors())
             report.count(FiringKind.DELIVERY_RED)
-            deadline_fired.send(sender=Application, fired=[Fired(FiringKind.DELIVERY_RED, application, application,
-                                                                 firing)], now=now)
+            deadline_fired.send(sender=Application, fired=[Fired(FiringKind.DELIVERY_RED, application.pk,
+                                                                 application.pk, firing.pk)], now=now)
 
 
 def check_after_check(check_id, *, now, report: SweepReport) -> None:
@@ -341,8 +384,27 @@ def deem_accepted(application_id, *, now, report: SweepReport) -> None:
 
 
 # --- the pass -----------------------------------------------------------------------------------------------
-def _due_ids(queryset, column, now):
-    return list(queryset.filter(**{f"{column}__lte": now}).order_by(column).values_list("pk", flat=True)[:BATCH])
+def _due(queryset, column, now, limit=BATCH):
+    """The candidate query of one clock: the ids of its rows due by `now`, earliest first (a range scan of the
+    clock's partial index)."""
+    return queryset.filter(**{f"{column}__lte": now}).order_by(column).values_list("pk", flat=True)[:limit]
+
+
+def _due_ids(queryset, column, now, limit=BATCH):
+    return list(_due(queryset, column, now, limit))
+
+
+def _anything_due(querysets) -> list[bool]:
+    """For each of `querysets`, whether it has a row: one round trip (`SELECT EXISTS(...), EXISTS(...), ...`),
+    so that a pass with nothing due costs one query, not one per clock."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, more = queryset.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS({sql})")
+        params += more
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(value) for value in cursor.fetchone()]
 
 
 def _run_batch(ids, check_many, check, *, now, report, model, column, push_back):
@@ -384,6 +446,30 @@ def register_sweeper(rows, column: str, check, *, push_back: bool = True) -> Non
 
 # Checks that have a batch form: the reviews, where the volume lives (thousands of crossings a morning).
 _BATCHED = {check_review: check_reviews}
+BATCH_MANY = 1000  # rows per batch of a batched check (one transaction, a few statements)
+
+
+def _plans() -> list:
+    """(rows, column, check, model, push_back) of every clock: the acceptance due date is a legal date and is
+    never moved; a failing acceptance is simply tried again by the next pass."""
+    plans = [
+        (Application.objects.filter(status=ApplicationStatus.SUBMITTED), "acceptance_due_at", deem_accepted,
+         Application, False),
+        (ItemReview.objects.filter(next_check_at__isnull=False), "next_check_at", check_review, ItemReview, True),
+        (ApplicationStage.objects.filter(next_check_at__isnull=False), "next_check_at", check_stage,
+         ApplicationStage, True),
+        (Application.objects.filter(delivery_check_at__isnull=False), "delivery_check_at", check_delivery,
+         Application, True),
+        (AfterCheck.objects.filter(check_at__isnull=False), "check_at", check_after_check, AfterCheck, True),
+    ]
+    return plans + [(rows(), column, check, rows().model, push_back)
+                    for rows, column, check, push_back in _extra_sweepers]
+
+
+def candidate_queries(now) -> list:
+    """The candidate query of every clock (the benchmark explains each: it must be a range scan of the clock's
+    partial index)."""
+    return [_due(queryset, column, now) for queryset, column, *_rest in _plans()]
 
 
 def sweep(*, now=None, relay: bool = True) -> SweepReport:
@@ -398,23 +484,22 @@ def sweep(*, now=None, relay: bool = True) -> SweepReport:
 def _sweep(*, now, relay) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
-    # (rows, column, check, model, push_back): the acceptance due date is a legal date and is never moved; a
-    # failing acceptance is simply tried again by the next pass.
-    plans = [
-        (Application.objects.filter(status=ApplicationStatus.SUBMITTED), "acceptance_due_at", deem_accepted,
-         Application, False),
-        (ItemReview.objects.filter(next_check_at__isnull=False), "next_check_at", check_review, ItemReview, True),
-        (ApplicationStage.objects.filter(next_check_at__isnull=False), "next_check_at", check_stage,
-         ApplicationStage, True),
-        (Application.objects.filter(delivery_check_at__isnull=False), "delivery_check_at", check_delivery,
-         Application, True),
-        (AfterCheck.objects.filter(check_at__isnull=False), "check_at", check_after_check, AfterCheck, True),
-    ]
-    plans += [(rows(), column, check, rows().model, push_back) for rows, column, check, push_back in _extra_sweepers]
-    for queryset, column, check, model, push_back in plans:
+    plans = _plans()
+    # One probe first: which clocks have a row due, and whether digest lines wait (from a pass that died before
+    # its digests). A pass with nothing due ends here: one query.
+    *due, lines_waiting = _anything_due([queryset.filter(**{f"{column}__lte": now})
+                                         for queryset, column, *_rest in plans] + [digest.waiting()])
+    ran = False
+    for (queryset, column, check, model, push_back), anything in zip(plans, due, strict=True):
+        # A clock the probe found quiet is skipped, unless an earlier clock fired something: firing may start
+        # clocks due at once (a deemed acceptance starts reviews already late), so they are asked again.
+        if not (anything or ran):
+            continue
+        ran = ran or anything
         seen = set()
+        limit = BATCH_MANY if check in _BATCHED else BATCH
         while True:
-            ids = [pk for pk in _due_ids(queryset, column, now) if pk not in seen]
+            ids = [pk for pk in _due_ids(queryset, column, now, limit) if pk not in seen]
             if not ids:
                 break
             seen.update(ids)
@@ -423,7 +508,8 @@ def _sweep(*, now, relay) -> SweepReport:
                            push_back=push_back)
             else:
                 _run(ids, check, now=now, report=report, model=model, column=column, push_back=push_back)
-    report.digests = digest.flush(now=now)
+    if lines_waiting or any(due):
+        report.digests = digest.flush(now=now)
     if relay:
         report.relayed = relay_pending(now=now)
         recompute.relay_pending(now=now)  # a calendar change whose recompute task was lost

@@ -88,15 +88,14 @@ def test_a_firing_that_exists_is_not_fired_again_and_the_others_are(cat):
     assert again.total == 0
 
 
-def test_a_batch_that_collides_falls_back_to_one_by_one(cat, monkeypatch):
-    """If the batch insert collides with a firing it did not see (the unique constraint is the last guard), the
-    batch is rolled back and every row is fired on its own: the existing firing kept, nothing twice."""
+def test_a_firing_made_meanwhile_is_skipped_by_the_unique_constraint_not_doubled(cat):
+    """A firing the batch did not expect (made by another path since the rows were due) is skipped by the insert
+    (`ON CONFLICT DO NOTHING` on `firing_once`): neither recorded nor told twice, the others fired."""
     application = _accepted(cat, 1)[0]
     reviews = list(application.reviews.filter(next_check_at__isnull=False).order_by("pk"))
     sneaky = reviews[-1]
     deadlines.fire(FiringKind.REVIEW_RED, sneaky, deadline_at=sneaky.due_at, now=RED_FOR_ALL,
                    application=application, department=sneaky.department)
-    monkeypatch.setattr(deadlines, "_existing_firings", lambda *args: set())  # the batch does not see it
     report = sweep(now=RED_FOR_ALL, relay=False)
     assert report.failed == 0
     assert report.fired[FiringKind.REVIEW_RED] == len(reviews) - 1
@@ -104,3 +103,70 @@ def test_a_batch_that_collides_falls_back_to_one_by_one(cat, monkeypatch):
     for review in reviews:
         assert _review_firings().filter(subject_id=review.pk, kind=FiringKind.REVIEW_RED).count() == 1
         assert ItemReview.objects.get(pk=review.pk).next_check_at == review.legal_due_at
+    assert not DigestLine.objects.filter(firing__subject_id=sneaky.pk, firing__kind=FiringKind.REVIEW_RED).exists()
+
+
+def test_a_batch_that_fails_is_rolled_back_whole_and_fired_row_by_row(cat):
+    """A receiver failing on the batch rolls it back (nothing of it kept); each row is then fired on its own,
+    every crossing exactly once, told once."""
+    from approvals.signals import deadline_fired
+
+    application = _accepted(cat, 1)[0]
+    reviews = list(application.reviews.filter(next_check_at__isnull=False).order_by("pk"))
+    assert len(reviews) > 1
+    batches = []
+
+    def fails_on_batches(sender, *, fired, **kwargs):
+        batches.append(len(fired))
+        if len(fired) > 1:
+            raise RuntimeError("a receiver failed")
+
+    deadline_fired.connect(fails_on_batches, dispatch_uid="test.fails_on_batches")
+    try:
+        report = sweep(now=RED_FOR_ALL, relay=False)
+    finally:
+        deadline_fired.disconnect(dispatch_uid="test.fails_on_batches")
+    assert batches[0] == 2 * len(reviews) and set(batches[1:]) == {1}  # the batch, then one firing at a time
+    assert report.failed == 0
+    assert report.fired[FiringKind.REVIEW_YELLOW] == report.fired[FiringKind.REVIEW_RED] == len(reviews)
+    assert _review_firings().count() == 2 * len(reviews)
+    chief_lines = DigestLine.objects.filter(firing__subject_type="itemreview", recipient__role="chief")
+    assert chief_lines.count() == 2 * len(reviews)  # each firing told to its department's chief once
+    for review in reviews:
+        assert ItemReview.objects.get(pk=review.pk).next_check_at == review.legal_due_at
+
+
+def test_a_pass_with_nothing_due_is_one_query(cat, django_assert_num_queries):
+    """One probe asks every clock (and the digest's waiting lines) at once; nothing due: nothing more."""
+    _accepted(cat, 2)
+    assert sweep(now=RED_FOR_ALL, relay=False).total > 0  # what is due by then, fired and told
+    with django_assert_num_queries(1):
+        report = sweep(now=RED_FOR_ALL, relay=False)
+    assert report.total == 0 and report.digests == 0
+
+
+def test_a_pass_takes_the_same_number_of_queries_for_ten_times_the_crossings(cat):
+    """Two batches' worth of queries whatever the number of crossings: the pass's query count does not grow with
+    the rows (here 10 times as many reviews, all due)."""
+    def pass_queries():
+        with CaptureQueriesContext(connection) as captured:
+            report = sweep(now=RED_FOR_ALL, relay=False)
+        return report, len(captured.captured_queries)
+
+    _accepted(cat, 1)
+    ItemReview.objects.exclude(next_check_at=None).update(next_check_at=datetime(2026, 6, 4, 17, 30,
+                                                                                 tzinfo=SHANGHAI))
+    from approvals.models import ApplicationStage
+    ApplicationStage.objects.update(next_check_at=None)  # reviews only: stages fire one by one
+    snapshot = list(ItemReview.objects.exclude(next_check_at=None).values_list("pk", "next_check_at"))
+    report_few, few = pass_queries()
+    assert report_few.fired[FiringKind.REVIEW_RED] == len(snapshot) > 0
+
+    DeadlineFiring.objects.all().delete()
+    for pk, moment in snapshot:
+        ItemReview.objects.filter(pk=pk).update(next_check_at=moment)
+    _copy_running_reviews(9)
+    ApplicationStage.objects.update(next_check_at=None)
+    report_many, many = pass_queries()
+    assert report_many.fired[FiringKind.REVIEW_RED] == 10 * len(snapshot)
+    assert many <= few, (few, many)  # the first pass also reads the people once
