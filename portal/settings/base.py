@@ -319,9 +319,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- REST API
 REST_FRAMEWORK = {
+    # The token scheme first: DRF challenges with the first class's `authenticate_header`, so a missing, invalid
+    # or expired token is a 401 with `WWW-Authenticate: Token` (the session class has no challenge, and with it
+    # first DRF turned every authentication failure into a 403). A signed-in caller refused stays a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "portal.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
