@@ -160,7 +160,8 @@ if API_TOKEN_STAFF_HOURS < 1 or API_TOKEN_HOURS < 1:
 
 # --- Content-Security-Policy (django-csp), in every shape so tests and browser tests see what production sends:
 # scripts, styles, fonts and images only from the portal itself; no inline script, no inline style, no plugin,
-# no framing. The only exception is the API documentation pages' inline styles (portal.urls).
+# no framing. The one addition: the Redoc page's style-src has a per-response nonce for the <style> elements Redoc
+# writes (portal.urls); no page allows 'unsafe-inline'.
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
