@@ -63,7 +63,8 @@ def next_step(application, *, supplement=None, pre_review=None, payment_notice=N
                                      "for the delivery do not count while the fees are unpaid."),
                             _("See the payment notice"), reverse("approvals:application", args=[pk]) + "#fees-title")
         return NextStep("department", _("The decision is signed; the lead department's window delivers the "
-                                        "results as you chose, by %(due)s.") % {"due": when(application.delivery_due_at)})
+                                        "results as you chose, by %(due)s.")
+                        % {"due": when(application.delivery_due_at)})
     if status in (S.DELIVERED, S.CLOSED):
         return NextStep("you", _("Done: the results are delivered. The documents stay available below."))
     return NextStep("you", _("This application is withdrawn; nothing more happens."))
