@@ -18,7 +18,8 @@ from approvals.calendar.workdays import WorkCalendar
 from approvals.lights import Light  # noqa: F401  (the one definition of the lights; re-exported for callers)
 
 ACCEPTANCE_DAYS = 5  # Art. 32: tell the applicant within 5 working days, or the application is deemed accepted
-DELIVERY_DAYS = 10  # Art. 44: deliver the permit within 10 working days of the decision
+DELIVERY_DAYS = 10  # Art. 44: deliver the permit within 10 working days of the decision (stopped while the fee
+#                    is awaited: `delivery_due_at`)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,18 @@ def due_at(cal: WorkCalendar, start: datetime, days: int, pauses=()) -> datetime
     return cal.add_working_days(due, extra) if extra else due
 
 
+def delivery_due_at(cal: WorkCalendar, decided_at: datetime, *, fee_issued_at: datetime | None = None,
+                    fee_paid_at: datetime | None = None) -> datetime | None:
+    """The certificate delivery clock (Art. 44: 10 working days from the decision); None while it waits for the fee.
+
+    Results are handed over only once the fees are paid (docs/fees.md), and the time the applicant takes to pay
+    is not the agency's: like a supplement the applicant owes, it stops the clock, from the payment notice to the
+    payment, counted in whole working days as every pause (a fee paid the day the notice was issued moves
+    nothing). `fee_issued_at` / `fee_paid_at`: the payment notice's, if the decision charged a fee."""
+    pauses = [] if fee_issued_at is None else [Pause(fee_issued_at, fee_paid_at)]
+    return due_at(cal, decided_at, DELIVERY_DAYS, pauses)
+
+
 def on_published_calendar(cal: WorkCalendar, start: datetime | None, *dues) -> bool:
     """Whether every year from `start` to the latest of `dues` has a published holiday schedule (otherwise the
     due time counts Monday to Friday there and is recomputed when the year is published)."""
@@ -91,10 +104,30 @@ def warn_at(cal: WorkCalendar, start: datetime, days: int, due: datetime | None,
     """When the light of a clock turns yellow: the warning window before its due time, in office time."""
     if due is None:
         return None
-    window = warning_window(cal, budget(cal, start, days), yellow_days=yellow_days,
-                            yellow_fraction=yellow_fraction)
-    # To the minute (a fraction of a budget that began at 10:00:37.12 has seconds): rounded down, never later.
-    return cal.subtract_working_hours(due, window).replace(second=0, microsecond=0)
+    return warn_before(cal, due, budget(cal, start, days), yellow_days=yellow_days, yellow_fraction=yellow_fraction)
+
+
+def warn_before(cal: WorkCalendar, due: datetime, full_budget: timedelta, *, yellow_days: float = 1,
+                yellow_fraction: float = 0.25) -> datetime:
+    """The yellow threshold of a clock due at `due` with `full_budget` of office time (days or hours): the warning
+    window before it, to the minute (a quarter of a budget that began at 10:00:37.12 has seconds): rounded down,
+    never later. Every clock's `warn_at` comes from here."""
+    window = warning_window(cal, full_budget, yellow_days=yellow_days, yellow_fraction=yellow_fraction)
+    return to_minute(cal.subtract_working_hours(due, window))
+
+
+def to_minute(moment: datetime, *, up: bool = False) -> datetime:
+    """`moment` to the whole minute people are shown: down (a warning never later), or up (a due time never
+    earlier than its limit)."""
+    down = moment.replace(second=0, microsecond=0)
+    return down + timedelta(minutes=1) if up and down != moment else down
+
+
+def hours_due_at(cal: WorkCalendar, start: datetime, hours: float) -> datetime:
+    """When an hour limit (the 222 rule's 2 working hours) started at `start` runs out: that much office time
+    later, on the working calendar, rounded up to the whole minute, so that it is stored, compared and shown in
+    the same unit as every other due time (a day clock is due at the end of office hours, 17:30:00)."""
+    return to_minute(cal.add_working_hours(start, timedelta(hours=hours)), up=True)
 
 
 def remaining(cal: WorkCalendar, now: datetime, due: datetime) -> timedelta:

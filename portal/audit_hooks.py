@@ -1,9 +1,11 @@
-"""Audit entries that no service writes: permission denials (every 403 of the pages and the API), and what
+"""Audit entries that no service writes: refusals (every 401 and 403 of the pages and the API), and what
 happens in the Django admin (every addition, change and deletion), each with the client's address. The admin's
 logins are the portal's own (`portal.admin_site` sends its login to the two-step login, which audits them).
 
 `AuditMiddleware` marks the requests to the admin for the signal receivers below (a context variable: the
-admin writes its history through `LogEntry`, which knows no request) and records the 403 answers.
+admin writes its history through `LogEntry`, which knows no request) and records the 403 answers and the API's
+401 challenges (called without valid credentials: no token, or an unknown, expired or revoked one; the payment
+callback's own 401 is audited by its service as `payment.refused`).
 """
 
 from contextvars import ContextVar
@@ -38,7 +40,7 @@ class AuditMiddleware:
             response = self.get_response(request)
         finally:
             _admin_request.reset(token)
-        if response.status_code == 403:
+        if response.status_code == 403 or (response.status_code == 401 and response.has_header("WWW-Authenticate")):
             record_denial(request, response)
         return response
 
@@ -55,7 +57,8 @@ def record_denial(request, response) -> None:
     path = request.get_full_path()[:500]
     audit.record("permission.denied", actor=getattr(request, "user", None), success=False, request=request,
                  summary=f"{request.method} {path}"[:255],
-                 data={"method": request.method, "path": path, "status": 403, "reason": reason[:500]})
+                 data={"method": request.method, "path": path, "status": response.status_code,
+                       "reason": reason[:500]})
 
 
 ADMIN_EVENTS = {ADDITION: "admin.added", CHANGE: "admin.changed", DELETION: "admin.deleted"}

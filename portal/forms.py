@@ -46,6 +46,11 @@ class TotpEnrolForm(TotpConfirmForm):
     password = CurrentPasswordField(help_text=_("Changing the second factor needs your password again."))
 
 
+class PasswordAgainForm(forms.Form):
+    """Re-authentication before ending another session or an API token (the account page)."""
+    password = CurrentPasswordField(help_text=_("Ending a session or a token needs your password again."))
+
+
 class PasswordChangeForm(forms.Form):
     old_password = CurrentPasswordField()
     new_password1 = forms.CharField(

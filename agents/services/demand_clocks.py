@@ -22,18 +22,20 @@ LIMITS = {  # the 222 rule (seed 000)
 
 
 def due_times(classification, start, cal=None):
-    """(due_at, warn_at) of a demand of `classification` raised (or reopened) at `start`."""
+    """(due_at, warn_at) of a demand of `classification` raised (or reopened) at `start`: computed by the clock
+    functions every other clock uses (approvals/clocks.py), so they are whole minutes like theirs — the day limits
+    at the end of office hours, the 2-hour limit in office time rounded up to the minute, the yellow threshold
+    rounded down — and the sweep, the lights, the 222 outcome and the reports compare the same stored values."""
     cal = cal or get_calendar()
     unit, amount = LIMITS[classification]
     if unit == "hours":
-        due = cal.add_working_hours(start, timedelta(hours=amount))
+        due = clocks.hours_due_at(cal, start, amount)
         full = timedelta(hours=amount)
     else:
         due = cal.add_working_days(start, amount)
         full = clocks.budget(cal, start, amount)
-    window = clocks.warning_window(cal, full, yellow_days=settings.CLOCK_YELLOW_DAYS,
+    return due, clocks.warn_before(cal, due, full, yellow_days=settings.CLOCK_YELLOW_DAYS,
                                    yellow_fraction=settings.CLOCK_YELLOW_FRACTION)
-    return due, cal.subtract_working_hours(due, window)
 
 
 def demand_link(demand) -> str:

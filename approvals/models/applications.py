@@ -29,9 +29,30 @@ class ApplicationStatus(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    """The bundle's result, from its items' current decisions (`outcome_of`): one definition for the decision and
+    for every revocation after it."""
+
     ALL_APPROVED = "all_approved", _("All approved")
     PARTLY_APPROVED = "partly_approved", _("Partly approved")
     REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Approval revoked")
+
+
+def outcome_of(application) -> str:
+    """The bundle's outcome from its items' decisions as they stand now (one grouped query): all approved, partly,
+    none — refused, or "approval revoked" when nothing stands because approvals were revoked (a false commitment
+    found by the after-check). An item refused, cancelled by an earlier refusal or revoked does not count as
+    approved."""
+    from approvals.models.reviews import STANDING_APPROVAL
+
+    counts = application.reviews.order_by().aggregate(
+        total=models.Count("pk"), approved=models.Count("pk", filter=STANDING_APPROVAL),
+        revoked=models.Count("pk", filter=models.Q(revoked_at__isnull=False)))
+    if counts["total"] and counts["approved"] == counts["total"]:
+        return Outcome.ALL_APPROVED
+    if counts["approved"]:
+        return Outcome.PARTLY_APPROVED
+    return Outcome.REVOKED if counts["revoked"] else Outcome.REFUSED
 
 
 class Channel(models.TextChoices):
@@ -260,6 +281,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.decided_at = now
         self.delivery_due_at = delivery_due_at
         self.delivery_check_at = delivery_due_at
+
+    def set_outcome(self, outcome):
+        """The bundle's outcome recomputed after its decision (`outcome_of`: an approval was revoked)."""
+        self.outcome = outcome
+
+    def set_delivery_clock(self, due_at):
+        """The delivery clock moved (stopped while the fee is awaited, restarted on payment, or the calendar
+        changed): a moved deadline is checked again (the firing is keyed by its deadline)."""
+        self.delivery_due_at = due_at
+        self.delivery_check_at = due_at
 
     @transition(field=status, source=S.DECIDED, target=S.DELIVERED)
     def deliver(self, *, now, tracking_number=""):

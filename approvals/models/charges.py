@@ -126,6 +126,16 @@ class PaymentNotice(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.code
 
+    @property
+    def waited_until(self):
+        """When the wait for this payment ended, for the delivery clock (`clocks.delivery_due_at`): None while it
+        is due; else the payment, never before the notice (a platform's clock a little behind) nor after the
+        confirmation that told the agency."""
+        if self.status != PaymentStatus.PAID or self.paid_at is None:
+            return None
+        end = max(self.paid_at, self.issued_at)
+        return min(end, self.confirmed_at) if self.confirmed_at else end
+
     @transition(field=status, source=PaymentStatus.DUE, target=PaymentStatus.PAID)
     def confirm(self, *, at, receipt_number, channel, by=None, now=None):
         self.paid_at = at

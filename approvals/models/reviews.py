@@ -156,7 +156,15 @@ REVIEW_LIGHT = Rule(Light, [
 OPINION_READY = models.Q(status=R.UNDER_REVIEW) & ~models.Q(proposed_decision="") & ~models.Q(opinion="")
 
 
+# An item's decision that stands: a signed approval not revoked since (a false commitment revokes it).
+STANDING_APPROVAL = models.Q(status=ReviewStatus.SIGNED, decision=Decision.APPROVE, revoked_at__isnull=True)
+
+
 class ReviewQuerySet(models.QuerySet):
+    def standing_approvals(self):
+        """The items approved and still approved: what the bundle's outcome counts (`Application.outcome`)."""
+        return self.filter(STANDING_APPROVAL)
+
     def opinion_ready(self):
         """Only the reviews whose staff opinion is ready for the chief's decision (拟办意见已出)."""
         return self.filter(OPINION_READY)

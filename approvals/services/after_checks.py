@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
-from approvals.models import AfterCheck, AfterCheckOutcome, EventKind, ItemReview
+from approvals.models import AfterCheck, AfterCheckOutcome, Application, EventKind, ItemReview, Outcome
+from approvals.models.applications import outcome_of
 from approvals.services import locking, permissions, timeline
 from portal.errors import DomainError, WrongState
 from portal.models import Enterprise
@@ -85,11 +86,15 @@ def record_outcome(check, *, actor, outcome: str, note: str = "", now=None, requ
             audit.record("after_check.confirmed", actor=actor, subject=check, request=request,
                          summary=f"{application.reference} {review.item.code}", data={"note": note})
             return check
-        _revoke(review, check=check, actor=actor, now=now, note=note, request=request)
+        outcome = _revoke(review, check=check, actor=actor, now=now, note=note, request=request)
+        body = note
+        if outcome:
+            body = "\n".join([note, _("The result of the application is now: %(outcome)s.")
+                               % {"outcome": Outcome(outcome).label}])
         applicants = User.objects.filter(enterprise_id=application.enterprise_id, role=Role.APPLICANT,
                                          is_active=True)
         notify(applicants, kind=EventKind.DECISION_REVOKED,
-               title=_("Decision revoked: %(item)s (%(ref)s)") % context, body=note,
+               title=_("Decision revoked: %(item)s (%(ref)s)") % context, body=body,
                link=reverse("approvals:application", args=[application.pk]), key=f"revoked:{review.pk}")
     return check
 
@@ -102,9 +107,18 @@ def _revoke(review, *, check, actor, now, note, request):
     from approvals.documents.issuing import revoke_documents_of  # local: the documents import the services
 
     revoke_documents_of(review, reason=note, actor=actor, now=now, request=request)
-    application, enterprise = check.review.application, check.review.application.enterprise
+    enterprise = check.review.application.enterprise
+    # The bundle's outcome follows its items' decisions as they stand (`outcome_of`, the rule of the decision
+    # itself), once the bundle is decided; before that, its decision will count the revocation.
+    application = locking.lock(Application, review.application_id)
+    before = application.outcome
+    outcome = outcome_of(application) if before else ""
+    if outcome != before:
+        application.set_outcome(outcome)
+        application.save(update_fields=["outcome"])
     timeline.record(application, EventKind.DECISION_REVOKED, actor=actor, now=now, subject=review,
-                    department=check.department, message=note, request=request, data={"item": check.review.item.code})
+                    department=check.department, message=note, request=request,
+                    data={"item": check.review.item.code, "outcome": {"before": before, "after": outcome}})
     audit.record("after_check.false_commitment", actor=actor, subject=check, request=request,
                  summary=f"{application.reference} {check.review.item.code}", data={"note": note})
     Enterprise.objects.filter(pk=enterprise.pk).update(false_commitment_recorded=True)
@@ -112,3 +126,4 @@ def _revoke(review, *, check, actor, now, note, request):
                  summary=enterprise.credit_code,
                  data={"application": application.pk, "review": review.pk, "after_check": check.pk,
                        "was": enterprise.false_commitment_recorded})
+    return outcome if outcome != before else ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from approvals.models import Application, ApplicationStatus as S, EventKind, PaymentNotice, ReviewStatus
+from approvals.notices.messages import when
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,16 @@ def next_step(application, *, supplement=None, pre_review=None, payment_notice=N
         return NextStep("department", _("The departments review the items in parallel; each chief representative "
                                         "decides and signs by the due time shown for each item."))
     if status == S.DECIDED:
-        if payment_notice is not None and payment_notice.status == "due":
+        # The delivery clock's stored due time, the one the deadline sweep fires on (clocks.delivery_due_at):
+        # none while the fee is awaited.
+        if application.delivery_due_at is None:
             return NextStep("you", _("Pay the fees with the payment code on the payment notice; the results are "
-                                     "delivered once the finance side confirms the payment."),
+                                     "delivered once the finance side confirms the payment. The 10 working days "
+                                     "for the delivery do not count while the fees are unpaid."),
                             _("See the payment notice"), reverse("approvals:application", args=[pk]) + "#fees-title")
         return NextStep("department", _("The decision is signed; the lead department's window delivers the "
-                                        "results as you chose."))
+                                        "results as you chose, by %(due)s.")
+                        % {"due": when(application.delivery_due_at)})
     if status in (S.DELIVERED, S.CLOSED):
         return NextStep("you", _("Done: the results are delivered. The documents stay available below."))
     return NextStep("you", _("This application is withdrawn; nothing more happens."))

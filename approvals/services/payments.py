@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import payment_codes
+from approvals import clocks, payment_codes
+from approvals.calendar.loading import get_calendar
 from approvals.documents import triggers as documents
 from approvals.notices import Notice, announce
 from approvals.models import Application, EventKind, PaymentChannel, PaymentNotice, PaymentStatus
@@ -162,8 +163,14 @@ def _confirm(notice, application, *, paid_at, now, receipt_number, channel, by, 
             locking.save(notice)
     except IntegrityError:  # the same e-receipt number recorded at the same moment for another notice
         raise ReceiptNumberTaken(taken) from None
+    # The delivery clock (Art. 44) runs again from the payment: the days the fee was awaited do not count.
+    due = clocks.delivery_due_at(get_calendar(), application.decided_at, fee_issued_at=notice.issued_at,
+                                 fee_paid_at=notice.waited_until)
+    application.set_delivery_clock(due)
+    locking.save(application, "delivery_due_at", "delivery_check_at")
     timeline.record(application, EventKind.PAID, actor=by, now=now, request=request, subject=notice,
                     data={"payment_code": notice.code, "amount": str(notice.charged_amount),
-                          "receipt_number": receipt_number, "channel": channel})
+                          "receipt_number": receipt_number, "channel": channel,
+                          "delivery_due_at": due.isoformat() if due else None})
     documents.paid(application)  # 电子票据
     announce(Notice.PAID, application, at=now)

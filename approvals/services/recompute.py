@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from approvals import clocks
 from approvals.calendar.loading import build_calendar
 from approvals.models import (
-    Application, ApplicationStage, ApplicationStatus, ClockRecompute, EventKind, ItemReview, ReviewStatus,
-    StageStatus,
+    Application, ApplicationStage, ApplicationStatus, ClockRecompute, EventKind, ItemReview, PaymentNotice,
+    ReviewStatus, StageStatus,
 )
 from approvals.services import timeline
 from approvals.services.applications import acceptance_clock_times
@@ -134,11 +134,14 @@ def _delivery(pk, *, cal, now) -> bool:
     if application is None or application.decided_at is None:
         return False
     before = application.delivery_due_at
-    after = cal.add_working_days(application.decided_at, clocks.DELIVERY_DAYS)
-    if after == before:
+    notice = PaymentNotice.objects.filter(application=application).first()
+    after = clocks.delivery_due_at(cal, application.decided_at,
+                                   fee_issued_at=notice.issued_at if notice else None,
+                                   fee_paid_at=notice.waited_until if notice else None)
+    if after == before or after is None:  # a clock waiting for the fee has no due time: its payment computes it
         return False
     # A moved deadline is checked again, as after any move of a clock (the firing is keyed by its deadline).
-    application.delivery_due_at = application.delivery_check_at = after
+    application.set_delivery_clock(after)
     application.save(update_fields=["delivery_due_at", "delivery_check_at"])
     timeline.record(application, EventKind.CLOCK_RECOMPUTED, now=now, department=application.lead_department,
                     message=_("The working-day calendar changed: the results are now to be delivered by %(due)s "

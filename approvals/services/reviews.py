@@ -23,6 +23,7 @@ from approvals.models import (
     Application, ApplicationStage, Decision, DecisionSignature, EventKind, ItemReview, Outcome, PauseKind,
     ReviewPause, ReviewStatus, StageStatus,
 )
+from approvals.models.applications import outcome_of
 from approvals.models.reviews import OPEN_REVIEW_STATES
 from approvals.notices import Notice, announce
 from approvals.services import after_checks, fees_charged, locking, material_rules, permissions, timeline
@@ -170,17 +171,17 @@ def _after_signature(review, *, actor, now):
             locking.save(pending)
         waiting.cancel(now=now)
         locking.save(waiting)
-    signed = application.reviews.filter(status=R.SIGNED)
-    approved = signed.filter(decision=Decision.APPROVE).count()
-    total = application.reviews.count()
-    outcome = (Outcome.ALL_APPROVED if approved == total else Outcome.REFUSED if approved == 0
-               else Outcome.PARTLY_APPROVED)
+    outcome = outcome_of(application)
     application.decide(outcome=outcome, now=now,
-                       delivery_due_at=get_calendar().add_working_days(now, clocks.DELIVERY_DAYS))
+                       delivery_due_at=clocks.delivery_due_at(get_calendar(), now))
     locking.save(application)
     timeline.record(application, EventKind.DECIDED, actor=actor, now=now, data={"outcome": outcome},
                     message=Outcome(outcome).label)
-    if fees_charged.settle_at_decision(application, now=now, actor=actor) is not None:  # approved items' fees only
+    notice = fees_charged.settle_at_decision(application, now=now, actor=actor)  # approved items' fees only
+    if notice is not None:
+        # The delivery clock waits for the payment (clocks.delivery_due_at): no due time until it is paid.
+        application.set_delivery_clock(clocks.delivery_due_at(get_calendar(), now, fee_issued_at=notice.issued_at))
+        locking.save(application, "delivery_due_at", "delivery_check_at")
         announce(Notice.FEES_DUE, application)  # 缴款通知: a payment notice was issued
 
 

@@ -1,4 +1,9 @@
-"""`Authorization: Token <key>` against portal.models.ApiToken: expiring, per login, revocable."""
+"""`Authorization: Token <key>` against portal.models.ApiToken: expiring, per login, revocable.
+
+The API's first authentication class (settings REST_FRAMEWORK), so its `authenticate_header` is the API's
+challenge: a request without valid credentials (no token, a malformed, unknown, expired or revoked one, an
+inactive user) gets 401 with `WWW-Authenticate: Token`; a caller who is authenticated but not allowed gets 403.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension

@@ -52,6 +52,16 @@ def end_session(row: UserSession, *, actor, request=None) -> None:
         row.delete()
 
 
+def end_session_with_password(row: UserSession, *, actor, password: str, request=None) -> None:
+    """Ending a session from the account page: the password again first (as for enrolling a second factor), so
+    a session left open on a borrowed screen cannot end the owner's other sessions. A wrong password is audited
+    (`session_ended`, success = false) and counts towards the lockout; nothing ends."""
+    from portal.services.two_factor import check_password_again
+
+    check_password_again(actor, password, event="session_ended", request=request)
+    end_session(row, actor=actor, request=request)
+
+
 def end_other_sessions(user, *, keep: str | None, actor, request=None) -> int:
     rows = [row for row in UserSession.objects.filter(user=user) if row.session_key != keep]
     for row in rows:

@@ -56,6 +56,16 @@ def find_live_token(key: str, *, now=None) -> ApiToken | None:
     return token
 
 
+def revoke_token_with_password(token: ApiToken, *, actor, password: str, request=None) -> None:
+    """Revoking a token from the account page: the password again first (a wrong one is audited as
+    `token_revoked`, success = false, counts towards the lockout, and revokes nothing). The API's logout, which
+    presents the token itself, needs none (`revoke_token`)."""
+    from portal.services.two_factor import check_password_again
+
+    check_password_again(actor, password, event="token_revoked", request=request)
+    revoke_token(token, actor=actor, request=request)
+
+
 def revoke_token(token: ApiToken, *, actor, request=None) -> None:
     with transaction.atomic():
         audit.record("token_revoked", actor=actor, subject=token, summary=f"API token {token.prefix}…",

@@ -160,7 +160,8 @@ if API_TOKEN_STAFF_HOURS < 1 or API_TOKEN_HOURS < 1:
 
 # --- Content-Security-Policy (django-csp), in every shape so tests and browser tests see what production sends:
 # scripts, styles, fonts and images only from the portal itself; no inline script, no inline style, no plugin,
-# no framing. The only exception is the API documentation pages' inline styles (portal.urls).
+# no framing. The one addition: the Redoc page's style-src has a per-response nonce for the <style> elements Redoc
+# writes (portal.urls); no page allows 'unsafe-inline'.
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
@@ -319,9 +320,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- REST API
 REST_FRAMEWORK = {
+    # The token scheme first: DRF challenges with the first class's `authenticate_header`, so a missing, invalid
+    # or expired token is a 401 with `WWW-Authenticate: Token` (the session class has no challenge, and with it
+    # first DRF turned every authentication failure into a 403). A signed-in caller refused stays a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "portal.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -5,13 +5,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from portal.errors import DomainError
-from portal.forms import PasswordChangeForm, TotpEnrolForm
+from portal.forms import PasswordAgainForm, PasswordChangeForm, TotpEnrolForm
 from portal.models import ApiToken, UserSession
 from portal.services import passwords, sessions, tokens, two_factor
 
@@ -70,23 +70,53 @@ def change_password(request):
     return render(request, "portal/password_change.html", {"form": form})
 
 
-@require_POST
+@sensitive_post_parameters("password")
 @login_required
 def end_session(request, pk):
+    """Ending one's own current session is a logout (POST, no password); ending another asks for the password
+    again (GET: the confirmation form)."""
     row = get_object_or_404(UserSession, pk=pk, user=request.user)
-    is_current = row.session_key == request.session.session_key
-    sessions.end_session(row, actor=request.user, request=request)
-    if is_current:
+    if row.session_key == request.session.session_key:
+        if request.method != "POST":
+            return redirect("portal:account")
+        sessions.end_session(row, actor=request.user, request=request)
         logout(request)  # or the end of this request would save the session again
         return redirect("portal:login")
-    messages.success(request, _("The session has ended."))
-    return redirect("portal:account")
+    form = PasswordAgainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.end_session_with_password(row, actor=request.user, password=form.cleaned_data["password"],
+                                               request=request)
+        except two_factor.WrongPassword as exc:
+            form.add_error("password", exc.message)
+        else:
+            messages.success(request, _("The session has ended."))
+            return redirect("portal:account")
+    return render(request, "portal/end_confirm.html", {
+        "form": form, "title": _("End a session"),
+        "what": _("The session logged in on %(when)s from %(where)s (%(browser)s) ends.") % {
+            "when": timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+            "where": row.ip_address or "—", "browser": (row.user_agent or "—")[:60]},
+        "button": _("End the session")})
 
 
-@require_POST
+@sensitive_post_parameters("password")
 @login_required
 def end_token(request, pk):
+    """Revoking an API token from the account page asks for the password again (GET: the confirmation form)."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    tokens.revoke_token(token, actor=request.user, request=request)
-    messages.success(request, _("The API token has been revoked."))
-    return redirect("portal:account")
+    form = PasswordAgainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tokens.revoke_token_with_password(token, actor=request.user, password=form.cleaned_data["password"],
+                                              request=request)
+        except two_factor.WrongPassword as exc:
+            form.add_error("password", exc.message)
+        else:
+            messages.success(request, _("The API token has been revoked."))
+            return redirect("portal:account")
+    return render(request, "portal/end_confirm.html", {
+        "form": form, "title": _("Revoke an API token"),
+        "what": _("The API token %(prefix)s… (created %(when)s) stops working at once.") % {
+            "prefix": token.prefix, "when": timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")},
+        "button": _("Revoke the token")})

@@ -30,21 +30,26 @@ CASES = [
     # Sat 10-10 17:20, a make-up working day: 10 min that day, 110 min on Mon 10-12 (09:00-10:50).
     (at(2026, 10, 10, 17, 20), DemandClass.SMALL, at(2026, 10, 12, 10, 50), at(2026, 10, 12, 10, 20)),
     # Fri 06-05 15:00, general: working days Mon 06-08 and Tue 06-09 -> Tue 17:30. Budget 2.5 + 7 + 7 = 16.5 h;
-    # yellow window min(7 h, 16.5/4 = 4 h 07 min 30 s): 4 h of Tue afternoon + 7.5 min before noon -> 11:52:30.
-    (at(2026, 6, 5, 15, 0), DemandClass.GENERAL, at(2026, 6, 9, 17, 30), at(2026, 6, 9, 11, 52, 30)),
+    # yellow window min(7 h, 16.5/4 = 4 h 07 min 30 s): 4 h of Tue afternoon + 7.5 min before noon -> 11:52:30,
+    # shown and stored to the minute as every clock's yellow threshold (rounded down): 11:52.
+    (at(2026, 6, 5, 15, 0), DemandClass.GENERAL, at(2026, 6, 9, 17, 30), at(2026, 6, 9, 11, 52)),
     # Fri 10-09 16:00, general: the next working days are the make-up Sat 10-10 and Mon 10-12 -> Mon 17:30.
-    # Budget 1.5 + 7 + 7 = 15.5 h; window 15.5/4 = 3 h 52 min 30 s -> Mon 13:37:30.
-    (at(2026, 10, 9, 16, 0), DemandClass.GENERAL, at(2026, 10, 12, 17, 30), at(2026, 10, 12, 13, 37, 30)),
+    # Budget 1.5 + 7 + 7 = 15.5 h; window 15.5/4 = 3 h 52 min 30 s -> Mon 13:37:30, to the minute 13:37.
+    (at(2026, 10, 9, 16, 0), DemandClass.GENERAL, at(2026, 10, 12, 17, 30), at(2026, 10, 12, 13, 37)),
     # Big, Wed 09-30 10:00: the plan within 2 working days after the holiday: Thu 10-08, Fri 10-09 -> 17:30.
     # Budget 6 + 7 + 7 = 20 h; window min(7 h, 5 h) = 5 h: 4 h of Fri afternoon + 1 h before noon -> 11:00.
     (at(2026, 9, 30, 10, 0), DemandClass.BIG, at(2026, 10, 9, 17, 30), at(2026, 10, 9, 11, 0)),
+    # Small, raised Mon 06-01 10:00:37.5 (a real moment has seconds): 2 office hours -> 12:00:37.5 is past the
+    # morning's end, so 12:00 + 37.5 s after lunch = 13:30:37.5, up to the whole minute -> 13:31; yellow 30 min of
+    # office time earlier: 13:01 -> 12:00 - 29 min = 11:31, to the minute -> 11:31.
+    (at(2026, 6, 1, 10, 0, 37, 500000), DemandClass.SMALL, at(2026, 6, 1, 13, 31), at(2026, 6, 1, 11, 31)),
 ]
 
 
 @pytest.mark.parametrize(("raised", "classification", "due", "warn"), CASES,
                          ids=["small-before-national-day", "small-over-lunch", "small-weekend-evening",
                               "small-make-up-saturday", "general-friday-afternoon", "general-make-up-saturday",
-                              "big-plan-over-the-holiday"])
+                              "big-plan-over-the-holiday", "small-raised-with-seconds"])
 def test_222_due_times_by_hand(cat, raised, classification, due, warn):
     assert demand_clocks.due_times(classification, raised) == (due, warn)
     # Through the services: raised then classified (later) — the clock runs from the moment it was raised.
@@ -94,3 +99,21 @@ def test_a_running_222_clock_follows_a_switched_day(cat, agent):
     assert report.changed.get("demand") == 1
     entry = AuditEntry.objects.get(event="demand.clock_recomputed")
     assert entry.subject_id == str(demand.pk) and entry.data["after"]["due_at"] == "2026-06-10T17:30:00+08:00"
+
+
+def test_the_migration_rounds_stored_clocks_to_the_minute(cat):
+    """Rows stored before the clocks were whole minutes: due up, yellow down, the pending check follows."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    owner = cat.add_user("leader")
+    demand = open_demand(cat, DemandClass.GENERAL, owner=owner, now=at(2026, 6, 5, 15, 0))
+    Demand.objects.filter(pk=demand.pk).update(due_at=at(2026, 6, 9, 17, 29, 59, 1), warn_at=at(2026, 6, 9, 11, 52, 30),
+                                               next_check_at=at(2026, 6, 9, 11, 52, 30))
+    import_module("agents.migrations.0004_demand_clocks_to_the_minute").forwards(apps, None)
+    demand = reload(demand)
+    assert (demand.due_at, demand.warn_at, demand.next_check_at) == (
+        at(2026, 6, 9, 17, 30), at(2026, 6, 9, 11, 52), at(2026, 6, 9, 11, 52))
+    import_module("agents.migrations.0004_demand_clocks_to_the_minute").forwards(apps, None)  # a second run: same
+    assert (reload(demand).due_at, reload(demand).warn_at) == (at(2026, 6, 9, 17, 30), at(2026, 6, 9, 11, 52))

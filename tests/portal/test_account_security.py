@@ -38,13 +38,36 @@ def test_the_account_page_lists_sessions_and_tokens(user):
     assert len(page.context["sessions"]) == 2
 
 
-def test_a_user_ends_another_session_and_it_stops_working(user):
+def test_a_user_ends_another_session_with_the_password_and_it_stops_working(user):
     mine, other = logged_in(user, "browser-a"), logged_in(user, "browser-b")
     row = UserSession.objects.get(user_agent="browser-b")
-    assert mine.post(reverse("portal:end_session", args=[row.pk])).status_code == 302
+    url = reverse("portal:end_session", args=[row.pk])
+    page = mine.get(url)
+    assert page.status_code == 200 and "browser-b" in page.content.decode()
+    assert 'type="password"' in page.content.decode() and 'autocomplete="current-password"' in page.content.decode()
+    # Without the password, or with a wrong one: nothing ends; the wrong one is audited.
+    assert mine.post(url).status_code == 200
+    refused = mine.post(url, {"password": "not-my-password"})
+    assert refused.status_code == 200 and refused.context["form"].errors["password"]
+    assert UserSession.objects.filter(pk=row.pk).exists()
+    assert other.get(reverse("portal:account")).status_code == 200
+    assert AuditEntry.objects.get(event="session_ended", actor=user).success is False
+
+    assert mine.post(url, {"password": PASSWORD}).status_code == 302
     assert other.get(reverse("portal:account")).status_code == 302  # sent to the login page
     assert mine.get(reverse("portal:account")).status_code == 200
-    assert AuditEntry.objects.filter(event="session_ended", actor=user).exists()
+    assert AuditEntry.objects.filter(event="session_ended", actor=user, success=True).count() == 1
+
+
+def test_ending_ones_own_session_is_a_logout_without_the_password(user):
+    client = logged_in(user)
+    row = UserSession.objects.get(user=user)
+    url = reverse("portal:end_session", args=[row.pk])
+    assert client.get(url).url == reverse("portal:account")  # nothing to confirm: the button posts
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == reverse("portal:login")
+    assert not UserSession.objects.filter(pk=row.pk).exists()
+    assert client.get(reverse("portal:account")).status_code == 302
 
 
 def test_nobody_ends_someone_elses_session_or_token(user):
@@ -53,16 +76,21 @@ def test_nobody_ends_someone_elses_session_or_token(user):
     token, key = issue_token(stranger)
     mine = logged_in(user)
     row = UserSession.objects.get(user=stranger)
-    assert mine.post(reverse("portal:end_session", args=[row.pk])).status_code == 404
-    assert mine.post(reverse("portal:end_token", args=[token.pk])).status_code == 404
+    assert mine.post(reverse("portal:end_session", args=[row.pk]), {"password": PASSWORD}).status_code == 404
+    assert mine.post(reverse("portal:end_token", args=[token.pk]), {"password": PASSWORD}).status_code == 404
     assert UserSession.objects.filter(pk=row.pk).exists() and ApiToken.objects.filter(pk=token.pk).exists()
 
 
-def test_a_user_revokes_a_token_from_the_page(user):
+def test_a_user_revokes_a_token_from_the_page_with_the_password(user):
     client = logged_in(user)
     token, key = issue_token(user)
-    assert client.post(reverse("portal:end_token", args=[token.pk])).status_code == 302
-    assert Client().get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+    url = reverse("portal:end_token", args=[token.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"password": "not-my-password"}).status_code == 200
+    assert Client().get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert AuditEntry.objects.get(event="token_revoked", actor=user).success is False
+    assert client.post(url, {"password": PASSWORD}).status_code == 302
+    assert Client().get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_logging_out_forgets_the_session_row(user):

@@ -67,9 +67,17 @@ def test_admin_login_through_the_portal_is_audited_and_opens_the_admin(client, a
                                                      "otp_token": current_totp(device), "next": "/admin/"})
     assert response.status_code == 302 and response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
-    assert AuditEntry.objects.get(event="login", success=True, actor=user).data["second_factor"] is True
+    assert AuditEntry.objects.get(event="login", success=True, actor=user).data == {"second_factor": True}
     assert AuditEntry.objects.filter(event="admin_login", actor=user).exists()
     assert client.get("/api/v1/notifications/").status_code == 200
+
+
+def test_a_login_without_a_device_is_audited_as_one_factor(client):
+    """The counterpart of the test above: the audit entry says which logins had the second factor."""
+    user = UserFactory(applicant=True)
+    response = client.post(reverse("portal:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert AuditEntry.objects.get(event="login", success=True, actor=user).data == {"second_factor": False}
 
 
 def test_the_admin_logout_and_password_change_are_the_portals(client, admin):

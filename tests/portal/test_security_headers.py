@@ -40,6 +40,23 @@ def test_the_api_docs_load_their_script_from_a_file(client):
     assert "fonts.googleapis.com" not in redoc and not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", redoc)
 
 
+def test_the_api_docs_allow_no_inline_style_and_use_no_cdn(client):
+    """Swagger UI: the strict policy as every page. Redoc: its <style> elements are allowed by this response's
+    nonce only, which the page hands to Redoc; a new nonce per response; assets from the portal itself."""
+    swagger = client.get("/api/docs/")
+    assert policy(swagger)["style-src"] == ["'self'"]
+    first, second = client.get("/api/redoc/"), client.get("/api/redoc/")
+    styles = policy(first)["style-src"]
+    assert styles[0] == "'self'" and len(styles) == 2 and "'unsafe-inline'" not in styles
+    nonce = re.fullmatch(r"'nonce-([A-Za-z0-9+/=_-]{16,})'", styles[1]).group(1)
+    assert f'data-style-nonce="{nonce}"' in first.content.decode()  # static/js/style-nonce.js stamps it
+    assert policy(second)["style-src"][1] != styles[1]
+    for page in (swagger, first):
+        html = page.content.decode()
+        assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), html
+        assert "/static/drf_spectacular_sidecar/" in html
+
+
 def test_no_template_for_the_browser_has_inline_script_or_style():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):

@@ -13,7 +13,7 @@ from approvals.services.deadlines import sweep
 from portal.models import Delivery, Notification
 from tests.approvals.deadlines.broker import published_deliveries
 from tests.factories.applications import (
-    SHANGHAI, accepted_application, decided_application, submitted_application,
+    SHANGHAI, accepted_application, paid_application, submitted_application,
 )
 from tests.factories.portal import UserFactory
 
@@ -33,7 +33,7 @@ def snapshot():
 def test_two_sweeps_in_a_row_fire_and_notify_each_thing_once(cat, broker_queue, django_capture_on_commit_callbacks):
     supervisor = UserFactory(supervisor=True, email="supervisor@example.org")
     accepted_application(cat, now=at(2026, 6, 1, 10, 0))
-    decided_application(cat, now=at(2026, 6, 2, 10, 0))  # delivery due Tue 06-16 17:30
+    paid_application(cat, now=at(2026, 6, 2, 10, 0))  # fee paid at once: delivery due Tue 06-16 17:30
     submitted_application(cat, now=at(2026, 6, 3, 10, 0))  # deemed accepted after Wed 06-10 17:30
     moment = at(2026, 6, 30, 17, 31)
     # The workflow's own notices so far (receipts, new reviews ...), delivered as a worker would have.

@@ -14,13 +14,15 @@ import time_machine
 from django.urls import reverse
 
 from approvals.models import (
-    ApplicationEvent, ApplicationStatus, DeadlineFiring, DigestLine, EventKind, FiringKind, ItemReview, ReviewStatus,
+    ApplicationEvent, ApplicationStatus, DeadlineFiring, DigestLine, EventKind, FiringKind, ItemReview,
+    PaymentNotice, ReviewStatus, ServiceItem,
 )
-from approvals.services import acceptance, applications, delivery, payments, reviews
+from approvals.services import acceptance, applications, delivery, next_step, payments, reviews
 from approvals.services.deadlines import sweep
 from portal.models import AuditEntry, Notification
 from tests.factories.applications import (
-    SHANGHAI, accepted_application, decided_application, frozen, pdf_upload, reload, submitted_application,
+    SHANGHAI, accepted_application, decided_application, frozen, paid_application, pdf_upload, reload,
+    submitted_application,
 )
 from tests.factories.portal import UserFactory
 
@@ -323,13 +325,11 @@ def test_an_application_accepted_in_time_is_never_deemed_accepted(cat):
 
 # --- delivery (Art. 44) ----------------------------------------------------------------------------------
 def test_delivery_goes_red_ten_working_days_after_the_decision_unless_delivered(cat, supervisor):
-    late = decided_application(cat, now=at(2026, 6, 15, 10, 0))  # Mon
-    on_time = decided_application(cat, now=at(2026, 6, 15, 10, 5))
+    late = paid_application(cat, now=at(2026, 6, 15, 10, 0))  # Mon; the fee paid the same day: nothing moves
+    on_time = paid_application(cat, now=at(2026, 6, 15, 10, 5))
     # 10 working days after Mon 06-15: 16, 17, 18, (19 off), 22, 23, 24, 25, 26, 29, 30 -> Tue 06-30 17:30.
     assert late.delivery_due_at == on_time.delivery_due_at == at(2026, 6, 30, 17, 30)
     with frozen(at(2026, 6, 29, 10, 0)):
-        payments.confirm_at_window(on_time, actor=cat.clerk, payment_code=on_time.payment_notice.code,
-                                   receipt_number="E-1")
         delivery.deliver(on_time, actor=cat.clerk, now=at(2026, 6, 29, 10, 0))
 
     sweep(now=at(2026, 6, 30, 17, 29))
@@ -345,9 +345,68 @@ def test_delivery_goes_red_ten_working_days_after_the_decision_unless_delivered(
     assert len(told(FiringKind.DELIVERY_RED)) == 2
 
 
+def test_the_delivery_clock_waits_for_the_fee_and_runs_from_the_payment(cat, supervisor):
+    """Results are delivered after payment (docs/fees.md): the days the fee is awaited do not count, as a pause;
+    the applicant's next step and the sweep read the same stored due time."""
+    application = decided_application(cat, now=at(2026, 6, 15, 10, 0))  # Mon; the approved items charge a fee
+    assert application.payment_notice.status == "due"
+    assert (application.delivery_due_at, application.delivery_check_at) == (None, None)
+    step = next_step.next_step(application, payment_notice=application.payment_notice)
+    assert step.who == "you" and "do not count while the fees are unpaid" in step.text
+    # Ten working days after the decision (06-30) pass unpaid: nothing is overdue.
+    assert sweep(now=at(2026, 6, 30, 17, 31)).fired.get(FiringKind.DELIVERY_RED) is None
+    assert kinds(application) == []
+
+    paid_at = at(2026, 6, 24, 11, 0)  # Wed, reported by the platform on Thu
+    with frozen(at(2026, 6, 25, 9, 0)):
+        payments.confirm_from_platform(payment_code=application.payment_notice.code,
+                                       amount=application.payment_notice.charged_amount, receipt_number="E-9",
+                                       paid_at=paid_at)
+    application = reload(application)
+    # Stopped Mon 06-15, resumed Wed 06-24: 16, 17, 18, (19 off), 22, 23, 24 = 6 working days; the due date
+    # Tue 06-30 moves on 6: 07-01, 02, 03, 06, 07, 08 -> Wed 07-08 17:30 (ten working days after the payment day).
+    due = at(2026, 7, 8, 17, 30)
+    assert (application.delivery_due_at, application.delivery_check_at) == (due, due)
+    step = next_step.next_step(application, payment_notice=application.payment_notice)
+    assert (step.who, step.text.endswith("by 2026-07-08 17:30.")) == ("department", True)
+    paid = ApplicationEvent.objects.get(application=application, kind=EventKind.PAID)
+    assert paid.data["delivery_due_at"] == due.isoformat()
+
+    assert sweep(now=at(2026, 7, 8, 17, 29)).fired.get(FiringKind.DELIVERY_RED) is None
+    assert sweep(now=at(2026, 7, 8, 17, 31)).fired.get(FiringKind.DELIVERY_RED) == 1
+    assert firings(application) == [(FiringKind.DELIVERY_RED, due)]
+
+
+def test_a_bundle_with_nothing_to_pay_has_its_delivery_clock_from_the_decision(cat):
+    everything = {code: "refuse" for code in ServiceItem.objects.values_list("code", flat=True)}
+    refused = decided_application(cat, decisions=everything, now=at(2026, 6, 15, 10, 0))
+    assert not PaymentNotice.objects.filter(application=refused).exists()
+    assert refused.delivery_due_at == refused.delivery_check_at == at(2026, 6, 30, 17, 30)
+    assert next_step.next_step(refused).text.endswith("by 2026-06-30 17:30.")
+
+
 def test_reviews_of_a_delivered_application_stay_quiet(cat):
     application = decided_application(cat)
     assert not ItemReview.objects.filter(application=application).exclude(next_check_at=None).exists()
     assert not application.stages.exclude(next_check_at=None).exists()
     report = sweep(now=at(2026, 12, 31, 17, 0))
     assert set(report.fired) <= {FiringKind.DELIVERY_RED}
+
+
+def test_the_migration_stops_the_clocks_of_unpaid_fees_and_moves_the_paid_ones(cat):
+    """Rows decided before the rule: an unpaid fee's clock loses its due time; a paid one runs from the payment."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    unpaid = decided_application(cat, now=at(2026, 6, 15, 10, 0))
+    paid = decided_application(cat, now=at(2026, 6, 15, 10, 5))
+    with frozen(at(2026, 6, 24, 11, 0)):
+        payments.confirm_at_window(paid, actor=cat.clerk, payment_code=paid.payment_notice.code,
+                                   receipt_number="E-M", now=at(2026, 6, 24, 11, 0))
+    old = at(2026, 6, 30, 17, 30)  # what the decision stored before: 10 working days, fee or not
+    Application = type(unpaid)
+    Application.objects.filter(pk__in=[unpaid.pk, paid.pk]).update(delivery_due_at=old, delivery_check_at=old)
+    import_module("approvals.migrations.0019_outcome_revoked_delivery_waits_for_fees").forwards(apps, None)
+    assert (reload(unpaid).delivery_due_at, reload(unpaid).delivery_check_at) == (None, None)
+    assert reload(paid).delivery_due_at == reload(paid).delivery_check_at == at(2026, 7, 8, 17, 30)

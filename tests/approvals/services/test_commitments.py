@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 
 from approvals.models import (
-    AfterCheck, AfterCheckOutcome, ApplicationStatus, EventKind, ItemMaterial, ReviewStatus,
+    AfterCheck, AfterCheckOutcome, ApplicationStatus, EventKind, ItemMaterial, Outcome, ReviewStatus,
 )
+from approvals.models.applications import outcome_of
 from approvals.services import after_checks, applications, material_rules
 from approvals.services.material_rules import Provision
 from portal.errors import DomainError, NotAllowed, WrongState
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Notification
 from tests.factories.applications import (
     DEFAULT_NOW, accepted_application, decide_open_reviews, decided_on_commitment, draft_application, frozen,
     pdf_upload, png_upload, reload, shanghai,
@@ -235,3 +236,55 @@ def test_a_refused_or_ordinary_decision_opens_no_after_check(cat):
     decide_open_reviews(cat, application)
     assert application.reviews.filter(status=R.SIGNED).count() == 3
     assert not AfterCheck.objects.exists()
+
+
+# --- the bundle's outcome follows its items' decisions as they stand -------------------------------------------
+def decide_the_rest(cat, application):
+    for _round in range(10):
+        application = reload(application)
+        if application.status != ApplicationStatus.UNDER_REVIEW:
+            break
+        decide_open_reviews(cat, application, now=DEFAULT_NOW)
+    assert application.status == ApplicationStatus.DECIDED
+    return application
+
+
+def test_revoking_an_approval_of_a_decided_bundle_recomputes_its_outcome_and_tells_the_applicant(cat):
+    application = decide_the_rest(cat, decided_on_commitment(cat))
+    assert application.outcome == Outcome.ALL_APPROVED
+    check = AfterCheck.objects.get(review__application=application)
+
+    after_checks.record_outcome(check, actor=cat.chief_of(check.department), outcome=AfterCheckOutcome.FALSE_COMMITMENT,
+                                note="现场核查：卫生设施与承诺不符。", now=LATER)
+
+    application = reload(application)
+    assert application.outcome == Outcome.PARTLY_APPROVED == outcome_of(application)
+    event = application.events.get(kind=EventKind.DECISION_REVOKED)
+    assert event.data["outcome"] == {"before": Outcome.ALL_APPROVED, "after": Outcome.PARTLY_APPROVED}
+    told = Notification.objects.get(recipient=cat.applicant, kind=EventKind.DECISION_REVOKED)
+    assert told.body == "现场核查：卫生设施与承诺不符。\nThe result of the application is now: Partly approved."
+
+
+def test_a_revocation_before_the_bundle_is_decided_counts_at_its_decision(cat):
+    application = decided_on_commitment(cat)  # the other items still under review
+    check = AfterCheck.objects.get(review__application=application)
+    after_checks.record_outcome(check, actor=cat.chief_of(check.department), outcome=AfterCheckOutcome.FALSE_COMMITMENT,
+                                note="现场核查：不符。", now=LATER)
+    assert reload(application).outcome == ""
+    assert application.events.get(kind=EventKind.DECISION_REVOKED).data["outcome"] == {"before": "", "after": ""}
+    told = Notification.objects.get(recipient=cat.applicant, kind=EventKind.DECISION_REVOKED)
+    assert told.body == "现场核查：不符。"
+
+    assert decide_the_rest(cat, application).outcome == Outcome.PARTLY_APPROVED  # not "all approved"
+
+
+def test_the_outcome_rule_counts_only_approvals_that_stand(cat):
+    application = decide_the_rest(cat, decided_on_commitment(cat))
+    reviews = application.reviews.all()
+    assert outcome_of(application) == Outcome.ALL_APPROVED
+    reviews.filter(pk=reviews.first().pk).update(revoked_at=LATER)
+    assert outcome_of(application) == Outcome.PARTLY_APPROVED
+    reviews.update(revoked_at=LATER)
+    assert outcome_of(application) == Outcome.REVOKED
+    reviews.update(revoked_at=None, decision="refuse")
+    assert outcome_of(application) == Outcome.REFUSED

@@ -5,8 +5,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from approvals import payment_codes
+from approvals.calendar.loading import get_calendar
 from approvals.models import (
     ApplicationStatus, EventKind, FeeStatus, PaymentChannel, PaymentNotice, PaymentStatus, VisitKind,
 )
@@ -154,8 +156,12 @@ def test_the_clerk_confirms_the_payment_against_the_payment_code(cat):
     assert paid.pk == notice.pk
     assert (notice.status, notice.paid_at, notice.receipt_number, notice.channel, notice.confirmed_by) == (
         PaymentStatus.PAID, DEFAULT_NOW, "E-2026-0001", PaymentChannel.WINDOW, cat.clerk)
+    # The delivery clock runs again from the payment (paid the day of the decision: nothing moved).
+    due = reload(application).delivery_due_at
+    assert due == get_calendar().add_working_days(application.decided_at, 10)
     assert application.events.get(kind=EventKind.PAID).data == {
-        "payment_code": notice.code, "amount": "6382.20", "receipt_number": "E-2026-0001", "channel": "window"}
+        "payment_code": notice.code, "amount": "6382.20", "receipt_number": "E-2026-0001", "channel": "window",
+        "delivery_due_at": timezone.localtime(due).isoformat()}
     assert not payments.outstanding(application)
 
 

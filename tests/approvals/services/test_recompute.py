@@ -21,7 +21,7 @@ from approvals.tasks import recompute_clocks
 from portal.models import AuditEntry
 from tests.approvals.deadlines.broker import private_broker, published
 from tests.factories.applications import (
-    accepted_application, decided_application, frozen, reload, shanghai, submitted_application,
+    accepted_application, decided_application, frozen, paid_application, reload, shanghai, submitted_application,
 )
 from tests.factories.portal import UserFactory
 
@@ -114,7 +114,8 @@ def test_every_kind_of_open_clock_follows_a_switched_day(cat, admin):
     # All in June 2026 (Dragon Boat Festival Fri 06-19 off). Thu 06-11 becomes a rest day.
     submitted = submitted_application(cat, now=T(2026, 6, 8, 10))  # acceptance: 5 days -> Mon 06-15
     running = accepted_application(cat, now=T(2026, 6, 8, 10, 5))  # the trio: one stage of 5 days -> Mon 06-15
-    decided = decided_application(cat, now=T(2026, 6, 8, 10, 10))  # delivery: 10 days -> Tue 06-23
+    decided = paid_application(cat, now=T(2026, 6, 8, 10, 10))  # delivery: 10 days -> Tue 06-23
+    unpaid = decided_application(cat, now=T(2026, 6, 8, 10, 10))  # its delivery clock waits for the fee
     signed_late = decided.reviews.get(item=cat.fee_item)
     before = {"acceptance": submitted.acceptance_due_at, "stage": running.stages.get().due_at,
               "review": fee_review(running, cat).due_at, "delivery": decided.delivery_due_at}
@@ -129,6 +130,7 @@ def test_every_kind_of_open_clock_follows_a_switched_day(cat, admin):
     assert reload(running).stages.get().due_at == T(2026, 6, 16, 17, 30)
     assert fee_review(running, cat).due_at == T(2026, 6, 15, 17, 30)
     assert reload(decided).delivery_due_at == reload(decided).delivery_check_at == T(2026, 6, 24, 17, 30)
+    assert reload(unpaid).delivery_due_at is None  # no due time until paid: the payment computes it
     # The trio's three reviews (the immediate one, due on 06-08, and the legal limits of all three: 45 days,
     # past 06-11) and its stage; the acceptance and the delivery; the signed reviews are closed: left alone.
     assert report.changed == {"review": 3, "stage": 1, "acceptance": 1, "delivery": 1}

@@ -19,7 +19,7 @@ from approvals.services.progress import review_clock
 from approvals.services.reviews import review_light
 from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
 from tests.factories.applications import (
-    SHANGHAI, accepted_application, decided_application, reload, submitted_application,
+    SHANGHAI, accepted_application, decided_application, paid_application, reload, submitted_application,
 )
 from tests.factories.approvals import StaffAssignmentFactory
 from tests.factories.portal import UserFactory, with_totp
@@ -189,7 +189,7 @@ def test_overdue_board_counts_agree_with_the_clocks(cat, when):
 
 def test_overdue_board_red_stages_undelivered_and_deemed(cat):
     accepted_application(cat)  # stage of 5 working days led by dept 0: due Mon 06-08 17:30
-    decided = decided_application(cat, now=at(2026, 6, 1, 11, 0))  # delivery due 10 working days later
+    decided = paid_application(cat, now=at(2026, 6, 1, 11, 0))  # delivery due 10 working days later
     waiting = submitted_application(cat, now=at(2026, 6, 1, 12, 0))  # nobody answers: deemed after 5 days
     when = at(2026, 6, 16, 9, 0)
     report = sweep(now=when)
