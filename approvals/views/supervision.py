@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
 from approvals import charts, exports, metrics
@@ -23,6 +24,7 @@ from approvals.services.permissions import OVERSEEING_ROLES
 from portal.errors import DomainError
 
 PAGE_SIZE = 25
+EXPORT_CHUNK = 2000
 SECTION_TITLES = {"volume": _("Volume and timeliness"), "durations": _("Working days"),
                   "catalog": _("The catalog"), "visits_and_fees": _("Visits and fees"),
                   "satisfaction": _("Satisfaction (好差评)"), "demands": _("The park's demands (222)")}
@@ -80,6 +82,7 @@ def _sections(request, f, now):
     return sections
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def dashboard(request):
     require_overseer(request)
@@ -124,6 +127,7 @@ STAGE_TITLES = {"received": _("Received"), "accepted": _("Accepted"), "decided":
                 "on_time": _("Items decided on time"), "overdue": _("Overdue now"), "running": _("Running")}
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def application_list(request):
     """The applications behind a number (read-only; each links to its page)."""
@@ -138,41 +142,52 @@ def application_list(request):
     light = request.GET.get("light")
     if stage == "running" and light in Light.values:
         qs = qs.filter_light([light], now)
-    qs = qs.select_related("enterprise", "lead_department", "package").order_by("-submitted_at", "-pk")
+    qs = qs.order_by("-submitted_at", "-pk")
     if request.GET.get("export") in exports.FORMATS:
+        # Plain tuples streamed from SQL in chunks (one query), never model instances.
+        statuses = dict(ApplicationStatus.choices)
+        rows = qs.values_list("reference", "title", "enterprise__name", "lead_department__name", "status",
+                              "submitted_at", "accepted_at", "decided_at").iterator(chunk_size=EXPORT_CHUNK)
         return exports.table_response(f"applications-{stage}", [
             _("Reference"), _("Title"), _("Enterprise"), _("Lead department"), _("Status"), _("Submitted"),
-            _("Accepted"), _("Decided")], ((a.reference, a.title, a.enterprise.name, a.lead_department.name,
-                                            a.get_status_display(), a.submitted_at, a.accepted_at, a.decided_at)
-                                           for a in qs.iterator(chunk_size=2000)), request.GET["export"])
+            _("Accepted"), _("Decided")], ((ref, title, enterprise, lead, statuses.get(status, status), *times)
+                                           for ref, title, enterprise, lead, status, *times in rows),
+            request.GET["export"])
+    qs = qs.select_related("enterprise", "lead_department", "package")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "approvals/supervision/applications.html", {
         "page": page, "stage": stage, "stage_title": STAGE_TITLES[stage], "errors": errors,
         "query": _query(request, stage=stage), "back": _query(request)})
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def rating_list(request):
     require_overseer(request)
     f, errors = _filters(request)
-    qs = metrics.ratings(f).select_related("application__enterprise", "item", "department").order_by("-rated_at")
+    qs = metrics.ratings(f).order_by("-rated_at", "-pk")
     level = request.GET.get("level")
     if level == "bad":
         qs = qs.bad()
     elif level in RatingLevel.values:
         qs = qs.filter(level=level)
     if request.GET.get("export") in exports.FORMATS:
+        levels = dict(RatingLevel.choices)
+        rows = qs.values_list("application__reference", "item__name", "department__name", "level", "text",
+                              "rated_at").iterator(chunk_size=EXPORT_CHUNK)
         return exports.table_response("ratings", [_("Application"), _("Item"), _("Department"), _("Rating"),
                                                   _("Comment"), _("Rated at")],
-                                      ((r.application.reference, r.item.name if r.item else "", r.department.name,
-                                        r.get_level_display(), r.text, r.rated_at) for r in qs.iterator()),
+                                      ((ref, item or "", department, levels.get(level, level), text, rated_at)
+                                       for ref, item, department, level, text, rated_at in rows),
                                       request.GET["export"])
+    qs = qs.select_related("application__enterprise", "item", "department")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "approvals/supervision/ratings.html", {
         "page": page, "errors": errors, "level": level, "query": _query(request, level=level or ""),
         "back": _query(request)})
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def live_board(request):
     """Every running bundle by status and light; the page reloads itself every 30 seconds."""
@@ -194,6 +209,7 @@ def live_board(request):
 
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def monthly_report(request):
     """The sealed monthly report of `?month=YYYY-MM` (default: last month), as a PDF download."""
