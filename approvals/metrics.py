@@ -92,17 +92,38 @@ def applications(f: Filters):
     return qs.order_by()
 
 
-def reviews(f: Filters):
-    qs = ItemReview.objects.filter(application__submitted_at__isnull=False)
+def _narrowed(qs, f: Filters, *, item: str = "item_id"):
+    """A review, a rating or a rectification case narrowed by the filters: its application's package and park,
+    its own item (`item`: the lookup of the item) and department."""
     if f.package is not None:
         qs = qs.filter(application__package_id=f.package)
     if f.park is not None:
         qs = qs.filter(application__enterprise__park_id=f.park)
     if f.item is not None:
-        qs = qs.filter(item_id=f.item)
+        qs = qs.filter(**{item: f.item})
     if f.department is not None:
         qs = qs.filter(department_id=f.department)
     return qs.order_by()
+
+
+def reviews(f: Filters):
+    return _narrowed(ItemReview.objects.filter(application__submitted_at__isnull=False), f)
+
+
+# Each figure's date: an application counts on the day it was received, accepted or decided; an item on the day
+# its review was decided and signed. Counts, drill-down lists and trends all take their sets from here.
+APPLICATION_DATES = {"received": "submitted_at", "accepted": "accepted_at", "decided": "decided_at"}
+
+
+def applications_on(f: Filters, stage: str):
+    """The applications received / accepted / decided in the period."""
+    column = APPLICATION_DATES[stage]
+    return applications(f).filter(f.period(column), **{f"{column}__isnull": False})
+
+
+def decided_reviews(f: Filters):
+    """The item reviews decided and signed in the period."""
+    return reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES, decided_at__isnull=False)
 
 
 def catalog(f: Filters):
@@ -117,29 +138,24 @@ def catalog(f: Filters):
 
 
 def ratings(f: Filters):
-    qs = Rating.objects.filter(f.period("rated_at"))
-    if f.package is not None:
-        qs = qs.filter(application__package_id=f.package)
-    if f.park is not None:
-        qs = qs.filter(application__enterprise__park_id=f.park)
-    if f.item is not None:
-        qs = qs.filter(item_id=f.item)
-    if f.department is not None:
-        qs = qs.filter(department_id=f.department)
-    return qs.order_by()
+    return _narrowed(Rating.objects.filter(f.period("rated_at")), f)
 
 
 def rectifications(f: Filters):
-    qs = RectificationCase.objects.filter(f.period("opened_at"))
-    if f.package is not None:
-        qs = qs.filter(application__package_id=f.package)
-    if f.park is not None:
-        qs = qs.filter(application__enterprise__park_id=f.park)
-    if f.item is not None:
-        qs = qs.filter(rating__item_id=f.item)
-    if f.department is not None:
-        qs = qs.filter(department_id=f.department)
-    return qs.order_by()
+    return _narrowed(RectificationCase.objects.filter(f.period("opened_at")), f, item="rating__item_id")
+
+
+def rounded(value, places: int = 2):
+    return round(value, places) if value is not None else None
+
+
+def shown(figure) -> str:
+    """A figure as the pages and the report print it: "—" for none, a rate as a percentage."""
+    if figure.value is None:
+        return "—"
+    if figure.unit == "rate":
+        return f"{figure.value * 100:.1f}%"
+    return str(figure.value)
 
 
 def ratio(part, whole):
@@ -184,15 +200,10 @@ def percentile(distribution: Counter, fraction: float):
 
 # --- the figures ---------------------------------------------------------------------------------------------
 def volume(f: Filters, now) -> list[Figure]:
-    apps = applications(f)
     # Three counts, each a range of its own (partial indexes on submitted_at and decided_at), rather than one
     # pass over every application with three filters.
-    counts = {"received": apps.filter(f.period("submitted_at")).count(),
-              "accepted": apps.filter(f.period("accepted_at"), accepted_at__isnull=False).count(),
-              "decided": apps.filter(f.period("decided_at"), decided_at__isnull=False).count()}
-    decided_reviews = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
-                                        decided_at__isnull=False)
-    r = decided_reviews.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+    counts = {stage: applications_on(f, stage).count() for stage in APPLICATION_DATES}
+    r = decided_reviews(f).aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
     overdue = (reviews(f).filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets the status index serve
                .filter(ItemReview.LIGHT.q([Light.RED], now)).count())  # the one definition of red
     return [
@@ -207,19 +218,18 @@ def volume(f: Filters, now) -> list[Figure]:
 
 
 def durations(f: Filters, now) -> list[Figure]:
-    decided = applications(f).filter(f.period("decided_at"), accepted_at__isnull=False, decided_at__isnull=False)
+    decided = applications_on(f, "decided").filter(accepted_at__isnull=False)
     distribution = working_day_distribution(decided, "accepted_at", "decided_at")
-    limits = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES).aggregate(
+    limits = decided_reviews(f).aggregate(
         promised=Avg("limit_days"), legal=Avg("legal_limit_days"))
     return [
         Figure("avg_working_days", _("Average working days, acceptance to decision"), mean(distribution), "days",
                "stage=decided"),
         Figure("p90_working_days", _("90th percentile of working days, acceptance to decision"),
                percentile(distribution, 0.9), "days", "stage=decided"),
-        Figure("avg_promised_days", _("Average promised limit of the items decided"),
-               round(limits["promised"], 2) if limits["promised"] is not None else None, "days"),
-        Figure("avg_legal_days", _("Average legal limit of the items decided"),
-               round(limits["legal"], 2) if limits["legal"] is not None else None, "days"),
+        Figure("avg_promised_days", _("Average promised limit of the items decided"), rounded(limits["promised"]),
+               "days"),
+        Figure("avg_legal_days", _("Average legal limit of the items decided"), rounded(limits["legal"]), "days"),
     ]
 
 
@@ -248,7 +258,7 @@ def catalog_figures(f: Filters, now) -> list[Figure]:
 
 
 def visits_and_fees(f: Filters, now) -> list[Figure]:
-    decided = applications(f).filter(f.period("decided_at"), decided_at__isnull=False)
+    decided = applications_on(f, "decided")
     n = decided.count()
     visits = Visit.objects.filter(application__in=decided.values("pk")).order_by()
     per_application = visits.values("application_id").annotate(n=Count("pk")).order_by()
@@ -334,11 +344,10 @@ def trend(f: Filters, *, unit: str = "month"):
     from django.db.models.functions import TruncMonth, TruncWeek
 
     trunc = TruncWeek if unit == "week" else TruncMonth
-    apps = applications(f)
-    received = dict(apps.filter(f.period("submitted_at")).annotate(p=trunc("submitted_at")).values("p")
-                    .annotate(n=Count("pk")).values_list("p", "n"))
-    decided = dict(apps.filter(f.period("decided_at"), decided_at__isnull=False).annotate(p=trunc("decided_at"))
-                   .values("p").annotate(n=Count("pk")).values_list("p", "n"))
+    received, decided = (
+        dict(applications_on(f, stage).annotate(p=trunc(APPLICATION_DATES[stage])).values("p")
+             .annotate(n=Count("pk")).values_list("p", "n"))
+        for stage in ("received", "decided"))
     periods = sorted(set(received) | set(decided))
     return [{"period": p.date() if hasattr(p, "date") else p, "received": received.get(p, 0),
              "decided": decided.get(p, 0)} for p in periods]
@@ -354,16 +363,10 @@ DRILL_STAGES = ("received", "accepted", "decided", "on_time", "overdue", "runnin
 def drill(f: Filters, stage: str, *, now):
     """The applications behind a figure (`Figure.drill` is `stage=<stage>`), the same sets the counts use."""
     apps = applications(f)
-    if stage == "received":
-        return apps.filter(f.period("submitted_at"))
-    if stage == "accepted":
-        return apps.filter(f.period("accepted_at"), accepted_at__isnull=False)
-    if stage == "decided":
-        return apps.filter(f.period("decided_at"), decided_at__isnull=False)
+    if stage in APPLICATION_DATES:
+        return applications_on(f, stage)
     if stage == "on_time":
-        on_time = reviews(f).filter(f.period("decided_at"), status__in=DECIDED_REVIEW_STATES,
-                                    decided_at__lte=F("due_at")).values("application_id")
-        return apps.filter(pk__in=on_time)
+        return apps.filter(pk__in=decided_reviews(f).filter(decided_at__lte=F("due_at")).values("application_id"))
     if stage == "overdue":
         return apps.filter(pk__in=reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).values("application_id"))
     if stage == "running":

@@ -53,8 +53,7 @@ def context(year: int, month: int, *, now=None) -> dict:
     sections = [{"name": name, "figures": compute(f, now)} for name, compute in metrics.SECTIONS]
     for section in sections:
         for figure in section["figures"]:
-            figure.shown = ("—" if figure.value is None else
-                            f"{figure.value * 100:.1f}%" if figure.unit == "rate" else str(figure.value))
+            figure.shown = metrics.shown(figure)
     return {"year": year, "month": month, "issuer": issuer, "department": department, "computed_at": now,
             "sections": sections, "ranking": metrics.department_ranking(f, now=now), "seal": seal_svg(issuer)}
 

@@ -63,21 +63,13 @@ def _drill_link(request, figure) -> str:
     return reverse("approvals:supervision_applications") + "?" + _query(request, stage=value)
 
 
-def _format(figure) -> str:
-    if figure.value is None:
-        return "—"
-    if figure.unit == "rate":
-        return f"{figure.value * 100:.1f}%"
-    return str(figure.value)
-
-
 def _sections(request, f, now):
     sections = []
     for name, compute in metrics.SECTIONS:
         figures = compute(f, now)
         for figure in figures:
             figure.link = _drill_link(request, figure)
-            figure.shown = _format(figure)
+            figure.shown = metrics.shown(figure)
         sections.append({"name": name, "title": SECTION_TITLES.get(name, name), "figures": figures})
     return sections
 
