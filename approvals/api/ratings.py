@@ -273,10 +273,31 @@ class FigureSerializer(serializers.Serializer):
     definition = serializers.CharField(help_text="Where the figure is defined (docs/metrics.md#anchor).")
 
 
+class PackageSavingsSerializer(serializers.Serializer):
+    """One bundle of the package against filing its items one by one (docs/metrics.md#package-savings)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    fields_item_by_item = serializers.IntegerField()
+    fields_bundled = serializers.IntegerField()
+    fields_saved = serializers.IntegerField()
+    materials_item_by_item = serializers.IntegerField()
+    materials_bundled = serializers.IntegerField()
+    materials_saved = serializers.IntegerField()
+    steps_item_by_item = serializers.IntegerField(help_text="Items: filed one after the other.")
+    steps_bundled = serializers.IntegerField(help_text="Stages: the items of a stage run in parallel.")
+    steps_saved = serializers.IntegerField()
+    days_item_by_item = serializers.IntegerField(help_text="Σ the items' promised working days.")
+    days_bundled = serializers.IntegerField(help_text="Σ the stages' promised working days.")
+    days_saved = serializers.IntegerField()
+    applications = serializers.IntegerField(help_text="Bundles of the package received in the period.")
+
+
 class MetricsSerializer(serializers.Serializer):
     filters = serializers.DictField()
     computed_at = serializers.DateTimeField()
     figures = FigureSerializer(many=True)
+    packages = PackageSavingsSerializer(many=True, help_text="Per bundle type (package): what one bundle saves.")
 
 
 def parse_moment(value, *, name):
@@ -343,4 +364,5 @@ class MetricsView(APIView):
         now = timezone.now()
         figures = [{"key": fig.key, "label": str(fig.label), "value": fig.value, "unit": fig.unit,
                     "definition": fig.definition} for fig in metrics.figures(f, now=now)]
-        return Response(MetricsSerializer({"filters": f.as_params(), "computed_at": now, "figures": figures}).data)
+        return Response(MetricsSerializer({"filters": f.as_params(), "computed_at": now, "figures": figures,
+                                           "packages": metrics.package_savings(f)}).data)

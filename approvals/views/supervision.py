@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
@@ -25,9 +26,13 @@ from portal.errors import DomainError
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 2000
-SECTION_TITLES = {"volume": _("Volume and timeliness"), "durations": _("Working days"),
-                  "catalog": _("The catalog"), "visits_and_fees": _("Visits and fees"),
-                  "satisfaction": _("Satisfaction (好差评)"), "demands": _("The park's demands (222)")}
+SECTION_TITLES = {
+    "volume": gettext_lazy("Volume and timeliness"), "durations": gettext_lazy("Working days"),
+    "catalog": gettext_lazy("The catalog"), "visits_and_fees": gettext_lazy("Visits and fees"),
+    "bundles": gettext_lazy("Bundles (一件事) against filing item by item"),
+    "satisfaction": gettext_lazy("Satisfaction (好差评)"), "demands": gettext_lazy("The park's demands (222)"),
+    "san_ji": gettext_lazy("三即 milestones"),
+}
 
 
 def require_overseer(request):
@@ -74,6 +79,14 @@ def _sections(request, f, now):
     return sections
 
 
+def package_headers():
+    headers = [_("Package")]
+    for what in (_("Fields"), _("Materials"), _("Steps"), _("Promised working days")):
+        headers += [_("%(what)s item by item") % {"what": what}, _("%(what)s bundled") % {"what": what},
+                    _("%(what)s saved") % {"what": what}]
+    return headers + [_("Bundles received")]
+
+
 @require_safe  # read-only: a POST is refused (405)
 @login_required
 def dashboard(request):
@@ -82,6 +95,11 @@ def dashboard(request):
     f, errors = _filters(request)
     if request.GET.get("export") in exports.FORMATS:
         table = request.GET.get("table", "figures")
+        if table == "packages":
+            return exports.table_response("packages", package_headers(), [
+                (r["name"], *(r[f"{what}_{how}"] for what in metrics.SAVED for how in ("item_by_item", "bundled",
+                                                                                         "saved")),
+                 r["applications"]) for r in metrics.package_savings(f)], request.GET["export"])
         if table == "ranking":
             rows = metrics.department_ranking(f, now=now)
             return exports.table_response("ranking", [_("Department"), _("Items decided"), _("On time"),
@@ -106,7 +124,12 @@ def dashboard(request):
             request, stage="decided", department=row["pk"])
         row["overdue_link"] = reverse("approvals:supervision_applications") + "?" + _query(
             request, stage="overdue", department=row["pk"])
+    packages = metrics.package_savings(f)
+    for row in packages:
+        row["link"] = reverse("approvals:supervision_applications") + "?" + _query(
+            request, stage="received", package=row["pk"])
     return render(request, "approvals/supervision/dashboard.html", {
+        "packages": packages,
         "sections": sections, "errors": errors, "filters": f, "computed_at": now,
         "satisfaction": satisfaction, "trend": trend, "trend_chart": trend_chart, "unit": unit,
         "ranking": ranking, "departments": Department.objects.order_by("name"),
@@ -115,8 +138,11 @@ def dashboard(request):
     })
 
 
-STAGE_TITLES = {"received": _("Received"), "accepted": _("Accepted"), "decided": _("Decided"),
-                "on_time": _("Items decided on time"), "overdue": _("Overdue now"), "running": _("Running")}
+STAGE_TITLES = {
+    "received": gettext_lazy("Received"), "accepted": gettext_lazy("Accepted"), "decided": gettext_lazy("Decided"),
+    "on_time": gettext_lazy("Items decided on time"), "overdue": gettext_lazy("Overdue now"),
+    "running": gettext_lazy("Running"),
+}
 
 
 @require_safe  # read-only: a POST is refused (405)
