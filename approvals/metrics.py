@@ -47,6 +47,8 @@ class Filters:
     item: int | None = None
     package: int | None = None
     park: int | None = None
+    # Computed live even where the aggregate tables could answer (approvals/aggregates.py).
+    live: bool = False
 
     def period(self, column: str) -> Q:
         q = Q()
@@ -70,6 +72,7 @@ class Figure:
     unit: str = ""  # "count", "rate" (0..1), "days", "yuan", "visits"
     # The list behind the number (a page's query string on the supervision list; empty: none).
     drill: str = ""
+    source: str = "live"  # or "aggregate": read from the aggregate tables (docs/metrics.md#aggregates)
     definition: str = field(init=False)
 
     def __post_init__(self):
@@ -199,30 +202,56 @@ def percentile(distribution: Counter, fraction: float):
 
 
 # --- the figures ---------------------------------------------------------------------------------------------
+def _aggregates(f: Filters):
+    """The aggregate tables' reader when they answer `f` (approvals/aggregates.py), else None: live."""
+    from approvals import aggregates
+
+    return aggregates.reader(f)
+
+
+def _sourced(agg, figures: list[Figure], *, live: list[Figure] = ()) -> list[Figure]:
+    """Mark the figures read from the aggregate tables; `live` ones (of the moment: overdue now) stay live."""
+    if agg is not None:
+        for figure in figures:
+            figure.source = "aggregate"
+    return [*figures, *live]
+
+
 def volume(f: Filters, now) -> list[Figure]:
-    # Three counts, each a range of its own (partial indexes on submitted_at and decided_at), rather than one
-    # pass over every application with three filters.
-    counts = {stage: applications_on(f, stage).count() for stage in APPLICATION_DATES}
-    r = decided_reviews(f).aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
+    agg = _aggregates(f)
+    if agg is not None:
+        sums = agg.sums()
+        counts = {stage: sums[stage] for stage in APPLICATION_DATES}
+        r = {"n": sums["decided_items"], "on_time": sums["on_time"]}
+    else:
+        # Three counts, each a range of its own (partial indexes on submitted_at and decided_at), rather than one
+        # pass over every application with three filters.
+        counts = {stage: applications_on(f, stage).count() for stage in APPLICATION_DATES}
+        r = decided_reviews(f).aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
     overdue = (reviews(f).filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets the status index serve
                .filter(ItemReview.LIGHT.q([Light.RED], now)).count())  # the one definition of red
-    return [
+    return _sourced(agg, [
         Figure("received", _("Received"), counts["received"], "count", "stage=received"),
         Figure("accepted", _("Accepted"), counts["accepted"], "count", "stage=accepted"),
         Figure("decided", _("Decided"), counts["decided"], "count", "stage=decided"),
         Figure("decided_items", _("Items decided"), r["n"], "count", "stage=decided"),
         Figure("on_time", _("Items decided on time"), r["on_time"], "count", "stage=on_time"),
         Figure("on_time_rate", _("On-time rate (按时办结率)"), ratio(r["on_time"], r["n"]), "rate", "stage=on_time"),
-        Figure("overdue", _("Overdue now"), overdue, "count", "stage=overdue"),
-    ]
+    ], live=[Figure("overdue", _("Overdue now"), overdue, "count", "stage=overdue")])
 
 
 def durations(f: Filters, now) -> list[Figure]:
-    decided = applications_on(f, "decided").filter(accepted_at__isnull=False)
-    distribution = working_day_distribution(decided, "accepted_at", "decided_at")
-    limits = decided_reviews(f).aggregate(
-        promised=Avg("limit_days"), legal=Avg("legal_limit_days"))
-    return [
+    agg = _aggregates(f)
+    if agg is not None:
+        distribution, sums = agg.durations(), agg.sums()
+        n = sums["decided_items"]
+        limits = {"promised": sums["promised_days"] / n if n else None,
+                  "legal": sums["legal_days"] / n if n else None}
+    else:
+        decided = applications_on(f, "decided").filter(accepted_at__isnull=False)
+        distribution = working_day_distribution(decided, "accepted_at", "decided_at")
+        limits = decided_reviews(f).aggregate(promised=Avg("limit_days"), legal=Avg("legal_limit_days"))
+    return _sourced(agg, [
         Figure("avg_working_days", _("Average working days, acceptance to decision"), mean(distribution), "days",
                "stage=decided"),
         Figure("p90_working_days", _("90th percentile of working days, acceptance to decision"),
@@ -230,7 +259,7 @@ def durations(f: Filters, now) -> list[Figure]:
         Figure("avg_promised_days", _("Average promised limit of the items decided"), rounded(limits["promised"]),
                "days"),
         Figure("avg_legal_days", _("Average legal limit of the items decided"), rounded(limits["legal"]), "days"),
-    ]
+    ])
 
 
 def catalog_figures(f: Filters, now) -> list[Figure]:
@@ -258,49 +287,64 @@ def catalog_figures(f: Filters, now) -> list[Figure]:
 
 
 def visits_and_fees(f: Filters, now) -> list[Figure]:
-    decided = applications_on(f, "decided")
-    n = decided.count()
-    visits = Visit.objects.filter(application__in=decided.values("pk")).order_by()
-    per_application = visits.values("application_id").annotate(n=Count("pk")).order_by()
-    v = {"total": visits.count(), "zero": n - per_application.count(),
-         "at_most_one": n - per_application.filter(n__gte=2).count()}
-    fees = FeeCharge.objects.filter(application__in=decided.values("pk"))
-    if f.item is not None:
-        fees = fees.filter(item_id=f.item)
-    if f.department is not None:
-        fees = fees.filter(item__department_id=f.department)
-    money = fees.aggregate(standard=Coalesce(Sum("standard_amount"), Value(Decimal("0")),
-                                             output_field=DecimalField(max_digits=16, decimal_places=2)),
-                           charged=Coalesce(Sum("charged_amount"), Value(Decimal("0")),
-                                            output_field=DecimalField(max_digits=16, decimal_places=2)))
-    return [
+    agg = _aggregates(f)
+    if agg is not None:
+        sums = agg.sums()
+        n = sums["decided"]
+        v = {"total": sums["visits"], "zero": n - sums["with_visit"], "at_most_one": n - sums["with_two_visits"]}
+        money = {"standard": sums["fees_standard"], "charged": sums["fees_charged"]}
+    else:
+        decided = applications_on(f, "decided")
+        n = decided.count()
+        visits = Visit.objects.filter(application__in=decided.values("pk")).order_by()
+        per_application = visits.values("application_id").annotate(n=Count("pk")).order_by()
+        v = {"total": visits.count(), "zero": n - per_application.count(),
+             "at_most_one": n - per_application.filter(n__gte=2).count()}
+        fees = FeeCharge.objects.filter(application__in=decided.values("pk"))
+        if f.item is not None:
+            fees = fees.filter(item_id=f.item)
+        if f.department is not None:
+            fees = fees.filter(item__department_id=f.department)
+        money = fees.aggregate(standard=Coalesce(Sum("standard_amount"), Value(Decimal("0")),
+                                                 output_field=DecimalField(max_digits=16, decimal_places=2)),
+                               charged=Coalesce(Sum("charged_amount"), Value(Decimal("0")),
+                                                output_field=DecimalField(max_digits=16, decimal_places=2)))
+    return _sourced(agg, [
         Figure("avg_visits", _("Average visits per application"), ratio(v["total"], n), "visits"),
         Figure("zero_visit_applications", _("Applications with no visit"), v["zero"] if n else 0, "count"),
         Figure("at_most_one_visit_applications", _("Applications with at most one visit"),
                v["at_most_one"] if n else 0, "count"),
         Figure("fees_saved", _("Fees saved (standard − charged)"), money["standard"] - money["charged"], "yuan"),
-    ]
+    ])
 
 
 def satisfaction(f: Filters, now) -> list[Figure]:
-    given = ratings(f)
-    levels = {level: Count("pk", filter=Q(level=level)) for level in RatingLevel.values}
-    r = given.aggregate(total=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)),
-                        bad=Count("pk", filter=Q(level__in=BAD_LEVELS)), **levels)
-    cases = rectifications(f).aggregate(total=Count("pk"), called=Count("pk", filter=Q(called_back_at__isnull=False)),
-                                        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-                                        overdue=Count("pk", filter=RECTIFICATION_LIGHT.q([Light.RED], now)))
+    agg = _aggregates(f)
+    if agg is not None:
+        sums = agg.sums()
+        r = {level: sums[level] for level in RatingLevel.values}
+        r.update(total=sum(r.values()), good=sum(r[level] for level in GOOD_LEVELS),
+                 bad=sum(r[level] for level in BAD_LEVELS))
+        cases = {"total": sums["cases"], "called": sums["cases_called_back"], "resolved": sums["cases_resolved"],
+                 "overdue": rectifications(f).filter(RECTIFICATION_LIGHT.q([Light.RED], now)).count()}
+    else:
+        levels = {level: Count("pk", filter=Q(level=level)) for level in RatingLevel.values}
+        r = ratings(f).aggregate(total=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)),
+                                 bad=Count("pk", filter=Q(level__in=BAD_LEVELS)), **levels)
+        cases = rectifications(f).aggregate(
+            total=Count("pk"), called=Count("pk", filter=Q(called_back_at__isnull=False)),
+            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+            overdue=Count("pk", filter=RECTIFICATION_LIGHT.q([Light.RED], now)))
     figures = [Figure(f"rating_{level}", RatingLevel(level).label, r[level], "count", f"level={level}")
                for level in RatingLevel.values]
-    return figures + [
+    return _sourced(agg, figures + [
         Figure("ratings", _("Ratings given"), r["total"], "count"),
         Figure("good_rate", _("Good-review rate (好评率)"), ratio(r["good"], r["total"]), "rate"),
         Figure("bad_reviews", _("Bad reviews"), r["bad"], "count", "level=bad"),
         Figure("rectification_rate", _("Bad-review rectification rate (差评整改率)"),
                ratio(cases["resolved"], cases["total"]), "rate"),
         Figure("callback_rate", _("Call-back rate (回访率)"), ratio(cases["called"], cases["total"]), "rate"),
-        Figure("rectifications_overdue", _("Rectifications overdue"), cases["overdue"], "count"),
-    ]
+    ], live=[Figure("rectifications_overdue", _("Rectifications overdue"), cases["overdue"], "count")])
 
 
 SECTIONS: list[tuple[str, Callable]] = [
@@ -325,6 +369,17 @@ def department_ranking(f: Filters, *, now):
     ones — one grouped query, best on-time rate first."""
     from approvals.models import Department
 
+    agg = _aggregates(f)
+    if agg is not None:
+        counts = agg.ranking_counts()
+        red = dict(ItemReview.objects.filter(status__in=RUNNING_REVIEW_STATES)
+                   .filter(ItemReview.LIGHT.q([Light.RED], now)).order_by().values("department_id")
+                   .annotate(n=Count("pk")).values_list("department_id", "n"))
+        names = dict(Department.objects.filter(pk__in=set(counts) | set(red)).values_list("pk", "name"))
+        rows = [{"pk": pk, "name": names[pk], "decided": counts.get(pk, (0, 0))[0],
+                 "on_time": counts.get(pk, (0, 0))[1], "overdue": red.get(pk, 0)} for pk in names]
+        rows = [row for row in rows if row["decided"] > 0 or row["overdue"] > 0]
+        return _ranked(rows)
     decided = Q(reviews__status__in=DECIDED_REVIEW_STATES, reviews__decided_at__isnull=False)
     for lookup, value in f.period("reviews__decided_at").children:
         decided &= Q(**{lookup: value})
@@ -334,6 +389,10 @@ def department_ranking(f: Filters, *, now):
         overdue=Count("reviews", filter=Q(reviews__in=ItemReview.objects.filter(ItemReview.LIGHT.q([Light.RED], now))),
                       distinct=True),
     ).filter(Q(decided__gt=0) | Q(overdue__gt=0)).values("pk", "name", "decided", "on_time", "overdue"))
+    return _ranked(rows)
+
+
+def _ranked(rows):
     ranked = [{**row, "on_time_rate": ratio(row["on_time"], row["decided"])} for row in rows]
     ranked.sort(key=lambda row: (-(row["on_time_rate"] or 0), row["overdue"], row["name"]))
     return ranked
@@ -343,6 +402,9 @@ def trend(f: Filters, *, unit: str = "month"):
     """Applications received and decided per week or month: two grouped queries."""
     from django.db.models.functions import TruncMonth, TruncWeek
 
+    agg = _aggregates(f)
+    if agg is not None:
+        return agg.trend(unit)
     trunc = TruncWeek if unit == "week" else TruncMonth
     received, decided = (
         dict(applications_on(f, stage).annotate(p=trunc(APPLICATION_DATES[stage])).values("p")

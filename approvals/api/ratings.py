@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import metrics
+from approvals import aggregates, metrics
 from approvals.api.applications import checked, responses
 from approvals.api.serializers.common import LIGHTS, DepartmentRefSerializer, ItemRefSerializer, choice_field
 from approvals.api.serializers.reviews import ApplicationRefSerializer
@@ -271,6 +271,8 @@ class FigureSerializer(serializers.Serializer):
                                                              "null when there is nothing to divide.")
     unit = serializers.CharField()
     definition = serializers.CharField(help_text="Where the figure is defined (docs/metrics.md#anchor).")
+    source = serializers.ChoiceField(choices=["live", "aggregate"], help_text=(
+        "live: computed at the request; aggregate: read from the aggregate tables as of aggregates_refreshed_at."))
 
 
 class PackageSavingsSerializer(serializers.Serializer):
@@ -296,6 +298,8 @@ class PackageSavingsSerializer(serializers.Serializer):
 class MetricsSerializer(serializers.Serializer):
     filters = serializers.DictField()
     computed_at = serializers.DateTimeField()
+    aggregates_refreshed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the aggregate tables were last refreshed (null: never; every figure live).")
     figures = FigureSerializer(many=True)
     packages = PackageSavingsSerializer(many=True, help_text="Per bundle type (package): what one bundle saves.")
 
@@ -363,6 +367,8 @@ class MetricsView(APIView):
         f = filters_from(request.query_params)
         now = timezone.now()
         figures = [{"key": fig.key, "label": str(fig.label), "value": fig.value, "unit": fig.unit,
-                    "definition": fig.definition} for fig in metrics.figures(f, now=now)]
-        return Response(MetricsSerializer({"filters": f.as_params(), "computed_at": now, "figures": figures,
-                                           "packages": metrics.package_savings(f)}).data)
+                    "definition": fig.definition, "source": fig.source} for fig in metrics.figures(f, now=now)]
+        refreshed = aggregates.last_refresh()
+        return Response(MetricsSerializer({
+            "filters": f.as_params(), "computed_at": now, "figures": figures, "packages": metrics.package_savings(f),
+            "aggregates_refreshed_at": refreshed.finished_at if refreshed else None}).data)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
-from approvals import charts, exports, metrics
+from approvals import aggregates, charts, exports, metrics
 from approvals.api.ratings import filters_from
 from approvals.lights import Light
 from approvals.models import ApplicationStatus, Department, Package, RatingLevel
@@ -128,8 +128,10 @@ def dashboard(request):
     for row in packages:
         row["link"] = reverse("approvals:supervision_applications") + "?" + _query(
             request, stage="received", package=row["pk"])
+    from_tables = any(fig.source == "aggregate" for s in sections for fig in s["figures"])
+    refreshed = aggregates.last_refresh() if from_tables else None
     return render(request, "approvals/supervision/dashboard.html", {
-        "packages": packages,
+        "packages": packages, "refreshed_at": refreshed.finished_at if refreshed else None,
         "sections": sections, "errors": errors, "filters": f, "computed_at": now,
         "satisfaction": satisfaction, "trend": trend, "trend_chart": trend_chart, "unit": unit,
         "ranking": ranking, "departments": Department.objects.order_by("name"),

@@ -165,3 +165,18 @@ def test_exports_stream_rows_from_sql_in_a_constant_number_of_queries(client, ca
     c = logged_in(client, supervisor)
     after, body = _exported_queries(c, ratings_url, {"export": "csv"})
     assert after == before and "'=1+1" in body.decode("utf-8-sig")
+
+
+def test_the_dashboard_and_the_api_show_when_the_aggregates_were_refreshed(client, cat, decided, supervisor):
+    from approvals import aggregates
+
+    c = logged_in(client, supervisor)
+    assert 'data-testid="refreshed-at"' not in c.get(reverse("approvals:supervision")).content.decode()
+    assert c.get("/api/v1/metrics/").json()["aggregates_refreshed_at"] is None
+    done = aggregates.refresh(full=True)
+    assert 'data-testid="refreshed-at"' in c.get(reverse("approvals:supervision")).content.decode()
+    answer = c.get("/api/v1/metrics/", {"from": "2026-01-01"}).json()
+    assert answer["aggregates_refreshed_at"] is not None
+    sources = {fig["key"]: fig["source"] for fig in answer["figures"]}
+    assert (sources["decided"], sources["overdue"]) == ("aggregate", "live")
+    assert done.finished_at is not None
