@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from approvals.models import (
     Application, FeeCharge, MetricsDay, MetricsDuration, MetricsRefresh, Rating, RatingLevel, RectificationCase,
-    ReviewStatus, Scope, Visit,
+    Scope, Visit,
 )
 
 LOCK_KEY = 0x5E7A_11  # the advisory lock of a refresh (PostgreSQL)

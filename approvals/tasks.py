@@ -55,3 +55,14 @@ def refresh_metrics(full: bool = False) -> dict:
 
     done = aggregates.refresh(full=full)
     return {"full": done.full, "first_day": str(done.first_day), "last_day": str(done.last_day), "rows": done.rows}
+
+
+@shared_task(name="approvals.tasks.order_monthly_reports", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, time_limit=600, soft_time_limit=540)
+def order_monthly_reports() -> dict:
+    """Order the previous month's sealed supervision report (once: a second run finds it ordered); the documents'
+    task numbers, seals and stores it."""
+    from approvals.documents.monthly_report import order_previous_month
+
+    document, new = order_previous_month()
+    return {"document": document.pk, "ordered": new}

@@ -7,6 +7,7 @@ kept per day for all of them together (`scope` ALL, `scope_id` 0), per departmen
 (`scope` I); `package` and `park` are dimensions of their own (empty: an application of no package, an
 enterprise in no park)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +87,27 @@ class MetricsRefresh(models.Model):
         verbose_name = _("refresh of the supervision figures")
         verbose_name_plural = _("refreshes of the supervision figures")
         ordering = ["-finished_at"]
+
+
+class MonthlyReport(models.Model):
+    """监管月报: the subject of one sealed monthly report (an IssuedDocument of kind monthly_report) per month and
+    scope (`scope`: "" for the whole district, or a department's code). Ordered by the beat task for the previous
+    month, or by an administrator; ordering twice returns the same report (approvals/documents/monthly_report.py)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    scope = models.CharField(_("scope"), max_length=32, blank=True, default="")
+    department = models.ForeignKey("approvals.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    ordered_at = models.DateTimeField(_("ordered at"))
+    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-year", "-month", "scope"]
+        constraints = [models.UniqueConstraint(fields=["year", "month", "scope"], name="monthly_report_once")]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}{' ' + self.scope if self.scope else ''}"

@@ -2,19 +2,17 @@
 trends drawn as SVG on the server, the live board of running bundles (refreshing itself), the lists behind the
 numbers, and CSV/XLSX exports of every table. Read-only: leaders, administrators and supervisors."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
 from approvals import aggregates, charts, exports, metrics
@@ -23,6 +21,7 @@ from approvals.lights import Light
 from approvals.models import ApplicationStatus, Department, Package, RatingLevel
 from approvals.services.permissions import OVERSEEING_ROLES
 from portal.errors import DomainError
+from portal.models.users import Role
 
 PAGE_SIZE = 25
 EXPORT_CHUNK = 2000
@@ -227,31 +226,56 @@ def live_board(request):
         "rows": rows, "lights": lights, "computed_at": now, "errors": errors, "refresh": 30})
 
 
+def _month(raw):
+    """(year, month) of "YYYY-MM", or None."""
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+    except ValueError:
+        return None
+    return (year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
 
 
 @require_safe  # read-only: a POST is refused (405)
 @login_required
 def monthly_report(request):
-    """The sealed monthly report of `?month=YYYY-MM` (default: last month), as a PDF download."""
-    from approvals.documents.monthly_report import monthly_report as build
+    """The sealed monthly report of `?month=YYYY-MM` (default: last month): its stored document's download."""
+    from approvals.documents.monthly_report import month_report, previous_month
 
     require_overseer(request)
-    today = timezone.localdate()
-    default = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    raw = request.GET.get("month") or default
-    try:
-        year, month = (int(part) for part in raw.split("-"))
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
+    wanted = _month(request.GET.get("month") or "%d-%02d" % previous_month(timezone.localdate()))
+    if wanted is None:
         messages.error(request, _("Give the month as YYYY-MM."))
-        return redirect("approvals:supervision")
-    try:
-        report = build(year, month)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("approvals:supervision")
-    response = HttpResponse(report.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
-    response["X-Content-SHA256"] = report.sha256
-    return response
+        return redirect("approvals:monthly_reports")
+    document = month_report(*wanted)
+    if document is None:
+        messages.error(request, _("The report of %(month)s has not been issued yet.") % {
+            "month": "%d-%02d" % wanted})
+        return redirect("approvals:monthly_reports")
+    return redirect("approvals:document_download", pk=document.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monthly_reports(request):
+    """The sealed monthly reports, newest first, for download; an administrator orders a past month's (once)."""
+    from approvals.documents.monthly_report import order_report, reports
+
+    require_overseer(request)
+    if request.method == "POST":
+        if request.user.role != Role.ADMIN:
+            raise PermissionDenied(_("Only an administrator orders a monthly report."))
+        wanted = _month(request.POST.get("month"))
+        if wanted is None:
+            messages.error(request, _("Give the month as YYYY-MM."))
+            return redirect("approvals:monthly_reports")
+        try:
+            document, new = order_report(*wanted, actor=request.user, request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(title)s is being issued.") % {"title": document.title} if new else
+                             _("%(title)s already exists.") % {"title": document.title})
+        return redirect("approvals:monthly_reports")
+    page = Paginator(reports(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision/reports.html", {
+        "page": page, "may_order": request.user.role == Role.ADMIN})

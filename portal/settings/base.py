@@ -303,6 +303,9 @@ CELERY_BEAT_SCHEDULE = {
     # last refresh, from METRICS_REFRESH_LOOKBACK_DAYS before it.
     "metrics-refresh": {"task": "approvals.tasks.refresh_metrics", "schedule": METRICS_REFRESH_SECONDS,
                         "options": {"expires": METRICS_REFRESH_SECONDS}},
+    # The previous month's sealed supervision report, ordered once (every 6 hours: idempotent).
+    "monthly-report": {"task": "approvals.tasks.order_monthly_reports", "schedule": 6 * 3600.0,
+                       "options": {"expires": 3600.0}},
 }
 
 # --- Cache: shared by the web, worker and beat processes (the calendar's version key lives here), so a

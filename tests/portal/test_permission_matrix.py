@@ -355,6 +355,8 @@ EXPECTED = {
     "POST approvals:supervision_live":                  ".............",
     "GET approvals:monthly_report":                     "..........YYY",
     "POST approvals:monthly_report":                    ".............",
+    "GET approvals:monthly_reports":                    "..........YYY",
+    "POST approvals:monthly_reports":                   "...........Y.",
     "GET approvals:rectifications":                     ".YYYYYYYYYYYY",
     "POST approvals:rectifications":                    ".............",
     "GET approvals:rectification":                      ".Y...YY.Y.YYY",
