@@ -61,15 +61,20 @@ def projects_with_milestones():
 
     from agents.models import InvestmentProject
     from agents.services.projects import CERTIFICATE_ITEMS
-    from approvals.models import Decision, DecisionSignature
+    from approvals.models import Decision, ItemReview
+
+    # The project's own bundles (a handful): the signatures are looked up through them, by index.
+    own_bundles = InvestmentProject.applications.through.objects.filter(
+        investmentproject_id=OuterRef(OuterRef("pk"))).values("application_id")
 
     def first_signed(code):
-        signatures = (DecisionSignature.objects.filter(review__application__investment_projects=OuterRef("pk"),
-                                                       review__item__code=code, decision=Decision.APPROVE,
-                                                       review__revoked_at__isnull=True)
-                      .annotate(_day=TruncDate("signed_at")).filter(_day__gte=OuterRef("land_handed_over_on"))
-                      .order_by().values(_g=Value(1)).annotate(_first=Min("_day")).values("_first")[:1])
-        return Subquery(signatures, output_field=DateField())
+        # From the project's bundles' reviews (index on application) to their signatures (one each).
+        reviews = (ItemReview.objects.filter(application_id__in=own_bundles, item__code=code,
+                                             revoked_at__isnull=True, signature__decision=Decision.APPROVE)
+                   .annotate(_day=TruncDate("signature__signed_at"))
+                   .filter(_day__gte=OuterRef("land_handed_over_on"))
+                   .order_by().values(_g=Value(1)).annotate(_first=Min("_day")).values("_first")[:1])
+        return Subquery(reviews, output_field=DateField())
 
     codes = sorted(CERTIFICATE_ITEMS)
     firsts = {f"_cert_{n}": first_signed(code) for n, code in enumerate(codes)}
@@ -99,7 +104,9 @@ def san_ji_figures(f, now) -> list:
             reached &= Q(**{f"{end}__lt": timezone.localdate(f.end)})
         counts[f"{key}_reached"] = Count("pk", filter=reached)
         counts[f"{key}_met"] = Count("pk", filter=reached & Q(**{end: F(start)}))
-    c = projects.aggregate(**counts)
+    # DISTINCT (the rows are distinct anyway) makes the database count over the projects computed once, rather
+    # than repeat the certificate subqueries inside every count.
+    c = projects.distinct().aggregate(**counts)
     figures = []
     for key, _start, _end, met, share in SAN_JI:
         figures += [Figure(f"san_ji_{key}", met, c[f"{key}_met"], "count"),
