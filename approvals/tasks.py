@@ -44,3 +44,25 @@ def recompute_clocks(first: str, last: str, request_id: int | None = None, kind:
     if request_id is not None and not report.failed:  # a row that failed keeps the request for the relay
         recompute.mark_done(request_id)
     return {"examined": report.examined, "changed": report.changed, "failed": report.failed}
+
+
+@shared_task(name="approvals.tasks.refresh_metrics", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             time_limit=1800, soft_time_limit=1740)
+def refresh_metrics(full: bool = False) -> dict:
+    """Refresh the aggregate tables of the supervision figures (the days touched since the last refresh, all of
+    them the first time or with `full`). Idempotent: the days' rows are written again from the records."""
+    from approvals import aggregates
+
+    done = aggregates.refresh(full=full)
+    return {"full": done.full, "first_day": str(done.first_day), "last_day": str(done.last_day), "rows": done.rows}
+
+
+@shared_task(name="approvals.tasks.order_monthly_reports", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, time_limit=600, soft_time_limit=540)
+def order_monthly_reports() -> dict:
+    """Order the previous month's sealed supervision report (once: a second run finds it ordered); the documents'
+    task numbers, seals and stores it."""
+    from approvals.documents.monthly_report import order_previous_month
+
+    document, new = order_previous_month()
+    return {"document": document.pk, "ordered": new}

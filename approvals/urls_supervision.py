@@ -10,6 +10,7 @@ urlpatterns = [
     path("ratings/", supervision.rating_list, name="supervision_ratings"),
     path("live/", supervision.live_board, name="supervision_live"),
     path("report.pdf", supervision.monthly_report, name="monthly_report"),
+    path("reports/", supervision.monthly_reports, name="monthly_reports"),
     path("rectifications/", ratings.rectification_list, name="rectifications"),
     path("rectifications/<int:pk>/", ratings.rectification_detail, name="rectification"),
     path("pain-points/", ratings.pain_point_list, name="pain_points"),

@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import metrics
+from approvals import aggregates, metrics
 from approvals.api.applications import checked, responses
 from approvals.api.serializers.common import LIGHTS, DepartmentRefSerializer, ItemRefSerializer, choice_field
 from approvals.api.serializers.reviews import ApplicationRefSerializer
@@ -271,12 +271,37 @@ class FigureSerializer(serializers.Serializer):
                                                              "null when there is nothing to divide.")
     unit = serializers.CharField()
     definition = serializers.CharField(help_text="Where the figure is defined (docs/metrics.md#anchor).")
+    source = serializers.ChoiceField(choices=["live", "aggregate"], help_text=(
+        "live: computed at the request; aggregate: read from the aggregate tables as of aggregates_refreshed_at."))
+
+
+class PackageSavingsSerializer(serializers.Serializer):
+    """One bundle of the package against filing its items one by one (docs/metrics.md#package-savings)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    fields_item_by_item = serializers.IntegerField()
+    fields_bundled = serializers.IntegerField()
+    fields_saved = serializers.IntegerField()
+    materials_item_by_item = serializers.IntegerField()
+    materials_bundled = serializers.IntegerField()
+    materials_saved = serializers.IntegerField()
+    steps_item_by_item = serializers.IntegerField(help_text="Items: filed one after the other.")
+    steps_bundled = serializers.IntegerField(help_text="Stages: the items of a stage run in parallel.")
+    steps_saved = serializers.IntegerField()
+    days_item_by_item = serializers.IntegerField(help_text="Σ the items' promised working days.")
+    days_bundled = serializers.IntegerField(help_text="Σ the stages' promised working days.")
+    days_saved = serializers.IntegerField()
+    applications = serializers.IntegerField(help_text="Bundles of the package received in the period.")
 
 
 class MetricsSerializer(serializers.Serializer):
     filters = serializers.DictField()
     computed_at = serializers.DateTimeField()
+    aggregates_refreshed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the aggregate tables were last refreshed (null: never; every figure live).")
     figures = FigureSerializer(many=True)
+    packages = PackageSavingsSerializer(many=True, help_text="Per bundle type (package): what one bundle saves.")
 
 
 def parse_moment(value, *, name):
@@ -342,5 +367,8 @@ class MetricsView(APIView):
         f = filters_from(request.query_params)
         now = timezone.now()
         figures = [{"key": fig.key, "label": str(fig.label), "value": fig.value, "unit": fig.unit,
-                    "definition": fig.definition} for fig in metrics.figures(f, now=now)]
-        return Response(MetricsSerializer({"filters": f.as_params(), "computed_at": now, "figures": figures}).data)
+                    "definition": fig.definition, "source": fig.source} for fig in metrics.figures(f, now=now)]
+        refreshed = aggregates.last_refresh()
+        return Response(MetricsSerializer({
+            "filters": f.as_params(), "computed_at": now, "figures": figures, "packages": metrics.package_savings(f),
+            "aggregates_refreshed_at": refreshed.finished_at if refreshed else None}).data)

@@ -1,67 +1,77 @@
-"""The sealed monthly supervision report (监管月报): the month's figures (approvals/metrics.py) and the department
-ranking, rendered from templates/pdf/monthly_report.html and sealed with the reporting department's e-seal
-(PAdES, the documents' sealing).
+"""The sealed monthly supervision report (监管月报): a numbered, sealed, verifiable document like the portal's other
+documents (an IssuedDocument of kind `monthly_report`, series 监, issued by the documents' task, checked at
+/verify/), one per month and scope (the whole district, or one department).
 
-Rendered on request, not stored: the figures of a past month can still change (a late rating, a recomputed
-calendar), so the report states when it was computed; the setting REPORT_SEAL_DEPARTMENT names the department
-(code) whose seal it carries (default: the first department, by code, that has a seal)."""
+`order_report(year, month)` orders it (idempotent: the month's report, once ordered, is returned as it is); the
+beat task `approvals.tasks.order_monthly_reports` orders the previous month's, an administrator any past month on
+the reports page. Its facts are the month's figures (approvals/metrics.py, labels in Chinese) and the department
+ranking, captured when it is ordered (approvals/documents/contents/supervision.py); the setting
+REPORT_SEAL_DEPARTMENT names the department (code) whose seal it carries (default: the first department, by code,
+that has a seal)."""
 
-import hashlib
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
-from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import metrics
-from approvals.documents import keystore, signing
-from approvals.documents.pdf import render_document
-from approvals.documents.seal_drawing import seal_svg
-from approvals.models import Department
+from approvals.documents import issuing
+from approvals.documents.contents.supervision import facts_of, month_bounds, reporting_department
+from approvals.models import DocumentKind, MonthlyReport
 from portal.errors import DomainError
+from portal.services import audit
+
+__all__ = ["facts_of", "month_bounds", "month_report", "order_previous_month", "order_report", "previous_month",
+           "reporting_department", "reports"]
 
 
-@dataclass
-class Report:
-    pdf: bytes
-    sha256: str
-    filename: str
+def previous_month(today: date) -> tuple[int, int]:
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
-def month_bounds(year: int, month: int):
-    start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min))
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return start, timezone.make_aware(datetime.combine(following, time.min))
-
-
-def reporting_department():
-    code = getattr(settings, "REPORT_SEAL_DEPARTMENT", "")
-    candidates = Department.objects.filter(code=code) if code else Department.objects.order_by("code")
-    for department in candidates:
-        if keystore.has_seal(department):
-            return department
-    raise DomainError(_("No department seal is available for the monthly report: run `manage.py seals init`."))
-
-
-def context(year: int, month: int, *, now=None) -> dict:
+def order_report(year: int, month: int, *, department=None, actor=None, now=None, request=None):
+    """The month's report for the scope, ordered once: (its document, whether it was ordered now). Only a month that
+    has ended can be reported on."""
     now = now or timezone.now()
-    start, end = month_bounds(year, month)
-    f = metrics.Filters(start=start, end=end)
-    department = reporting_department()
-    issuer = keystore.official_name(department)
-    sections = [{"name": name, "figures": compute(f, now)} for name, compute in metrics.SECTIONS]
-    for section in sections:
-        for figure in section["figures"]:
-            figure.shown = ("—" if figure.value is None else
-                            f"{figure.value * 100:.1f}%" if figure.unit == "rate" else str(figure.value))
-    return {"year": year, "month": month, "issuer": issuer, "department": department, "computed_at": now,
-            "sections": sections, "ranking": metrics.department_ranking(f, now=now), "seal": seal_svg(issuer)}
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise DomainError(_("Give the month as YYYY-MM."))
+    if month_bounds(year, month)[1] > now:
+        raise DomainError(_("Only a month that has ended can be reported on."))
+    reporting_department()  # a clear message before anything is written when no seal exists
+    scope = department.code if department is not None else ""
+    existing = MonthlyReport.objects.filter(year=year, month=month, scope=scope).first()
+    if existing is not None:
+        return issuing.current(DocumentKind.MONTHLY_REPORT, existing), False
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(year=year, month=month, scope=scope, department=department,
+                                                  ordered_at=now, ordered_by=actor)
+            document = issuing.order(DocumentKind.MONTHLY_REPORT, report, now=now)
+            audit.record("monthly_report.ordered", actor=actor, subject=report, request=request,
+                         summary=document.title[:255], data={"year": year, "month": month, "scope": scope})
+    except IntegrityError:  # ordered meanwhile by the beat task or another administrator
+        report = MonthlyReport.objects.get(year=year, month=month, scope=scope)
+        return issuing.current(DocumentKind.MONTHLY_REPORT, report), False
+    return document, True
 
 
-def monthly_report(year: int, month: int, *, now=None) -> Report:
-    ctx = context(year, month, now=now)
-    rendered = render_document("pdf/monthly_report.html", ctx)
-    pdf = signing.seal_pdf(rendered.pdf, department=ctx["department"], placement=rendered.seal,
-                           reason=f"{year}年{month}月政务服务监管月报")
-    return Report(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), filename=f"monthly-report-{year}-{month:02d}.pdf")
+def reports():
+    """The monthly reports' documents, newest month first."""
+    from approvals.models import IssuedDocument
+
+    return (IssuedDocument.objects.current().filter(kind=DocumentKind.MONTHLY_REPORT)
+            .select_related("department").order_by("-ordered_at", "-pk"))
+
+
+def month_report(year: int, month: int, *, department=None):
+    """The issued report of the month and scope, or None (not ordered, or still being issued)."""
+    scope = department.code if department is not None else ""
+    report = MonthlyReport.objects.filter(year=year, month=month, scope=scope).first()
+    document = issuing.current(DocumentKind.MONTHLY_REPORT, report) if report is not None else None
+    return document if document is not None and document.sha256 else None
+
+
+def order_previous_month(*, now=None):
+    """The beat task's work: the previous month's district report, ordered once."""
+    now = now or timezone.now()
+    return order_report(*previous_month(timezone.localdate(now)), now=now)

@@ -1,3 +1,4 @@
+from .aggregates import MetricsDay, MetricsDuration, MetricsRefresh, MonthlyReport, Scope
 from .acceptance import AfterCheck, AfterCheckOutcome, Commitment, PreReview, ProblemKind, SupplementRequest
 from .applications import (
     Application, ApplicationEvent, ApplicationStatus, Channel, DeliveryMethod, EventKind, FormVersion, Outcome,
@@ -22,6 +23,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "MetricsDay", "MetricsDuration", "MetricsRefresh", "MonthlyReport", "Scope",
     "BAD_LEVELS", "GOOD_LEVELS", "Criterion", "PainPoint", "PainPointStatus", "Rating", "RatingIsFinal",
     "RatingLevel", "RectificationCase", "RectificationOutcome", "RectificationStatus",
     "AfterCheck", "AfterCheckOutcome",

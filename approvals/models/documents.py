@@ -29,6 +29,7 @@ class DocumentKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Electronic certificate")
     PAYMENT_NOTICE = "payment_notice", _("Payment notice")
     E_RECEIPT = "e_receipt", _("Electronic receipt")
+    MONTHLY_REPORT = "monthly_report", _("Monthly supervision report")
 
 
 K = DocumentKind
@@ -46,6 +47,7 @@ OFFICIAL_TITLES = {
     K.CERTIFICATE: "电子证照",
     K.PAYMENT_NOTICE: "缴款通知书",
     K.E_RECEIPT: "电子票据",
+    K.MONTHLY_REPORT: "政务服务监管月报",
 }
 # The series character(s) of each kind's number: 渝北城管 + 许 + 〔2026〕 + 第0001号. Each series counts on its own.
 NUMBER_SERIES = {
@@ -61,6 +63,7 @@ NUMBER_SERIES = {
     K.CERTIFICATE: "证",
     K.PAYMENT_NOTICE: "缴",
     K.E_RECEIPT: "票",
+    K.MONTHLY_REPORT: "监",
 }
 
 

@@ -41,7 +41,9 @@ class RatingIsFinal(Exception):
     """A rating cannot be changed or deleted by anybody."""
 
 
-class RatingQuerySet(models.QuerySet):
+class FinalRatingQuerySet(models.QuerySet):
+    """Ratings in bulk are never changed or deleted either."""
+
     def update(self, **kwargs):
         raise RatingIsFinal("Ratings cannot be changed.")
 
@@ -51,6 +53,32 @@ class RatingQuerySet(models.QuerySet):
     def bad(self):
         return self.filter(level__in=BAD_LEVELS)
 
+
+class FinalRating(models.Model):
+    """What every 好差评 rating has (a bundle's or an item's `Rating`, a demand's `agents.DemandRating`): a level,
+    a comment and the time, written once and never changed or deleted."""
+
+    level = models.CharField(_("rating"), max_length=24, choices=RatingLevel.choices)
+    text = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level in BAD_LEVELS
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RatingIsFinal("Ratings cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RatingIsFinal("Ratings cannot be deleted.")
+
+
+class RatingQuerySet(FinalRatingQuerySet):
     def visible_to(self, user):
         """The applicant sees their enterprise's ratings; departments those about their work; leaders,
         administrators and supervisors all of them. Everybody else: none."""
@@ -73,7 +101,7 @@ def _criterion_field(label):
     return models.CharField(label, max_length=24, choices=RatingLevel.choices, blank=True)
 
 
-class Rating(models.Model):
+class Rating(FinalRating):
     """One rating of a decided bundle (`item` empty) or of one of its items: once, by the applicant."""
 
     application = models.ForeignKey("approvals.Application", verbose_name=_("application"),
@@ -85,14 +113,11 @@ class Rating(models.Model):
                                    related_name="ratings")
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT,
                               related_name="ratings")
-    level = models.CharField(_("rating"), max_length=24, choices=RatingLevel.choices)
     overall = _criterion_field(_("Overall satisfaction"))
     efficiency = _criterion_field(_("Efficiency"))
     guide_accuracy = _criterion_field(_("Accuracy of the service guide"))
     convenience = _criterion_field(_("Convenience"))
     usability = _criterion_field(_("Ease of use of the platform"))
-    text = models.TextField(_("comment"), blank=True)
-    rated_at = models.DateTimeField(_("rated at"), db_index=True)
 
     objects = RatingQuerySet.as_manager()
 
@@ -110,18 +135,6 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.application_id}/{self.item_id or '-'}: {self.level}"
-
-    @property
-    def is_bad(self) -> bool:
-        return self.level in BAD_LEVELS
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RatingIsFinal("Ratings cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RatingIsFinal("Ratings cannot be deleted.")
 
 
 class RectificationStatus(models.TextChoices):

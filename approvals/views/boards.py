@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from approvals.models import Department, FiringKind
 from approvals.services import boards
@@ -55,6 +56,7 @@ def _firing_links(rows, *, review_pages: bool):
             firing.url = ""
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def escalations(request):
     """The department's running reviews in red and yellow, its late stages and its escalation history."""
@@ -98,6 +100,7 @@ class BoardFilterForm(forms.Form):
         return data
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def overdue_board(request):
     """Every department: counts per light, the overdue reviews by how overdue, the firing history, the deemed

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from approvals.models import (
     Application, Criterion, PainPoint, RatingLevel, RectificationCase, RectificationOutcome, RectificationStatus,
@@ -91,6 +91,7 @@ def rate_application(request, pk):
         "given": application.ratings.select_related("item").order_by("rated_at")}, status=status)
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def awaiting_rating(request):
     """待评价: the applicant's decided applications not rated yet."""
@@ -115,6 +116,7 @@ class FixForm(forms.Form):
                               choices=RatingLevel.choices, widget=forms.RadioSelect)
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def rectification_list(request):
     qs = (RectificationCase.objects.visible_to(request.user).with_light(timezone.now())
@@ -183,6 +185,7 @@ def _require_overseer(request):
         raise PermissionDenied(_("Pain points are kept by the supervisors and the administrators."))
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def pain_point_list(request):
     _require_overseer(request)

@@ -2,30 +2,36 @@
 trends drawn as SVG on the server, the live board of running bundles (refreshing itself), the lists behind the
 numbers, and CSV/XLSX exports of every table. Read-only: leaders, administrators and supervisors."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 from rest_framework.exceptions import ValidationError
 
-from approvals import charts, exports, metrics
+from approvals import aggregates, charts, exports, metrics
 from approvals.api.ratings import filters_from
 from approvals.lights import Light
 from approvals.models import ApplicationStatus, Department, Package, RatingLevel
 from approvals.services.permissions import OVERSEEING_ROLES
 from portal.errors import DomainError
+from portal.models.users import Role
 
 PAGE_SIZE = 25
-SECTION_TITLES = {"volume": _("Volume and timeliness"), "durations": _("Working days"),
-                  "catalog": _("The catalog"), "visits_and_fees": _("Visits and fees"),
-                  "satisfaction": _("Satisfaction (好差评)"), "demands": _("The park's demands (222)")}
+EXPORT_CHUNK = 2000
+SECTION_TITLES = {
+    "volume": gettext_lazy("Volume and timeliness"), "durations": gettext_lazy("Working days"),
+    "catalog": gettext_lazy("The catalog"), "visits_and_fees": gettext_lazy("Visits and fees"),
+    "bundles": gettext_lazy("Bundles (一件事) against filing item by item"),
+    "satisfaction": gettext_lazy("Satisfaction (好差评)"), "demands": gettext_lazy("The park's demands (222)"),
+    "san_ji": gettext_lazy("三即 milestones"),
+}
 
 
 def require_overseer(request):
@@ -61,25 +67,26 @@ def _drill_link(request, figure) -> str:
     return reverse("approvals:supervision_applications") + "?" + _query(request, stage=value)
 
 
-def _format(figure) -> str:
-    if figure.value is None:
-        return "—"
-    if figure.unit == "rate":
-        return f"{figure.value * 100:.1f}%"
-    return str(figure.value)
-
-
 def _sections(request, f, now):
     sections = []
     for name, compute in metrics.SECTIONS:
         figures = compute(f, now)
         for figure in figures:
             figure.link = _drill_link(request, figure)
-            figure.shown = _format(figure)
+            figure.shown = metrics.shown(figure)
         sections.append({"name": name, "title": SECTION_TITLES.get(name, name), "figures": figures})
     return sections
 
 
+def package_headers():
+    headers = [_("Package")]
+    for what in (_("Fields"), _("Materials"), _("Steps"), _("Promised working days")):
+        headers += [_("%(what)s item by item") % {"what": what}, _("%(what)s bundled") % {"what": what},
+                    _("%(what)s saved") % {"what": what}]
+    return headers + [_("Bundles received")]
+
+
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def dashboard(request):
     require_overseer(request)
@@ -87,6 +94,11 @@ def dashboard(request):
     f, errors = _filters(request)
     if request.GET.get("export") in exports.FORMATS:
         table = request.GET.get("table", "figures")
+        if table == "packages":
+            return exports.table_response("packages", package_headers(), [
+                (r["name"], *(r[f"{what}_{how}"] for what in metrics.SAVED for how in ("item_by_item", "bundled",
+                                                                                         "saved")),
+                 r["applications"]) for r in metrics.package_savings(f)], request.GET["export"])
         if table == "ranking":
             rows = metrics.department_ranking(f, now=now)
             return exports.table_response("ranking", [_("Department"), _("Items decided"), _("On time"),
@@ -111,7 +123,14 @@ def dashboard(request):
             request, stage="decided", department=row["pk"])
         row["overdue_link"] = reverse("approvals:supervision_applications") + "?" + _query(
             request, stage="overdue", department=row["pk"])
+    packages = metrics.package_savings(f)
+    for row in packages:
+        row["link"] = reverse("approvals:supervision_applications") + "?" + _query(
+            request, stage="received", package=row["pk"])
+    from_tables = any(fig.source == "aggregate" for s in sections for fig in s["figures"])
+    refreshed = aggregates.last_refresh() if from_tables else None
     return render(request, "approvals/supervision/dashboard.html", {
+        "packages": packages, "refreshed_at": refreshed.finished_at if refreshed else None,
         "sections": sections, "errors": errors, "filters": f, "computed_at": now,
         "satisfaction": satisfaction, "trend": trend, "trend_chart": trend_chart, "unit": unit,
         "ranking": ranking, "departments": Department.objects.order_by("name"),
@@ -120,10 +139,14 @@ def dashboard(request):
     })
 
 
-STAGE_TITLES = {"received": _("Received"), "accepted": _("Accepted"), "decided": _("Decided"),
-                "on_time": _("Items decided on time"), "overdue": _("Overdue now"), "running": _("Running")}
+STAGE_TITLES = {
+    "received": gettext_lazy("Received"), "accepted": gettext_lazy("Accepted"), "decided": gettext_lazy("Decided"),
+    "on_time": gettext_lazy("Items decided on time"), "overdue": gettext_lazy("Overdue now"),
+    "running": gettext_lazy("Running"),
+}
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def application_list(request):
     """The applications behind a number (read-only; each links to its page)."""
@@ -138,41 +161,52 @@ def application_list(request):
     light = request.GET.get("light")
     if stage == "running" and light in Light.values:
         qs = qs.filter_light([light], now)
-    qs = qs.select_related("enterprise", "lead_department", "package").order_by("-submitted_at", "-pk")
+    qs = qs.order_by("-submitted_at", "-pk")
     if request.GET.get("export") in exports.FORMATS:
+        # Plain tuples streamed from SQL in chunks (one query), never model instances.
+        statuses = dict(ApplicationStatus.choices)
+        rows = qs.values_list("reference", "title", "enterprise__name", "lead_department__name", "status",
+                              "submitted_at", "accepted_at", "decided_at").iterator(chunk_size=EXPORT_CHUNK)
         return exports.table_response(f"applications-{stage}", [
             _("Reference"), _("Title"), _("Enterprise"), _("Lead department"), _("Status"), _("Submitted"),
-            _("Accepted"), _("Decided")], ((a.reference, a.title, a.enterprise.name, a.lead_department.name,
-                                            a.get_status_display(), a.submitted_at, a.accepted_at, a.decided_at)
-                                           for a in qs.iterator(chunk_size=2000)), request.GET["export"])
+            _("Accepted"), _("Decided")], ((ref, title, enterprise, lead, statuses.get(status, status), *times)
+                                           for ref, title, enterprise, lead, status, *times in rows),
+            request.GET["export"])
+    qs = qs.select_related("enterprise", "lead_department", "package")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "approvals/supervision/applications.html", {
         "page": page, "stage": stage, "stage_title": STAGE_TITLES[stage], "errors": errors,
         "query": _query(request, stage=stage), "back": _query(request)})
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def rating_list(request):
     require_overseer(request)
     f, errors = _filters(request)
-    qs = metrics.ratings(f).select_related("application__enterprise", "item", "department").order_by("-rated_at")
+    qs = metrics.ratings(f).order_by("-rated_at", "-pk")
     level = request.GET.get("level")
     if level == "bad":
         qs = qs.bad()
     elif level in RatingLevel.values:
         qs = qs.filter(level=level)
     if request.GET.get("export") in exports.FORMATS:
+        levels = dict(RatingLevel.choices)
+        rows = qs.values_list("application__reference", "item__name", "department__name", "level", "text",
+                              "rated_at").iterator(chunk_size=EXPORT_CHUNK)
         return exports.table_response("ratings", [_("Application"), _("Item"), _("Department"), _("Rating"),
                                                   _("Comment"), _("Rated at")],
-                                      ((r.application.reference, r.item.name if r.item else "", r.department.name,
-                                        r.get_level_display(), r.text, r.rated_at) for r in qs.iterator()),
+                                      ((ref, item or "", department, levels.get(level, level), text, rated_at)
+                                       for ref, item, department, level, text, rated_at in rows),
                                       request.GET["export"])
+    qs = qs.select_related("application__enterprise", "item", "department")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "approvals/supervision/ratings.html", {
         "page": page, "errors": errors, "level": level, "query": _query(request, level=level or ""),
         "back": _query(request)})
 
 
+@require_safe  # read-only: a POST is refused (405)
 @login_required
 def live_board(request):
     """Every running bundle by status and light; the page reloads itself every 30 seconds."""
@@ -192,30 +226,56 @@ def live_board(request):
         "rows": rows, "lights": lights, "computed_at": now, "errors": errors, "refresh": 30})
 
 
+def _month(raw):
+    """(year, month) of "YYYY-MM", or None."""
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+    except ValueError:
+        return None
+    return (year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
+
+
+@require_safe  # read-only: a POST is refused (405)
+@login_required
+def monthly_report(request):
+    """The sealed monthly report of `?month=YYYY-MM` (default: last month): its stored document's download."""
+    from approvals.documents.monthly_report import month_report, previous_month
+
+    require_overseer(request)
+    wanted = _month(request.GET.get("month") or "%d-%02d" % previous_month(timezone.localdate()))
+    if wanted is None:
+        messages.error(request, _("Give the month as YYYY-MM."))
+        return redirect("approvals:monthly_reports")
+    document = month_report(*wanted)
+    if document is None:
+        messages.error(request, _("The report of %(month)s has not been issued yet.") % {
+            "month": "%d-%02d" % wanted})
+        return redirect("approvals:monthly_reports")
+    return redirect("approvals:document_download", pk=document.pk)
 
 
 @login_required
-def monthly_report(request):
-    """The sealed monthly report of `?month=YYYY-MM` (default: last month), as a PDF download."""
-    from approvals.documents.monthly_report import monthly_report as build
+@require_http_methods(["GET", "POST"])
+def monthly_reports(request):
+    """The sealed monthly reports, newest first, for download; an administrator orders a past month's (once)."""
+    from approvals.documents.monthly_report import order_report, reports
 
     require_overseer(request)
-    today = timezone.localdate()
-    default = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    raw = request.GET.get("month") or default
-    try:
-        year, month = (int(part) for part in raw.split("-"))
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        messages.error(request, _("Give the month as YYYY-MM."))
-        return redirect("approvals:supervision")
-    try:
-        report = build(year, month)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("approvals:supervision")
-    response = HttpResponse(report.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
-    response["X-Content-SHA256"] = report.sha256
-    return response
+    if request.method == "POST":
+        if request.user.role != Role.ADMIN:
+            raise PermissionDenied(_("Only an administrator orders a monthly report."))
+        wanted = _month(request.POST.get("month"))
+        if wanted is None:
+            messages.error(request, _("Give the month as YYYY-MM."))
+            return redirect("approvals:monthly_reports")
+        try:
+            document, new = order_report(*wanted, actor=request.user, request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(title)s is being issued.") % {"title": document.title} if new else
+                             _("%(title)s already exists.") % {"title": document.title})
+        return redirect("approvals:monthly_reports")
+    page = Paginator(reports(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "approvals/supervision/reports.html", {
+        "page": page, "may_order": request.user.role == Role.ADMIN})

@@ -294,10 +294,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
+METRICS_REFRESH_SECONDS = env.float("METRICS_REFRESH_SECONDS", default=600.0)
+METRICS_REFRESH_LOOKBACK_DAYS = env.int("METRICS_REFRESH_LOOKBACK_DAYS", default=45)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0, "args": ("beat",)},
     "deadline-sweep": {"task": "approvals.tasks.sweep_deadlines", "schedule": DEADLINE_SWEEP_SECONDS,
                        "options": {"expires": DEADLINE_SWEEP_SECONDS}},
+    # The aggregate tables of the supervision figures (docs/metrics.md#aggregates): the days touched since the
+    # last refresh, from METRICS_REFRESH_LOOKBACK_DAYS before it.
+    "metrics-refresh": {"task": "approvals.tasks.refresh_metrics", "schedule": METRICS_REFRESH_SECONDS,
+                        "options": {"expires": METRICS_REFRESH_SECONDS}},
+    # The previous month's sealed supervision report, ordered once (every 6 hours: idempotent).
+    "monthly-report": {"task": "approvals.tasks.order_monthly_reports", "schedule": 6 * 3600.0,
+                       "options": {"expires": 3600.0}},
 }
 
 # --- Cache: shared by the web, worker and beat processes (the calendar's version key lives here), so a

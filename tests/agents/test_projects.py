@@ -145,3 +145,42 @@ def test_a_bundle_is_linked_to_the_project_of_its_own_company_and_plot(cat, agen
 
     projects.unlink_application(project, own, actor=agent)
     assert not reload(project).applications.exists()
+
+
+# --- the 三即 figures of the supervision dashboard (docs/metrics.md#san-ji) --------------------------------------
+def test_san_ji_figures_count_the_milestones_met_the_same_day(cat, agent, project, certificates):
+    """Project 1: contract Mon 05-25, land Fri 05-29 (late), handover 06-03, certificates 06-03 (met), construction
+    06-05 (late). Project 2: contract and land 06-10 (met), handover 06-11, certificates 06-12 (a day late),
+    construction 06-12 (met). The SQL figures agree with `projects.milestones` of each project."""
+    from agents.metrics import projects_with_milestones, san_ji_figures
+    from approvals.metrics import Filters
+
+    for field, day in (("land_supplied_on", date(2026, 5, 29)), ("land_handed_over_on", date(2026, 6, 3)),
+                       ("construction_started_on", date(2026, 6, 5))):
+        projects.record_milestone(project, actor=agent, field=field, date=day)
+    certificates_signed(cat, agent, project, certificates, at(2026, 6, 3, 10, 0))
+    second = projects.create_project(actor=agent, enterprise=cat.enterprise, name="二期", plot="D07-1/01",
+                                     contract_signed_on=date(2026, 6, 10), owner=agent)
+    for field, day in (("land_supplied_on", date(2026, 6, 10)), ("land_handed_over_on", date(2026, 6, 11)),
+                       ("construction_started_on", date(2026, 6, 12))):
+        projects.record_milestone(second, actor=agent, field=field, date=day)
+    certificates_signed(cat, agent, second, certificates, at(2026, 6, 12, 10, 0))
+
+    in_sql = {p.pk: p.certificates_on for p in projects_with_milestones()}
+    for p in (project, second):
+        assert in_sql[p.pk] == by_key(p)["handover_to_certificates"].end_on
+    assert in_sql == {project.pk: date(2026, 6, 3), second.pk: date(2026, 6, 12)}
+
+    def figures(**period):
+        return {fig.key: fig.value for fig in san_ji_figures(Filters(**period), now=at(2026, 6, 30, 10, 0))}
+
+    assert figures(start=at(2026, 5, 1, 0, 0), end=at(2026, 7, 1, 0, 0)) == {
+        "san_ji_contract_to_land": 1, "san_ji_contract_to_land_rate": 0.5,
+        "san_ji_handover_to_certificates": 1, "san_ji_handover_to_certificates_rate": 0.5,
+        "san_ji_certificates_to_construction": 1, "san_ji_certificates_to_construction_rate": 0.5}
+    assert figures(start=at(2026, 6, 4, 0, 0), end=at(2026, 7, 1, 0, 0)) == {
+        "san_ji_contract_to_land": 1, "san_ji_contract_to_land_rate": 1.0,
+        "san_ji_handover_to_certificates": 0, "san_ji_handover_to_certificates_rate": 0.0,
+        "san_ji_certificates_to_construction": 1, "san_ji_certificates_to_construction_rate": 0.5}
+    assert figures(start=at(2026, 7, 1, 0, 0))["san_ji_contract_to_land_rate"] is None
+    assert figures(department=cat.departments[0].pk)["san_ji_contract_to_land"] == 0

@@ -8,6 +8,7 @@ import pytest
 from fontTools.ttLib import TTCollection
 
 from approvals.documents.catalog_notice import catalog_notice
+from approvals.documents.monthly_report import order_report
 from approvals.models import DocumentKind, DocumentStatus, IssuedDocument
 from approvals.services import acceptance
 from tests.factories.applications import frozen, shanghai, submitted_application
@@ -41,6 +42,8 @@ EXPECTED = {
     K.E_RECEIPT: ["电子票据", "渝北城管票〔2026〕第0001号", "FS2026060500001", "6,382.20"],
     K.NOT_ACCEPTED: ["不予受理通知书", "渝北卫健不受〔2026〕第0001号", "不予受理", "该事项不属于本机关受理范围。",
                      "重庆市渝北区市场监督管理局", "六十日内", "六个月内"],
+    K.MONTHLY_REPORT: ["2026年5月政务服务监管月报", "监〔2026〕第0001号", "办件量与时效", "部门按时办结率排名",
+                       "docs/metrics.md"],
     K.CATALOG_NOTICE: ["一次性告知单", "渝北城管告〔2026〕第0001号", "占用城市绿地审批", "绿化补偿费", "20.00–40.00",
                        "按下限", "承诺4个工作日，法定20个工作日", "12345政务服务便民热线", "总平面图"],
 }
@@ -54,13 +57,15 @@ def serif_characters() -> frozenset:
 
 @pytest.fixture
 def every_document(cat, seals):
-    """All twelve kinds: the journey's ten, a refusal to accept on another bundle, the catalog notices."""
+    """All thirteen kinds: the journey's ten, a refusal to accept on another bundle, the catalog notices, a
+    monthly supervision report."""
     journey(cat)
     other = submitted_application(cat, items=[cat.commitment_item])
     with frozen(shanghai(2026, 6, 2, 9, 0)):
         acceptance.refuse_acceptance(other, actor=cat.staff_of(other.lead_department),
                                      reason="该事项不属于本机关受理范围。", apply_instead_to="重庆市渝北区市场监督管理局")
     with frozen(ISSUED_AT):
+        order_report(2026, 5, now=ISSUED_AT)  # the supervisors' monthly report of the month before
         documents = issue_pending(now=ISSUED_AT)
         documents += [catalog_notice(cat.fee_item), catalog_notice(cat.package)]
     return documents

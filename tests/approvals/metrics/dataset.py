@@ -84,3 +84,43 @@ def build():
                                      opened_at=t(6, 6), callback_due_at=t(6, 8, 17, 30), due_at=t(6, 26, 17, 30),
                                      called_back_at=t(6, 8))
     return {"a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "apps": [app1, app2, app3]}
+
+
+def build_packages(data):
+    """Two bundle types on the data set (docs/metrics.md#package-savings works through them):
+
+    Fields: A1 asks name and site, A2 name, B1 name and area: 5 item by item, 3 distinct. Materials: A1 the plan
+    (above), A2 the business licence (held by the government), B1 the plan and a permit that A2 issues: 4 item by
+    item; bundled only the plan is asked. The extra links are optional, so the catalog figures do not move.
+    - P (m-pkg): stage 1 (promised 6) A1 + B1 in parallel, stage 2 (promised 0) A2. Item by item 3 steps and
+      4 + 6 + 0 = 10 promised days; bundled 2 steps, 6 days. Saved per bundle: 2 fields, 3 materials, 1 step,
+      4 days. app1 (June) and app5 (July) are P bundles.
+    - Q (m-solo): one stage (promised 4) with A1 alone: nothing saved. app2 (June) is a Q bundle.
+    June: 2 bundles; saved 2 fields, 3 materials, 1 step, 4 working days (P's once, Q's nothing)."""
+    from approvals.models import ItemField, Package, PackageStage
+    from tests.factories.approvals import FormFieldFactory
+
+    a, a1, a2, b1 = data["a"], data["a1"], data["a2"], data["b1"]
+    name, site, area = (FormFieldFactory(key=key) for key in ("m_name", "m_site", "m_area"))
+    for item, fields in ((a1, (name, site)), (a2, (name,)), (b1, (name, area))):
+        for order, field in enumerate(fields):
+            ItemField.objects.create(item=item, field=field, order=order)
+    licence = MaterialTypeFactory(key="m_licence", issued_by_government=True)
+    permit = MaterialTypeFactory(key="m_permit")
+    a2.issued_material = permit
+    a2.save(update_fields=["issued_material"])
+    ItemMaterial.objects.create(item=a2, material_type=licence, required=False)
+    ItemMaterial.objects.create(item=b1, material_type=MaterialTypeFactory(key="m_plan"), required=False)
+    ItemMaterial.objects.create(item=b1, material_type=permit, required=False)
+    p = Package.objects.create(code="m-pkg", name="甲乙一件事")
+    PackageStage.objects.create(package=p, order=1, name="并联", lead_department=a,
+                                promised_limit_days=6).items.set([a1, b1])
+    PackageStage.objects.create(package=p, order=2, name="备案", lead_department=a,
+                                promised_limit_days=0).items.set([a2])
+    q = Package.objects.create(code="m-solo", name="甲单项")
+    PackageStage.objects.create(package=q, order=1, name="单项", lead_department=a,
+                                promised_limit_days=4).items.set([a1])
+    app1, app2, _app3 = data["apps"]
+    Application.objects.filter(reference__in=["M-1", "M-5"]).update(package=p)
+    Application.objects.filter(pk=app2.pk).update(package=q)
+    return {"p": p, "q": q}

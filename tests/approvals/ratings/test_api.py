@@ -87,6 +87,12 @@ def test_supervisors_flag_pain_points_and_read_the_metrics_but_change_nothing(ca
     figures = {f["key"]: f for f in metrics.json()["figures"]}
     assert figures["decided"]["value"] == 1
     assert figures["decided"]["definition"] == "docs/metrics.md#decided"
+    assert figures["san_ji_handover_to_certificates_rate"]["definition"] == (
+        "docs/metrics.md#san-ji-handover-to-certificates-rate")
+    packages = {row["code"]: row for row in metrics.json()["packages"]}
+    trio = packages[cat.package.code]  # the factories' trio: one stage, three items
+    assert (trio["steps_item_by_item"], trio["steps_bundled"], trio["steps_saved"]) == (3, 1, 2)
+    assert trio["fields_saved"] == trio["fields_item_by_item"] - trio["fields_bundled"] > 0
     assert supervisor.get("/api/v1/metrics/", {"from": "June"}).status_code == 400
     assert supervisor.get("/api/v1/metrics/", {"department": "x"}).status_code == 400
     assert client(cat.applicant).get("/api/v1/metrics/").status_code == 403

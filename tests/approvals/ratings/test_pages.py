@@ -85,9 +85,9 @@ def test_a_supervisor_reads_the_dashboard_drills_down_exports_and_flags(client, 
     assert decided.reference not in c.get(reverse("approvals:supervision_applications"),
                                           {"stage": "decided", "from": "2026-07-01"}).content.decode()
     csv = c.get(reverse("approvals:supervision_applications"), {"stage": "decided", "export": "csv"})
-    assert csv["Content-Type"].startswith("text/csv") and decided.reference in csv.content.decode("utf-8-sig")
+    assert csv["Content-Type"].startswith("text/csv") and decided.reference in b"".join(csv.streaming_content).decode("utf-8-sig")
     xlsx = c.get(reverse("approvals:supervision"), {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     keys = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert "decided" in keys and "good_rate" in keys
     assert 'http-equiv="refresh"' in c.get(reverse("approvals:supervision_live")).content.decode()
@@ -107,3 +107,76 @@ def test_applicants_do_not_see_the_supervision_pages(client, cat):
     c = logged_in(client, cat.applicant)
     for name in ("supervision", "supervision_applications", "supervision_live", "pain_points"):
         assert c.get(reverse(f"approvals:{name}")).status_code == 403
+
+
+READ_ONLY = ("supervision", "supervision_applications", "supervision_ratings", "supervision_live", "monthly_report",
+             "rectifications", "pain_points", "overdue_board", "escalations", "awaiting_rating")
+
+
+def test_the_read_only_pages_refuse_a_post(client, cat, supervisor):
+    """Supervisors and observers change nothing: every read-only supervision and board page answers a POST
+    with 405 (a GET still answers, HEAD too)."""
+    c = logged_in(client, supervisor)
+    for name in READ_ONLY:
+        answer = c.post(reverse(f"approvals:{name}"), {"anything": "1"})
+        assert answer.status_code == 405, name
+        assert "GET" in answer["Allow"], name
+    assert c.get(reverse("approvals:supervision_live")).status_code == 200
+    assert c.head(reverse("approvals:supervision_live")).status_code == 200
+
+
+def _exported_queries(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(url, params)
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+    return len(queries), body
+
+
+def test_exports_stream_rows_from_sql_in_a_constant_number_of_queries(client, cat, decided, supervisor):
+    """The lists' exports read plain rows from SQL (values_list + iterator): the same number of queries for one
+    application as for many, in CSV and XLSX."""
+    from approvals.models import Application
+
+    c = logged_in(client, supervisor)
+    url = reverse("approvals:supervision_applications")
+    one = {fmt: _exported_queries(c, url, {"stage": "decided", "export": fmt}) for fmt in ("csv", "xlsx")}
+    assert decided.reference in one["csv"][1].decode("utf-8-sig")
+    copies = []
+    for n in range(12):
+        copy = Application.objects.get(pk=decided.pk)
+        copy.pk, copy.id, copy.reference = None, None, f"{decided.reference}-{n}"
+        copies.append(copy)
+    Application.objects.bulk_create(copies)
+    for fmt in ("csv", "xlsx"):
+        queries, body = _exported_queries(c, url, {"stage": "decided", "export": fmt})
+        assert queries == one[fmt][0], fmt
+        if fmt == "csv":
+            assert body.decode("utf-8-sig").count(decided.reference) == 13
+        else:
+            sheet = load_workbook(io.BytesIO(body)).active
+            assert sheet.max_row == 14
+    ratings_url = reverse("approvals:supervision_ratings")
+    before, _body = _exported_queries(c, ratings_url, {"export": "csv"})
+    logged_in(client, cat.applicant).post(reverse("approvals:rate_application", args=[decided.pk]),
+                                          {"target": "bundle", "level": "satisfied", "text": "=1+1"})
+    c = logged_in(client, supervisor)
+    after, body = _exported_queries(c, ratings_url, {"export": "csv"})
+    assert after == before and "'=1+1" in body.decode("utf-8-sig")
+
+
+def test_the_dashboard_and_the_api_show_when_the_aggregates_were_refreshed(client, cat, decided, supervisor):
+    from approvals import aggregates
+
+    c = logged_in(client, supervisor)
+    assert 'data-testid="refreshed-at"' not in c.get(reverse("approvals:supervision")).content.decode()
+    assert c.get("/api/v1/metrics/").json()["aggregates_refreshed_at"] is None
+    done = aggregates.refresh(full=True)
+    assert 'data-testid="refreshed-at"' in c.get(reverse("approvals:supervision")).content.decode()
+    answer = c.get("/api/v1/metrics/", {"from": "2026-01-01"}).json()
+    assert answer["aggregates_refreshed_at"] is not None
+    sources = {fig["key"]: fig["source"] for fig in answer["figures"]}
+    assert (sources["decided"], sources["overdue"]) == ("aggregate", "live")
+    assert done.finished_at is not None
