@@ -363,14 +363,14 @@ def history(args, world, now, rng, copier):
     def material_rows():
         for p in plans():
             for j, material in enumerate(mats[:2]):
-                yield (p["id"], material, 1, f"materials/bench/{p['id']}-{j}.pdf", "uploaded", 1, True, p["applicant"],
-                       p["created"], f"材料{j}.pdf", "application/pdf", 120_000 + j, 2,
+                yield (p["id"], material, 1, f"materials/bench/{p['id']}-{j}.pdf", "uploaded", 1, True,
+                       p["applicant"], p["created"], f"材料{j}.pdf", "application/pdf", 120_000 + j, 2,
                        f"{p['id']:032x}{j:032x}")
 
     if mats[0] is not None:
         copier.copy(MaterialFile, ["application_id", "material_type_id", "part", "file", "source", "version",
-                                   "is_current", "uploaded_by_id", "uploaded_at", "original_name", "content_type", "size", "pages",
-                                   "sha256"], material_rows())
+                                   "is_current", "uploaded_by_id", "uploaded_at", "original_name", "content_type",
+                                   "size", "pages", "sha256"], material_rows())
 
     def event_rows():
         for p in plans():
