@@ -248,7 +248,8 @@ def scenarios():
         ("notifications API", applicant.username, [("GET", "/api/v1/notifications/", "api", None)]),
         ("notifications page", applicant.username, [("GET", "/notifications/", "page", None)]),
         ("bundle submission (create + submit)", applicant.username,
-         [("POST", "/api/v1/applications/", "api", create), ("POST", "/api/v1/applications/{id}/submit/", "api", "")]),
+         [("POST", "/api/v1/applications/", "api", create), ("POST", "/api/v1/applications/{id}/submit/", "api",
+                                                                  json.dumps({"declaration": True}))]),
     ]
 
 

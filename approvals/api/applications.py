@@ -49,6 +49,13 @@ def checked(serializer_class, request, **kwargs) -> dict:
     return serializer.validated_data
 
 
+def material_list(application) -> Response:
+    _form_errors, missing = applications.completeness_problems(application)
+    current = (application.materials.filter(is_current=True).order_by("material_type__key", "part")
+               .select_related("material_type", "uploaded_by").prefetch_related("items"))
+    return Response(s.MaterialListSerializer({"materials": current, "missing": missing}).data)
+
+
 def application_detail(request, application, *, status_code=200) -> Response:
     fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
              .prefetch_related("items__department", "stages__lead_department", "commitments__item")
@@ -82,7 +89,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     permission_classes = [IsAuthenticated]
     lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # delete: a further material file only
     queryset = Application.objects.none()  # narrowed per user in get_queryset
 
     def get_queryset(self):
@@ -172,10 +179,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["GET"], summary="The current materials (uploaded or on file) and what is missing",
                    responses={200: s.MaterialListSerializer, 404: NOT_FOUND})
     @extend_schema(
-        methods=["POST"], summary="Upload one material (multipart)",
+        methods=["POST"], summary="Upload one file of a material (multipart)",
         description="The file is checked by its content (PDF, PNG or JPEG; size and page limits), stored once "
                     "with its SHA-256 and linked to every item that needs it. A rejected file answers 400 with "
-                    "the reason and changes nothing.",
+                    "the reason and changes nothing. A material may have several files, as in the web form (a "
+                    "plan and its photos): the first upload is its main file (`part` 1) and replaces it as a new "
+                    "version when sent again; `add=true` adds a further file (`part` 2, 3, ...); `part=N` replaces "
+                    "that further file. Further files are taken back with DELETE "
+                    "`materials/{material_type}/{part}/`.",
         request={"multipart/form-data": s.MaterialUploadSerializer},
         responses=responses(ok=s.MaterialSerializer, ok_status=201),
     )
@@ -183,24 +194,42 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def materials(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":
-            _form_errors, missing = applications.completeness_problems(application)
-            current = (application.materials.filter(is_current=True)
-                       .select_related("material_type", "uploaded_by").prefetch_related("items"))
-            return Response(s.MaterialListSerializer({"materials": current, "missing": missing}).data)
+            return material_list(application)
         data = checked(s.MaterialUploadSerializer, request)
         material = applications.upload_material(application, actor=request.user,
                                                 material_type_key=data["material_type"], uploaded=data["file"],
-                                                request=request)
+                                                add=data["add"], part=data["part"], request=request)
         return Response(s.MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Take back a further file of a material",
+        description="Removes file `part` (2 and up) of the material from the application; it stays in the "
+                    "history. The main file (`part` 1) is replaced by uploading, never removed. Answers with the "
+                    "current materials.",
+        parameters=[OpenApiParameter("material_type", str, OpenApiParameter.PATH, description="Key of the "
+                                     "material type."),
+                    OpenApiParameter("part", int, OpenApiParameter.PATH, description="The file to take back.")],
+        request=None, responses=responses(ok=s.MaterialListSerializer),
+    )
+    @action(detail=True, methods=["delete"], url_path=r"materials/(?P<material_type>[^/.]+)/(?P<part>[0-9]{1,4})",
+            url_name="material-part")
+    def remove_material_part(self, request, pk=None, material_type=None, part=None):
+        application = self.get_object()
+        applications.remove_material_part(application, actor=request.user, material_type_key=material_type,
+                                          part=int(part), request=request)
+        return material_list(application)
+
     # --- the applicant's actions --------------------------------------------------------------------------
-    @extend_schema(summary="Submit formally (the 5-working-day acceptance clock starts)", request=None,
-                   responses=responses(incomplete=True))
+    @extend_schema(summary="Submit formally (the 5-working-day acceptance clock starts)",
+                   description="Only with the truthfulness declaration (信用承诺): `declaration` must be true, "
+                               "otherwise 400 with a field error that says so and nothing changes.",
+                   request=s.SubmitSerializer, responses=responses(incomplete=True))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         application = self.get_object()
+        data = checked(s.SubmitSerializer, request)
         try:
-            applications.submit(application, actor=request.user, request=request)
+            applications.submit(application, actor=request.user, declared=data["declaration"], request=request)
         except SubmissionIncomplete as error:
             return incomplete_response(error)
         return application_detail(request, application)

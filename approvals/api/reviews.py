@@ -225,17 +225,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                    request=s.BatchSignInputSerializer, responses=responses(ok=s.BatchSignOutputSerializer))
     @action(detail=False, methods=["post"], url_path="sign", url_name="sign-batch")
     def sign_batch(self, request):
-        data = checked(s.BatchSignInputSerializer, request)
-        ids = sorted(set(data["ids"]))
-        found = list(self.get_queryset().filter(pk__in=ids))
-        unknown = sorted(set(ids) - {r.pk for r in found})
-        if unknown:
-            raise NotFound(_("No such reviews in your department: %(ids)s")
-                           % {"ids": ", ".join(str(i) for i in unknown)})
-        review_services.sign(found, actor=request.user, otp=data["otp"], request=request)
-        signed = self.get_queryset().filter(pk__in=ids).order_by("id")
-        return Response({"signed": s.ReviewSerializer(signed, many=True, context=self.get_serializer_context()).data},
-                        status=status.HTTP_200_OK)
+        return self._batch(request, review_services.sign)
 
     @extend_schema(operation_id="v1_reviews_decide_and_sign",
                    summary="Decide opinion-ready reviews as the staff proposed and sign them with one TOTP code",
@@ -245,6 +235,11 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                    request=s.BatchSignInputSerializer, responses=responses(ok=s.BatchSignOutputSerializer))
     @action(detail=False, methods=["post"], url_path="decide-and-sign", url_name="decide-and-sign")
     def decide_and_sign(self, request):
+        return self._batch(request, review_services.decide_as_proposed_and_sign)
+
+    def _batch(self, request, operation):
+        """The batch endpoints: the listed reviews (every one visible to the caller, else 404 naming the others),
+        one service operation on all of them with one code, and the reviews as they are afterwards."""
         data = checked(s.BatchSignInputSerializer, request)
         ids = sorted(set(data["ids"]))
         found = list(self.get_queryset().filter(pk__in=ids))
@@ -252,7 +247,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if unknown:
             raise NotFound(_("No such reviews in your department: %(ids)s")
                            % {"ids": ", ".join(str(i) for i in unknown)})
-        review_services.decide_as_proposed_and_sign(found, actor=request.user, otp=data["otp"], request=request)
+        operation(found, actor=request.user, otp=data["otp"], request=request)
         signed = self.get_queryset().filter(pk__in=ids).order_by("id")
         return Response({"signed": s.ReviewSerializer(signed, many=True, context=self.get_serializer_context()).data},
                         status=status.HTTP_200_OK)

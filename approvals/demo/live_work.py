@@ -149,7 +149,7 @@ def _plan(people: People, today) -> list[Scenario]:
         s.steps.append((when, run))
 
     def submit(s, when):
-        s.steps.append((when, lambda now: applications.submit(s.app, actor=people[s.applicant], now=now)))
+        s.steps.append((when, lambda now: applications.submit(s.app, actor=people[s.applicant], declared=True, now=now)))
 
     def accept(s, when):
         s.steps.append((when, lambda now: acceptance.accept(s.app, actor=clerk, now=now)))

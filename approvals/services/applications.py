@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals import clocks
 from approvals.calendar.loading import get_calendar
@@ -41,6 +42,18 @@ class SubmissionIncomplete(DomainError):
         super().__init__(message)
         self.form_errors = form_errors or {}
         self.missing_materials = missing_materials or []
+
+
+class DeclarationMissing(DomainError):
+    """Submission refused: the applicant has not made the truthfulness declaration (信用承诺)."""
+
+    code = "declaration_required"
+
+
+# The truthfulness declaration (信用承诺) every submission is made under, whoever submits and however.
+DECLARATION = gettext_lazy(
+    "We declare that the information filled in and the materials submitted are true, accurate and complete. If "
+    "anything is false, we accept the legal consequences and that it is recorded in our credit file.")
 
 
 def acceptance_clock_times(received_at, cal=None):
@@ -401,8 +414,14 @@ def _incomplete(form_errors, missing):
                                 form_errors=form_errors, missing_materials=missing)
 
 
-def submit(application, *, actor, now=None, request=None) -> Application:
-    """Formal submission: complete form and materials; the 5-working-day acceptance clock starts."""
+def submit(application, *, actor, declared: bool, now=None, request=None) -> Application:
+    """Formal submission: complete form and materials; the 5-working-day acceptance clock starts.
+
+    Every way of submitting (the check-your-answers page, the API, an agent or a clerk filing for a company) comes
+    here, and none without the truthfulness declaration (信用承诺, `DECLARATION`): `declared` says whether the
+    submitter made it; the timeline records that it was made."""
+    if declared is not True:
+        raise DeclarationMissing(_("Tick the declaration to submit the application."))
     now = now or timezone.now()
     with transaction.atomic():
         application = locking.lock(Application, application.pk)
@@ -423,7 +442,7 @@ def submit(application, *, actor, now=None, request=None) -> Application:
             Visit.objects.create(application=application, kind=VisitKind.WINDOW_FILING, at=now, recorded_by=actor)
         timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
                         department=application.lead_department,
-                        data={"acceptance_due_at": application.acceptance_due_at.isoformat()})
+                        data={"acceptance_due_at": application.acceptance_due_at.isoformat(), "declared": True})
         documents.submitted(application)
         announce(Notice.RECEIVED, application)
     return application

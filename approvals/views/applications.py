@@ -97,6 +97,7 @@ def _step_links(application):
         "form": reverse("approvals:application_form", args=[application.pk]),
         "materials": reverse("approvals:application_materials", args=[application.pk]),
         "detail": reverse("approvals:application", args=[application.pk]),
+        "check": reverse("approvals:application_check", args=[application.pk]),
     }
 
 
@@ -288,19 +289,6 @@ def application_form(request, pk):
         else:
             messages.success(request, _("Commitment signed. Your draft was saved too."))
             return redirect(reverse("approvals:application_form", args=[application.pk]) + "#commitments")
-    elif action == "submit":
-        try:
-            app_services.submit(application, actor=request.user, request=request)
-        except SubmissionIncomplete as exc:
-            errors, missing = exc.form_errors, exc.missing_materials
-            messages.error(request, exc.message)
-            status = 400
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            status = exc.http_status
-        else:
-            messages.success(request, _("Submitted. The lead department's window answers within 5 working days."))
-            return redirect("approvals:application", application.pk)
     elif action == "pre_review":
         try:
             app_services.request_pre_review(application, actor=request.user, request=request)
@@ -319,7 +307,7 @@ def application_form(request, pk):
             messages.success(request, _("Draft saved. The form is complete."))
         if action == "save_next":
             return redirect("approvals:application_materials", application.pk)
-        if action == "check":
+        if action in ("check", "submit"):  # submitting always goes through check-your-answers and the 信用承诺
             return redirect("approvals:application_check", application.pk)
 
     application.refresh_from_db()

@@ -12,14 +12,9 @@ from django.views.decorators.http import require_http_methods
 from approvals.models import ApplicationStatus as S
 from approvals.services import applications as app_services
 from approvals.services import fees, material_rules, next_step
-from approvals.services.applications import SubmissionIncomplete
+from approvals.services.applications import DECLARATION, SubmissionIncomplete
 from approvals.views.applications import _application
 from portal.errors import DomainError
-
-DECLARATION = gettext_lazy(
-    "We declare that the information filled in and the materials submitted are true, accurate and complete. If "
-    "anything is false, we accept the legal consequences and that it is recorded in our credit file.")
-
 
 class DeclarationForm(forms.Form):
     declaration = forms.BooleanField(label=DECLARATION, error_messages={
@@ -63,12 +58,13 @@ def application_check(request, pk):
     application = _application(request, pk, change=True)
     if not application.is_editable:
         return redirect("approvals:application", application.pk)
-    form = DeclarationForm(request.POST or None)
+    form = DeclarationForm(request.POST if request.method == "POST" else None)  # an empty POST is still bound
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                app_services.submit(application, actor=request.user, request=request)
+                app_services.submit(application, actor=request.user, declared=form.cleaned_data["declaration"],
+                                    request=request)
             except SubmissionIncomplete as exc:
                 messages.error(request, exc.message)
                 status = 400

@@ -411,11 +411,16 @@ def sign_batch(request):
     for review in awaiting:
         review.selected = str(review.pk) in selected
     return render(request, "approvals/reviews/sign_batch.html", {
+        **_batch_page(_("Sign several decisions"), _("Select to sign"), awaiting),
         "department": department, "form": form, "awaiting": awaiting,
-        "inbox_url": reverse("approvals:inbox"),
-        "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
-                      ("i", _("Back to the inbox"))],
     })
+
+
+def _batch_page(title, select_label, rows) -> dict:
+    """What the two batch pages (templates/approvals/reviews/_batch.html) have in common."""
+    return {"page_title": title, "select_label": select_label, "rows": rows, "inbox_url": reverse("approvals:inbox"),
+            "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
+                          ("i", _("Back to the inbox"))]}
 
 
 # --- deciding several as proposed --------------------------------------------------------------------------------
@@ -453,7 +458,6 @@ def decide_batch(request):
         review.selected = str(review.pk) in selected
         review.clock = review_clock(review, now=now)
     return render(request, "approvals/reviews/decide_batch.html", {
-        "department": department, "form": form, "ready": ready, "inbox_url": reverse("approvals:inbox"),
-        "shortcuts": [("a", _("Tick or clear all reviews")), ("c", _("Go to the dynamic code")),
-                      ("i", _("Back to the inbox"))],
+        **_batch_page(_("Decide as proposed and sign"), _("Select"), ready),
+        "department": department, "form": form, "ready": ready,
     })

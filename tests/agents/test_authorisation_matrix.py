@@ -41,7 +41,7 @@ def test_in_scope_agent_files_submits_and_answers_a_supplement_and_every_event_n
         application = applications.create_draft(actor=agent, enterprise=cat.enterprise, package=cat.package,
                                                 now=DEFAULT_NOW)
         fill_and_upload(application, agent)
-        applications.submit(application, actor=agent, now=DEFAULT_NOW)
+        applications.submit(application, actor=agent, declared=True, now=DEFAULT_NOW)
     application = reload(application)
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.filed_by_agent == agent

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.browser import axe
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by test set-up are still
@@ -29,8 +31,34 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"],
         )
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+class WatchedBrowser:
+    """The browser whose every context lets axe-core in (`bypass_csp`) and whose every page is watched, so that
+    each document a journey shows is checked by axe-core (tests/browser/axe.py)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**{"bypass_csp": True, **options})
+        context.on("page", axe.watch)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def every_page_checked_by_axe():
+    """A journey fails if it showed a document that axe-core did not check."""
+    axe.reset()
+    yield
+    left = axe.unchecked()
+    axe.reset()
+    assert left == [], "pages shown but not checked by axe-core:\n  " + "\n  ".join(left)
 
 
 @pytest.fixture

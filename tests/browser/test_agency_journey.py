@@ -21,7 +21,10 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_bundle_journey import display_name, log_in, new_page, pdf_bytes, totp_code, upload
+from tests.browser import axe
+from tests.browser.test_bundle_journey import (
+    check_and_submit, display_name, log_in, new_page, pdf_bytes, totp_code, upload,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +47,7 @@ def raise_demand(page, base, *, title, text, category, attachment=None):
     page.goto(base + "/park/demands/new/")
     form = page.get_by_test_id("raise-demand-form")
     expect(form.locator("#id_enterprise")).to_contain_text(COMPANY)
+    axe.check(page)
     form.locator("#id_title").fill(title)
     form.locator("#id_category").select_option(category)
     form.locator("#id_text").fill(text)
@@ -52,18 +56,22 @@ def raise_demand(page, base, *, title, text, category, attachment=None):
     form.locator('button[type="submit"]').click()
     expect(page.locator(".message--success")).to_be_visible()
     expect(page.get_by_test_id("demand-status")).to_have_attribute("data-status", "raised")
+    axe.check(page)
     return page.locator(".page-head .app-meta code").first.inner_text()
 
 
 def classify(page, base, demand, classification, *, owner_name):
     page.goto(demand_page_url(base, demand))
     form = page.get_by_test_id("action-classify")
+    expect(form).to_be_visible()
+    axe.check(page)
     form.locator(f'input[name="classify-classification"][value="{classification}"]').check()
     # The owner proposed is the company's service agent (一个专员): the agent itself.
     expect(form.locator("#id_classify-owner option:checked")).to_contain_text(owner_name)
     form.locator('button[type="submit"]').click()
     expect(page.locator(".message--success")).to_be_visible()
     expect(page.get_by_test_id("demand-status")).to_have_attribute("data-status", "open")
+    axe.check(page)
 
 
 # --- the journey ------------------------------------------------------------------------------------------------
@@ -98,17 +106,22 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     expect(agent.get_by_test_id("my-authorizations").locator('tr[data-state="valid"]').filter(has_text=COMPANY)
            ).to_have_count(1)
     agent.screenshot(path=SHOTS.format("1-workspace"), full_page=True)
+    axe.check(agent)
     card.get_by_test_id(f"file-for-{company.pk}").click()
     expect(agent.get_by_test_id("filing-for")).to_contain_text(COMPANY)
+    axe.check(agent)
 
     # ---- 2. The trio for the company: the package's savings, then one draft ------------------------------------
     # (The catalogue's package page offers "apply" to applicants only, so the agent opens the package directly.)
     agent.goto(base + f"/applications/new/?package={TRIO}")
     chooser = agent.get_by_test_id("choose-enterprise")
+    expect(chooser).to_be_visible()
+    axe.check(agent)
     chooser.locator("#enterprise-select").select_option(str(company.pk))
     chooser.locator('button[type="submit"]').click()
     expect(agent.get_by_test_id("filing-for")).to_contain_text(COMPANY)
     expect(agent.locator("#pkg-title")).to_contain_text("城管三合一")
+    axe.check(agent)
     agent.get_by_test_id("start-package").click()
     one_form = agent.get_by_test_id("one-form")
     expect(one_form).to_be_visible()
@@ -117,6 +130,7 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     assert application.enterprise == company and application.filed_by_agent == agent_user
     assert application.package.code == TRIO
     expect(agent.get_by_test_id("filed-by-agent")).to_contain_text(COMPANY)
+    axe.check(agent)
 
     values = {
         "project_name": "大江北辰二期厂区南门道路改造工程",
@@ -139,6 +153,7 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
 
     materials = agent.get_by_test_id("materials")
     expect(materials).to_be_visible()
+    axe.check(agent)
     upload_keys = materials.locator("section[data-material]:has(form.upload)").evaluate_all(
         "sections => sections.map(s => s.dataset.material)")
     assert upload_keys, "the trio needs materials"
@@ -146,8 +161,10 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
         upload(agent, key, pdf_bytes(f"{key}（代办）"), f"{key}.pdf")
     expect(materials.locator('[data-state="missing"]')).to_have_count(0)
     agent.screenshot(path=SHOTS.format("2-materials"), full_page=True)
-    agent.get_by_test_id("submit-from-materials").click()
+    check_and_submit(agent)  # the agent makes the 信用承诺 for the company
+    agent.get_by_test_id("application-page").click()
     expect(agent.locator('.page-head [data-status="submitted"]')).to_be_visible()
+    axe.check(agent)
 
     # ---- 3. The clerk accepts -------------------------------------------------------------------------------------
     clerk = new_page()
@@ -155,9 +172,13 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     clerk.goto(base + "/desk/")
     row = clerk.get_by_test_id("acceptance-queue").locator(f'tr[data-reference="{reference}"]')
     expect(row).to_contain_text(COMPANY)
+    axe.check(clerk)
     row.get_by_role("link", name=reference).click()
+    expect(clerk.get_by_test_id("accept")).to_be_visible()
+    axe.check(clerk)
     clerk.get_by_test_id("accept").click()
     expect(clerk.locator(".message--success")).to_contain_text(reference)
+    axe.check(clerk)
 
     # ---- 4. Two chiefs approve, the third refuses with reasons and the remedy notice ----------------------------
     chiefs = {}
@@ -169,8 +190,10 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
         item_name = application.package.items().get(code=item_code).name
         row = page.locator("table.inbox-table tbody tr").filter(has_text=reference).filter(has_text=item_name)
         expect(row).to_have_count(1)
+        axe.check(page)
         row.get_by_role("link", name=reference).click()
         expect(page.locator("h1")).to_have_text(item_name)
+        axe.check(page)
         chiefs[username] = (page, account, item_name)
     for username, (page, account, item_name) in chiefs.items():
         form = page.locator("form.decide-form")
@@ -189,6 +212,7 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
         signed = page.get_by_test_id("signed-decision")
         expect(signed).to_be_visible()
         expect(signed).to_contain_text(display_name(account))
+        axe.check(page)
 
     # ---- 5. The company sees the result and everything its agent did -------------------------------------------
     applicant = new_page()
@@ -216,9 +240,11 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
         expect(timeline.locator(f'li[data-kind="{kind}"]').first).to_be_visible()
         expect(timeline.locator(f'li[data-kind="{kind}"] [data-testid="agent-action"]')).to_have_count(0)
     applicant.screenshot(path=SHOTS.format("4-result"), full_page=True)
+    axe.check(applicant)
 
     applicant.goto(base + "/park/activity/")
     expect(applicant.locator("h1")).to_have_text("服务专员代办记录")
+    axe.check(applicant)
     events = applicant.get_by_test_id("agent-events").locator("tbody tr").filter(has_text=reference)
     agent_events = ApplicationEvent.objects.filter(application=application, data__agent="agent").count()
     assert agent_events >= 2 + len(upload_keys)  # created, every upload, submitted
@@ -251,6 +277,7 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     resolve.locator('button[type="submit"]').click()
     expect(agent.locator(".message--success")).to_be_visible()
     expect(agent.get_by_test_id("demand-status")).to_have_attribute("data-status", "resolved")
+    axe.check(agent)
     small.refresh_from_db()
     assert small.classification == DemandClass.SMALL and small.owner == agent_user
     assert small.due_at == cal.add_working_hours(small.raised_at, timedelta(hours=2))
@@ -286,17 +313,21 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     expect(applicant.get_by_test_id("demand-222")).to_have_attribute("data-outcome", "met")
     expect(applicant.get_by_test_id("demand-222")).to_have_text("按时")
     expect(applicant.locator(".page-head .light")).to_have_attribute("data-light", "done")
+    axe.check(applicant)
     applicant.get_by_test_id("action-confirm").locator('button[type="submit"]').click()  # 销号 by the company
     expect(applicant.get_by_test_id("demand-status")).to_have_attribute("data-status", "closed")
     expect(applicant.get_by_test_id("demand-222")).to_have_attribute("data-outcome", "met")
     applicant.screenshot(path=SHOTS.format("6-small-kept"), full_page=True)
+    axe.check(applicant)
 
     applicant.goto(demand_page_url(base, general))
     expect(applicant.get_by_test_id("demand-status")).to_have_attribute("data-status", "open")
     expect(applicant.locator(".page-head .light")).to_have_attribute("data-light", "red")
     expect(applicant.get_by_test_id("demand-222")).to_have_attribute("data-outcome", "missed")
+    axe.check(applicant)
     applicant.goto(base + "/park/activity/")
     expect(applicant.get_by_test_id("agent-audit")).to_contain_text("demand.classified")
+    axe.check(applicant)
 
     # ---- 10. The leader: the demand among the escalated ones, one notification about it --------------------------
     leader = new_page()
@@ -309,6 +340,7 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     expect(escalated).to_contain_text(COMPANY)
     expect(leader.get_by_test_id("red-demands").locator(f'tr[data-reference="{small_ref}"]')).to_have_count(0)
     leader.screenshot(path=SHOTS.format("7-leader"), full_page=True)
+    axe.check(leader)
 
     leader.goto(base + "/notifications/")
     about_it = leader.get_by_test_id("notification").filter(has_text=general_ref)
@@ -316,9 +348,11 @@ def test_agent_files_the_trio_and_demands_run_on_the_222_clock(live_server, new_
     expect(about_it).to_contain_text("诉求超期督办")
     expect(leader.get_by_test_id("notification").filter(has_text=small_ref)).to_have_count(0)
     leader.screenshot(path=SHOTS.format("8-notifications"), full_page=True)
+    axe.check(leader)
     about_it.get_by_role("link", name=re.compile(re.escape(general_ref))).click()
     expect(leader).to_have_url(re.compile(rf"/park/demands/{general.pk}/$"))
     expect(leader.locator("h1")).to_have_text("申请协调二期厂区雨污管网接驳")
+    axe.check(leader)
 
     application.refresh_from_db()
     assert application.status == "decided" and application.outcome == "partly_approved"

@@ -20,8 +20,7 @@ def phone(browser):
     contexts = []
 
     def make():
-        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True,
-                                      bypass_csp=True)
+        context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -62,7 +61,7 @@ def test_applicant_from_the_form_to_the_confirmation_at_phone_width(demo_live_wo
             {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": _pdf(key)})
         section.locator('form.upload button[type="submit"]').click()
         expect(page.locator(f'section[data-material="{key}"] [data-state="uploaded"]')).to_be_visible()
-    axe.check(page)
+        axe.check(page)
 
     page.goto(f"{base}/applications/{draft.pk}/check/")
     expect(page.get_by_test_id("answers")).to_contain_text("大江北辰新能源")

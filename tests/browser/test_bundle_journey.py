@@ -18,6 +18,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRIO = "cg-trio"
@@ -56,6 +58,7 @@ def totp_code(base32_secret: str, *, steps_ahead: int = 0) -> str:
 def log_in(page, base_url, account, *, otp=False):
     page.goto(base_url + "/login/")
     expect(page.locator("h1")).to_have_text("登录")
+    axe.check(page)
     page.get_by_label("用户名").fill(account["username"])
     page.get_by_label("密码").fill(account["password"])
     if otp:
@@ -63,6 +66,18 @@ def log_in(page, base_url, account, *, otp=False):
     page.get_by_role("button", name="登录").click()
     expect(page).not_to_have_url(re.compile(r"/login/"))
     expect(page.locator(".user-badge")).to_contain_text(display_name(account))
+    axe.check(page)
+
+
+def check_and_submit(page):
+    """From the materials page to the confirmation: check your answers, tick the 信用承诺, submit."""
+    page.get_by_test_id("check-answers").click()
+    expect(page.get_by_test_id("answers")).to_be_visible()
+    axe.check(page)
+    page.get_by_test_id("declaration").check()
+    page.get_by_test_id("submit-checked").click()
+    expect(page.get_by_test_id("confirmation-reference")).to_be_visible()
+    axe.check(page)
 
 
 def display_name(account) -> str:
@@ -78,6 +93,7 @@ def upload(page, key, content: bytes, name: str):
     section.locator('form.upload button[type="submit"]').click()
     expect(page.locator(f'section[data-material="{key}"] [data-state="uploaded"]')).to_be_visible()
     expect(page.locator(f'section[data-material="{key}"] .file-meta')).to_contain_text(name)
+    axe.check(page)
 
 
 @pytest.fixture
@@ -112,8 +128,10 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     log_in(applicant, base, applicant_account)
     applicant.goto(base + f"/catalog/packages/{TRIO}/")
     expect(applicant.locator("h1")).to_contain_text("城管三合一")
+    axe.check(applicant)
     applicant.get_by_test_id("apply-package").click()
     expect(applicant).to_have_url(re.compile(r"/applications/new/\?package=" + TRIO))
+    axe.check(applicant)
 
     savings = applicant.get_by_test_id("savings")
     expect(savings).to_contain_text("逐项办理需提交10份")
@@ -131,6 +149,7 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     expect(one_form).to_be_visible()
     reference = applicant.locator(".app-meta code").first.inner_text()
     application = Application.objects.get(reference=reference)
+    axe.check(applicant)
 
     # ---- 2. The one form: every field asked once --------------------------------------------------------------
     expect(one_form.locator("[data-field]")).to_have_count(to_fill)
@@ -158,6 +177,7 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     # ---- 3. One set of materials: the licence on file is attached, the rest uploaded once ------------------
     materials = applicant.get_by_test_id("materials")
     expect(materials).to_be_visible()
+    axe.check(applicant)
     licence = materials.locator('section[data-material="business_licence"]')
     expect(licence).to_contain_text("营业执照")
     expect(licence.locator('[data-state="on_file"]')).to_be_visible()
@@ -172,9 +192,11 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     expect(materials.locator('section[data-material="cg_application_form"] .tag--gold')).to_contain_text("3")
     applicant.screenshot(path=SHOTS.format("2-materials"), full_page=True)
 
-    applicant.get_by_test_id("submit-from-materials").click()
+    check_and_submit(applicant)
+    applicant.get_by_test_id("application-page").click()
     expect(applicant.locator('.page-head [data-status="submitted"]')).to_be_visible()
     expect(applicant.get_by_test_id("acceptance-clock")).to_be_visible()
+    axe.check(applicant)
 
     # ---- 4. The clerk asks for one material and one field, in one notice ---------------------------------
     clerk_account = demo_accounts["clerk"]
@@ -183,7 +205,10 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     clerk.goto(base + "/desk/")
     row = clerk.get_by_test_id("acceptance-queue").locator(f'tr[data-reference="{reference}"]')
     expect(row).to_contain_text(enterprise.name)
+    axe.check(clerk)
     row.get_by_role("link", name=reference).click()
+    expect(clerk.get_by_test_id("supplement-form")).to_be_visible()
+    axe.check(clerk)
     expect(clerk.get_by_test_id("form-values").locator('tr[data-field="green_area_m2"]')).to_contain_text("319.11")
     expect(clerk.get_by_test_id("materials").locator('tr[data-material="business_licence"] [data-state="on_file"]')
            ).to_be_visible()
@@ -197,14 +222,18 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     clerk.get_by_test_id("request-supplement").click()
     expect(clerk.locator(".message--success")).to_be_visible()
     expect(clerk).to_have_url(re.compile(r"/desk/$"))
+    axe.check(clerk)
 
     # ---- 5. The applicant sees the notice, re-uploads the plan and corrects the phone --------------------------
     applicant.goto(base + f"/applications/{application.pk}/")
     expect(applicant.locator('.page-head [data-status="supplement_requested"]')).to_have_text("需补正")
     pending = applicant.get_by_test_id("supplement-pending")
     expect(pending).to_be_visible()
+    axe.check(applicant)
     pending.get_by_role("link").click()
     notice = applicant.get_by_test_id("supplement-notice")
+    expect(notice).to_be_visible()
+    axe.check(applicant)
     expect(notice.locator('[data-problem="material:site_plan"]')).to_contain_text(site_plan_reason)
     expect(notice.locator('[data-problem="material:site_plan"]')).to_contain_text("工程位置示意图")
     expect(notice.locator('[data-problem="field:contact_phone"]')).to_contain_text(phone_reason)
@@ -221,17 +250,22 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     applicant.get_by_test_id("answer-supplement").click()
     expect(applicant.locator('.page-head [data-status="submitted"]')).to_be_visible()
     expect(applicant.get_by_test_id("supplement-pending")).to_have_count(0)
+    axe.check(applicant)
 
     # ---- 6. The clerk accepts ----------------------------------------------------------------------------------------
     clerk.goto(base + "/desk/")
+    expect(clerk.get_by_test_id("acceptance-queue")).to_be_visible()
+    axe.check(clerk)
     clerk.get_by_test_id("acceptance-queue").locator(f'tr[data-reference="{reference}"]').get_by_role(
         "link", name=reference).click()
     expect(clerk.get_by_test_id("form-values").locator('tr[data-field="contact_phone"]')
            ).to_contain_text("023-67801234")
+    axe.check(clerk)
     expect(clerk.get_by_test_id("materials").locator('tr[data-material="site_plan"]')).to_contain_text(
         "site_plan_v2.pdf")
     clerk.get_by_test_id("accept").click()
     expect(clerk.locator(".message--success")).to_contain_text(reference)
+    axe.check(clerk)
 
     # ---- 7. Three chiefs, each in their own browser, open their review ---------------------------------------
     chiefs = {}
@@ -243,8 +277,10 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
         item_name = application.package.items().get(code=item_code).name
         row = page.locator("table.inbox-table tbody tr").filter(has_text=reference).filter(has_text=item_name)
         expect(row).to_have_count(1)
+        axe.check(page)
         row.get_by_role("link", name=reference).click()
         expect(page.locator("h1")).to_have_text(item_name)
+        axe.check(page)
         expect(page.locator(".review-head [class*=review-status--under_review]")).to_be_visible()
         chiefs[username] = (page, account, item_name)
     chiefs["chief_cg_lh"][0].screenshot(path=SHOTS.format("4-review"), full_page=True)
@@ -260,6 +296,7 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
         expect(signed).to_be_visible()
         expect(signed).to_contain_text(display_name(account))
         expect(signed.locator("code.hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+        axe.check(page)
     chiefs["chief_cg_zm"][0].screenshot(path=SHOTS.format("5-signed"), full_page=True)
 
     # ---- 8. The applicant sees the bundled result --------------------------------------------------------------
@@ -285,17 +322,21 @@ def test_trio_bundle_from_one_form_to_three_signatures(live_server, new_page, de
     expect(notice).to_have_attribute("data-payment-status", "due")
     expect(applicant.locator('input[name="receipt_number"]')).to_have_count(0)  # nobody pays by typing a number
     code = applicant.get_by_test_id("payment-code").inner_text()
+    axe.check(applicant)
     applicant.screenshot(path=SHOTS.format("6-result"), full_page=True)
 
     # ---- 9. The window clerk confirms the payment against the payment code; the applicant sees 已缴费 ---------
     clerk.goto(base + f"/desk/{application.pk}/handover/")
     expect(clerk.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "due")
+    axe.check(clerk)
     clerk.locator('input[name="pay-payment_code"]').fill(code)
     clerk.locator('input[name="pay-receipt_number"]').fill("E-2026-0001")
     clerk.get_by_test_id("confirm-payment").click()
     expect(clerk.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "paid")
+    axe.check(clerk)
     applicant.reload()
     expect(applicant.get_by_test_id("payment-notice")).to_have_attribute("data-payment-status", "paid")
+    axe.check(applicant)
     expect(applicant.get_by_test_id("payment-status")).to_have_text("已缴费")
     expect(applicant.get_by_test_id("payment-notice")).to_contain_text("E-2026-0001")
 

@@ -12,6 +12,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from playwright.sync_api import expect
 
+from tests.browser import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BATCH = 10
 
@@ -65,10 +67,13 @@ def test_a_chief_decides_and_signs_ten_opinion_ready_reviews_with_one_code(brows
 
     page.goto(live_server.url + "/reviews/")
     expect(page.get_by_test_id("opinion-ready-count").locator(".count__n")).to_have_text(str(BATCH))
+    axe.check(page)
     page.get_by_test_id("opinion-ready-count").click()
     expect(page.get_by_test_id("opinion-ready")).to_have_count(BATCH)
+    axe.check(page)
     page.get_by_test_id("decide-batch-link").click()
     expect(page).to_have_url(re.compile(r"/reviews/decide/$"))
+    axe.check(page)
 
     boxes = page.locator('input[type="checkbox"][name="reviews"]')
     expect(boxes).to_have_count(BATCH)
@@ -78,6 +83,7 @@ def test_a_chief_decides_and_signs_ten_opinion_ready_reviews_with_one_code(brows
     for i in range(BATCH):
         expect(boxes.nth(i)).to_be_checked()
     expect(page.locator("[data-selected-count]")).to_contain_text(str(BATCH))
+    axe.check(page)  # all ticked
 
     # "c" goes to the code field; one fresh code, Enter, and all ten are decided as proposed and signed.
     page.locator("body").press("c")
@@ -87,6 +93,7 @@ def test_a_chief_decides_and_signs_ten_opinion_ready_reviews_with_one_code(brows
 
     expect(page.locator(".messages")).to_contain_text(str(BATCH))
     expect(page.locator('input[type="checkbox"][name="reviews"]')).to_have_count(0)
+    axe.check(page)
     assert set(ItemReview.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"signed"}
     signatures = DecisionSignature.objects.filter(review_id__in=ids)
     assert signatures.count() == BATCH and set(signatures.values_list("signer", flat=True)) == {chief.pk}

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -69,6 +71,7 @@ def test_download_follow_the_qr_code_and_catch_a_tampered_copy(browser, live_ser
     page.goto(f"{base}/applications/{application.pk}/")
     documents = page.get_by_test_id("documents")
     expect(documents).to_be_visible()
+    axe.check(page)
 
     # ---- 1. The acceptance notice and a decision, downloaded as sealed PDFs with their Chinese names ----------
     for kind, title in ((DocumentKind.ACCEPTANCE, "受理通知书"), (DocumentKind.GRANT, "准予行政许可决定书")):
@@ -84,9 +87,11 @@ def test_download_follow_the_qr_code_and_catch_a_tampered_copy(browser, live_ser
 
     acceptance = application.documents.get(kind=DocumentKind.ACCEPTANCE)
     page.goto(f"{base}{reverse('portal:notifications')}")
+    axe.check(page)
     page.locator(f'a[href="{reverse("approvals:document", args=[acceptance.pk])}"]').first.click()
     expect(page.get_by_test_id("document-page")).to_be_visible()
     expect(page.get_by_test_id("document-number")).to_have_text(acceptance.number)
+    axe.check(page)
     with page.expect_download() as download:
         page.get_by_test_id("download-acceptance").click()
     with open(download.value.path(), "rb") as handle, acceptance.file.open("rb") as original:
@@ -102,6 +107,7 @@ def test_download_follow_the_qr_code_and_catch_a_tampered_copy(browser, live_ser
     expect(record.get_by_test_id("document-holder")).to_contain_text(cat.enterprise.name)
     expect(record.get_by_test_id("document-sha256")).to_have_text(certificate.sha256)
     expect(public.get_by_test_id("document-record")).to_have_attribute("data-state", "valid")
+    axe.check(public)
 
     # ---- 3. A tampered copy uploaded there is reported altered; the genuine one is genuine --------------------
     with certificate.file.open("rb") as handle:
@@ -113,5 +119,6 @@ def test_download_follow_the_qr_code_and_catch_a_tampered_copy(browser, live_ser
             {"name": name, "mimeType": "application/pdf", "buffer": body})
         public.get_by_test_id("verify-submit").click()
         expect(public.get_by_test_id("verdict")).to_have_attribute("data-verdict", verdict)
+        axe.check(public)
     expect(public.get_by_test_id("verdict")).to_contain_text(re.compile(cat.enterprise.name))
     context.close()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from approvals.calendar.loading import invalidate
 from approvals.calendar.seeding import load_from_chinesecalendar
+from tests.browser import axe
 from tests.factories.applications import decided_application, fresh_totp, make_catalog
 from tests.factories.portal import PASSWORD, UserFactory, with_totp
 
@@ -30,19 +31,24 @@ def world(transactional_db, settings):
 def test_a_supervisor_drills_from_a_number_to_the_applications_and_changes_nothing(live_server, page, world):
     application, supervisor, device = world
     page.goto(live_server.url + "/login/")
+    axe.check(page)
     page.get_by_label("用户名").fill(supervisor.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_label(re.compile("动态码")).fill(fresh_totp(device))
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_contain_text("欢迎")
+    axe.check(page)
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="监管看板").click()
+    expect(page.get_by_label("起始日期")).to_be_visible()
+    axe.check(page)
     page.get_by_label("起始日期").fill("2026-06-01")
     page.get_by_label("截止日期（不含）").fill("2026-07-01")
     page.get_by_role("button", name="筛选").click()
     decided = page.get_by_test_id("figure-decided")
     expect(decided).to_have_text("1")
     expect(page.get_by_test_id("chart-trend")).to_be_visible()
+    axe.check(page)
     decided.click()
 
     expect(page).to_have_url(re.compile(r"/supervision/applications/\?.*stage=decided"))
@@ -50,10 +56,13 @@ def test_a_supervisor_drills_from_a_number_to_the_applications_and_changes_nothi
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(application.reference)
     expect(page.locator("main form[method=post]")).to_have_count(0)  # a list to read, nothing to act on
+    axe.check(page)
 
     rows.first.get_by_role("link", name=application.reference).click()
     expect(page.locator("h1")).to_contain_text(application.title)
     expect(page.locator("main form[method=post]")).to_have_count(0)  # the application's page: read-only for them
+    axe.check(page)
     # The rating form is the applicant's: the supervisor is refused.
     response = page.goto(f"{live_server.url}/applications/{application.pk}/rate/")
     assert response.status == 403
+    axe.check(page)  # the error page, in the portal's layout

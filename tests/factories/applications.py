@@ -305,7 +305,7 @@ def submitted_application(cat: Catalog, *, now: datetime = DEFAULT_NOW, **kwargs
     """Submitted (the acceptance clock running from `now`)."""
     application = draft_application(cat, now=now, **kwargs)
     with frozen(now):
-        applications.submit(application, actor=kwargs.get("actor") or cat.applicant, now=now)
+        applications.submit(application, actor=kwargs.get("actor") or cat.applicant, declared=True, now=now)
     return reload(application)
 
 
@@ -376,7 +376,7 @@ def decided_on_commitment(cat: Catalog, *, sign: bool = True, now: datetime = DE
     with frozen(now):
         applications.sign_commitment(application, actor=cat.applicant, item_code=cat.commitment_item.code,
                                      signer_name="李申请", now=now)
-        applications.submit(application, actor=cat.applicant, now=now)
+        applications.submit(application, actor=cat.applicant, declared=True, now=now)
         acceptance.accept(application, actor=cat.window_of(application.lead_department), now=now)
         if sign:
             review = application.reviews.get(item=cat.commitment_item)

@@ -214,8 +214,10 @@ def test_with_redis_down_decisions_and_submissions_succeed_and_notifications_fol
                                               {"username": cat.applicant.username, "password": PASSWORD})
             decided = chief_client.post(reverse("approvals:review_decide", args=[review.pk]),
                                         {"decision": Decision.APPROVE, "reasons": "符合条件，准予许可。", "otp": code})
-            submitted = applicant_client.post(reverse("approvals:application_form", args=[draft.pk]),
-                                              {**{f"f-{k}": v for k, v in VALID_FORM.items()}, "action": "submit"})
+            applicant_client.post(reverse("approvals:application_form", args=[draft.pk]),
+                                  {**{f"f-{k}": v for k, v in VALID_FORM.items()}, "action": "check"})
+            submitted = applicant_client.post(reverse("approvals:application_check", args=[draft.pk]),
+                                              {"declaration": "on"})
             # A sweep pass during the outage (the operator's command; a worker mid-sweep does the same): it fires
             # and writes the notifications, but cannot publish their deliveries.
             call_command("sweep_deadlines", stdout=io.StringIO())

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +17,7 @@ from approvals.models import (
     FeeStatus, MaterialFile, MaterialSource, Outcome, Package, PaymentChannel, PaymentNotice, PaymentStatus, PreReview,
     ProblemKind, StageStatus, SupplementRequest,
 )
-from approvals.services.applications import completeness_problems, requirements_of
+from approvals.services.applications import MAX_PARTS, completeness_problems, requirements_of
 from approvals.services.fees import ZERO
 from approvals.services.material_rules import Provision, material_states
 from approvals.services.progress import acceptance_clock, application_calendar_published, application_light
@@ -74,8 +75,10 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MaterialFile
-        fields = ["id", "material_type", "original_name", "content_type", "size", "pages", "sha256", "version",
-                  "is_current", "source", "source_label", "items", "uploaded_by", "uploaded_at"]
+        fields = ["id", "material_type", "part", "original_name", "content_type", "size", "pages", "sha256",
+                  "version", "is_current", "source", "source_label", "items", "uploaded_by", "uploaded_at"]
+        extra_kwargs = {"part": {"help_text": "1 for the material's main file, 2 and up for its further files (a "
+                                              "plan's photos)."}}
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -380,11 +383,43 @@ class ApplicationPatchSerializer(serializers.Serializer):
 class MaterialUploadSerializer(serializers.Serializer):
     material_type = serializers.CharField(max_length=64, help_text="Key of the material type.")
     file = serializers.FileField(allow_empty_file=True, help_text="PDF, PNG or JPEG; checked by its content.")
+    add = serializers.BooleanField(
+        required=False, default=False,
+        help_text="True: add the file to the material as a further file (a plan and its photos) instead of "
+                  "replacing its main file. The main file must be there first.")
+    part = serializers.IntegerField(
+        required=False, default=1, min_value=1, max_value=MAX_PARTS,
+        help_text="Which file of the material the upload replaces (a new version of it): 1, the main file, unless "
+                  "told otherwise. Not with `add`.")
+
+    def validate(self, attrs):
+        if attrs["add"] and attrs["part"] != 1:
+            raise serializers.ValidationError({"part": _("Either add a file or replace one, not both.")})
+        return attrs
 
 
 class SupplementAnswerSerializer(serializers.Serializer):
     form = serializers.DictField(required=False, default=dict,
                                  help_text="New values of the fields listed in the supplement notice.")
+
+
+DECLARATION_REQUIRED = gettext_lazy(
+    "Submitting needs the truthfulness declaration (信用承诺): send declaration=true to declare that the information "
+    "filled in and the materials submitted are true, accurate and complete.")
+
+
+class SubmitSerializer(serializers.Serializer):
+    declaration = serializers.BooleanField(
+        help_text="The truthfulness declaration (信用承诺), required and true: \"We declare that the information "
+                  "filled in and the materials submitted are true, accurate and complete. If anything is false, we "
+                  "accept the legal consequences and that it is recorded in our credit file.\"",
+        error_messages={"required": DECLARATION_REQUIRED, "invalid": DECLARATION_REQUIRED,
+                        "null": DECLARATION_REQUIRED})
+
+    def validate_declaration(self, value):
+        if value is not True:
+            raise serializers.ValidationError(DECLARATION_REQUIRED)
+        return value
 
 
 class WithdrawSerializer(serializers.Serializer):

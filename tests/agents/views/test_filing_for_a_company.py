@@ -51,7 +51,12 @@ def test_an_authorised_agent_starts_fills_uploads_and_submits_for_the_company(ca
     for key in ("site_plan", "business_licence"):
         file = png_upload() if key == "business_licence" else pdf_upload()
         assert client.post(materials_url, {"material_type": key, "file": file}).status_code == 302
-    response = client.post(form_url, form_post(VALID_FORM, "submit"))
+    check_url = reverse("approvals:application_check", args=[application.pk])
+    undeclared = client.post(check_url, {})
+    assert undeclared.status_code == 400 and 'id="id_declaration-errors"' in undeclared.content.decode(), messages_of(undeclared)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    response = client.post(check_url, {"declaration": "on"})  # the agent declares for the company
     assert response.status_code == 302, messages_of(response)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED

@@ -16,6 +16,7 @@ from approvals.calendar.loading import invalidate
 from portal.models import User
 
 TOKEN_URL = "/api/v1/auth/token/"
+DECLARED = {"declaration": True}  # the 信用承诺 every submission is made under
 APPS = "/api/v1/applications/"
 REVIEWS = "/api/v1/reviews/"
 TRIO = ["CG-XK-001", "CG-XK-002", "CG-XK-003"]
@@ -175,7 +176,7 @@ def make_submitted(login, accounts):
         form = valid_form(detail, accounts[username]["enterprise"])
         assert client.patch(f"{APPS}{detail['id']}/", {"form": form}, format="json").status_code == 200
         upload_all(client, detail)
-        submitted = client.post(f"{APPS}{detail['id']}/submit/")
+        submitted = client.post(f"{APPS}{detail['id']}/submit/", DECLARED, format="json")
         assert submitted.status_code == 200, submitted.content
         return client, submitted.json()
 

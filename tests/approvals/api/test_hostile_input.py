@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.approvals.api.conftest import APPS, TRIO, upload_all, valid_form
+from tests.approvals.api.conftest import APPS, DECLARED, TRIO, upload_all, valid_form
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_a_number_of_five_thousand_digits_is_a_problem_of_its_field_then_a_400_a
     saved = client.patch(f"{APPS}{detail['id']}/", {"form": {key: "1e5000"}}, format="json")
     assert saved.status_code == 200 and "at most" in saved.json()["form_errors"][key]
     upload_all(client, detail)
-    submitted = client.post(f"{APPS}{detail['id']}/submit/")
+    submitted = client.post(f"{APPS}{detail['id']}/submit/", DECLARED, format="json")
     assert submitted.status_code == 400 and "at most" in submitted.json()["form_errors"][key]
 
 

@@ -3,7 +3,9 @@
 import pytest
 
 from approvals.models import Application, DecisionSignature, MaterialFile
-from tests.approvals.api.conftest import APPS, REVIEWS, TRIO, fresh_code, png_bytes, upload, upload_all, valid_form
+from tests.approvals.api.conftest import (
+    APPS, DECLARED, REVIEWS, TRIO, fresh_code, png_bytes, upload, upload_all, valid_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,7 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
     # Two materials, then an incomplete submission lists everything at once.
     for key in ("cg_application_form", "site_plan"):
         assert upload(applicant, app_id, key).status_code == 201
-    incomplete = applicant.post(f"{APPS}{app_id}/submit/")
+    incomplete = applicant.post(f"{APPS}{app_id}/submit/", DECLARED, format="json")
     assert incomplete.status_code == 400
     body = incomplete.json()
     assert body["detail"] and body["code"] == "incomplete"
@@ -69,11 +71,12 @@ def test_trio_journey_from_draft_to_signed_bundle(login, accounts):
     site_plan = next(m for m in listed["materials"] if m["material_type"]["key"] == "site_plan")
     assert sorted(site_plan["items"]) == TRIO and len(site_plan["sha256"]) == 64
     assert site_plan["source"] == "uploaded" and site_plan["version"] == 1
-    submitted = applicant.post(f"{APPS}{app_id}/submit/")
+    submitted = applicant.post(f"{APPS}{app_id}/submit/", DECLARED, format="json")
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
     assert submitted.json()["acceptance_clock"]["due_at"]
-    assert applicant.post(f"{APPS}{app_id}/submit/").status_code == 409  # the second click
+    second_click = applicant.post(f"{APPS}{app_id}/submit/", DECLARED, format="json")
+    assert second_click.status_code == 409
 
     # The window of the lead department asks for every supplement in one notice.
     clerk = login("clerk")

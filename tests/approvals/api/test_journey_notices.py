@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from portal.models import Delivery, Notification, User
 from portal.services.notify import deliver
-from tests.approvals.api.conftest import APPS, REVIEWS, fresh_code, png_bytes, upload, upload_all, valid_form
+from tests.approvals.api.conftest import APPS, DECLARED, REVIEWS, fresh_code, png_bytes, upload, upload_all, valid_form
 
 pytestmark = pytest.mark.django_db
 BASE = "https://portal.example.gov.cn"
@@ -53,7 +53,7 @@ def test_each_step_reaches_exactly_whom_it_concerns_with_its_page_in_the_portal_
     assert clerk.post(f"{APPS}{app_id}/answer-pre-review/", answer, format="json").status_code == 200
 
     # Submitted; one supplement notice; answered; accepted.
-    assert agent.post(f"{APPS}{app_id}/submit/").status_code == 200
+    assert agent.post(f"{APPS}{app_id}/submit/", DECLARED, format="json").status_code == 200
     problems = [{"kind": "material", "key": "site_plan", "reason": "比例尺不清楚"}]
     assert clerk.post(f"{APPS}{app_id}/request-supplement/", {"problems": problems}, format="json").status_code == 200
     assert upload(agent, app_id, "site_plan", png_bytes("clearer")).status_code == 201

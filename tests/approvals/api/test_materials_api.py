@@ -3,7 +3,7 @@
 import pytest
 
 from approvals.models import MaterialFile, MaterialSource
-from tests.approvals.api.conftest import APPS, pdf_bytes, upload
+from tests.approvals.api.conftest import APPS, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,70 @@ def test_only_the_applicant_side_uploads(login, draft):
     assert upload(login("applicant_lh"), app_id, "site_plan").status_code == 404
     assert upload(login("chief_gh"), app_id, "site_plan").status_code == 404
     assert not uploaded(app_id).exists()
+
+
+# --- several files for one material, as in the web form (a plan and its photos) -----------------------------------
+def add_file(client, app_id, key, content, name, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client.post(f"{APPS}{app_id}/materials/", {"material_type": key, "file": file, **fields},
+                       format="multipart")
+
+
+def current_files(client, app_id, key):
+    listed = client.get(f"{APPS}{app_id}/materials/").json()["materials"]
+    return [(m["part"], m["original_name"], m["version"]) for m in listed if m["material_type"]["key"] == key]
+
+
+def test_a_plan_and_its_photos_are_several_files_of_one_material(draft):
+    applicant, app_id = draft
+    assert add_file(applicant, app_id, "site_plan", pdf_bytes(1), "plan.pdf").status_code == 201
+    photo_1 = add_file(applicant, app_id, "site_plan", png_bytes("photo-1"), "photo-1.png", add="true")
+    assert photo_1.status_code == 201, photo_1.content
+    assert photo_1.json()["part"] == 2 and photo_1.json()["version"] == 1
+    assert add_file(applicant, app_id, "site_plan", png_bytes("photo-2"), "photo-2.png", add="true"
+                    ).json()["part"] == 3
+    # The photo did not replace the plan: the material has all three.
+    assert current_files(applicant, app_id, "site_plan") == [(1, "plan.pdf", 1), (2, "photo-1.png", 1),
+                                                             (3, "photo-2.png", 1)]
+
+    # Replacing the plan (no `add`) makes a new version of part 1 and keeps the photos; `part=2` replaces photo 1.
+    assert add_file(applicant, app_id, "site_plan", pdf_bytes(2), "plan-v2.pdf").json()["version"] == 2
+    assert add_file(applicant, app_id, "site_plan", png_bytes("photo-1b"), "photo-1b.png", part="2"
+                    ).json()["version"] == 2
+    assert current_files(applicant, app_id, "site_plan") == [(1, "plan-v2.pdf", 2), (2, "photo-1b.png", 2),
+                                                             (3, "photo-2.png", 1)]
+
+    # Removing a photo takes it out of the material (kept in the history); the plan itself cannot be removed.
+    removed = applicant.delete(f"{APPS}{app_id}/materials/site_plan/3/")
+    assert removed.status_code == 200, removed.content
+    assert [(m["part"], m["original_name"]) for m in removed.json()["materials"]
+            if m["material_type"]["key"] == "site_plan"] == [(1, "plan-v2.pdf"), (2, "photo-1b.png")]
+    assert uploaded(app_id).filter(material_type__key="site_plan", part=3, is_current=False).exists()
+    main = applicant.delete(f"{APPS}{app_id}/materials/site_plan/1/")
+    assert main.status_code == 400 and main.json()["detail"]
+    gone = applicant.delete(f"{APPS}{app_id}/materials/site_plan/3/")
+    assert gone.status_code == 400
+    assert current_files(applicant, app_id, "site_plan") == [(1, "plan-v2.pdf", 2), (2, "photo-1b.png", 2)]
+
+
+def test_adding_needs_the_main_file_and_cannot_also_replace(draft):
+    applicant, app_id = draft
+    applicant.cookies["django_language"] = "en"
+    first = add_file(applicant, app_id, "site_plan", png_bytes("photo"), "photo.png", add="true")
+    assert first.status_code == 400 and first.json()["detail"] == "Upload the main file of this material first."
+    assert add_file(applicant, app_id, "site_plan", pdf_bytes(1), "plan.pdf").status_code == 201
+    both = add_file(applicant, app_id, "site_plan", png_bytes("photo"), "photo.png", add="true", part="2")
+    assert both.status_code == 400 and both.json()["part"] == ["Either add a file or replace one, not both."]
+    no_such = add_file(applicant, app_id, "site_plan", png_bytes("photo"), "photo.png", part="5")
+    assert no_such.status_code == 400 and no_such.json()["detail"] == "This material has no such file to replace."
+    assert current_files(applicant, app_id, "site_plan") == [(1, "plan.pdf", 1)]
+
+
+def test_someone_else_cannot_remove_a_file(draft, login):
+    applicant, app_id = draft
+    assert add_file(applicant, app_id, "site_plan", pdf_bytes(1), "plan.pdf").status_code == 201
+    assert add_file(applicant, app_id, "site_plan", png_bytes("p"), "p.png", add="true").status_code == 201
+    assert login("chief_cg").delete(f"{APPS}{app_id}/materials/site_plan/2/").status_code in (403, 404)
+    assert uploaded(app_id).filter(part=2, is_current=True).count() == 1

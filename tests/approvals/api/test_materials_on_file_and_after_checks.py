@@ -5,7 +5,7 @@ after-check (事后核查) the department closes through /api/v1/after-checks/."
 import pytest
 
 from portal.models import Enterprise
-from tests.approvals.api.conftest import APPS, REVIEWS, fresh_code, upload, valid_form
+from tests.approvals.api.conftest import APPS, DECLARED, REVIEWS, fresh_code, upload, valid_form
 
 pytestmark = pytest.mark.django_db
 AFTER_CHECKS = "/api/v1/after-checks/"
@@ -52,7 +52,7 @@ def test_packages_never_ask_for_what_the_government_holds(login, accounts, packa
     refused = upload(client, detail["id"], next(iter(k for k, v in expected.items() if v)))
     assert refused.status_code == 400
 
-    submitted = client.post(f"{APPS}{detail['id']}/submit/")
+    submitted = client.post(f"{APPS}{detail['id']}/submit/", DECLARED, format="json")
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
 
@@ -91,7 +91,7 @@ def commitment_filed(login, accounts):
     for key, material in listed.items():
         if material["provision"] == "submit" and not material["present"]:
             assert upload(client, detail["id"], key).status_code == 201
-    submitted = client.post(f"{APPS}{detail['id']}/submit/")
+    submitted = client.post(f"{APPS}{detail['id']}/submit/", DECLARED, format="json")
     assert submitted.status_code == 200, submitted.content
     return client, submitted.json()
 

@@ -12,7 +12,7 @@ from approvals.models import (
     MaterialFile, MaterialSource, PreReview, ReviewStatus, StageStatus,
 )
 from approvals.services import applications
-from approvals.services.applications import SubmissionIncomplete
+from approvals.services.applications import DeclarationMissing, SubmissionIncomplete
 from approvals.services.uploads import UploadRejected
 from portal.errors import DomainError, NotAllowed, WrongState
 from tests.factories.applications import (
@@ -288,7 +288,7 @@ def test_submit_refuses_with_every_problem_at_once(cat):
     applications.save_form(application, actor=cat.applicant, data={"green_area_m2": "abc"})
 
     with pytest.raises(SubmissionIncomplete) as refused:
-        applications.submit(application, actor=cat.applicant)
+        applications.submit(application, actor=cat.applicant, declared=True)
 
     assert set(refused.value.form_errors) == {"project_name", "site_address", "green_area_m2"}
     assert sorted(refused.value.missing_materials) == ["business_licence", "site_plan"]
@@ -299,7 +299,7 @@ def test_submit_refuses_with_every_problem_at_once(cat):
 def test_submit_starts_the_acceptance_clock(cat):
     application = draft_application(cat)
     with frozen(DEFAULT_NOW):
-        applications.submit(application, actor=cat.applicant, now=DEFAULT_NOW)
+        applications.submit(application, actor=cat.applicant, declared=True, now=DEFAULT_NOW)
 
     application = reload(application)
     assert application.status == S.SUBMITTED
@@ -310,12 +310,23 @@ def test_submit_starts_the_acceptance_clock(cat):
     assert not application.visits.exists()  # online
 
 
+def test_submit_needs_the_truthfulness_declaration(cat):
+    application = draft_application(cat)
+    for declared in (False, None, "on"):  # only a declaration actually made (True) counts
+        with pytest.raises(DeclarationMissing):
+            applications.submit(application, actor=cat.applicant, declared=declared)
+    assert reload(application).status == S.DRAFT and not application.events.filter(kind="submitted").exists()
+    with frozen(DEFAULT_NOW):
+        applications.submit(application, actor=cat.applicant, declared=True, now=DEFAULT_NOW)
+    assert application.events.get(kind="submitted").data["declared"] is True
+
+
 def test_submit_twice_or_by_someone_else_is_refused(cat):
     application = submitted_application(cat)
     with pytest.raises(WrongState):
-        applications.submit(application, actor=cat.applicant)
+        applications.submit(application, actor=cat.applicant, declared=True)
     with pytest.raises(NotAllowed):
-        applications.submit(draft_application(cat), actor=cat.chief_of(cat.departments[0]))
+        applications.submit(draft_application(cat), actor=cat.chief_of(cat.departments[0]), declared=True)
 
 
 def test_a_window_filing_counts_a_visit(cat):
@@ -330,7 +341,7 @@ def test_pre_review_lists_every_problem_at_once(cat):
     applications.request_pre_review(application, actor=cat.applicant)
     assert reload(application).status == S.PRE_REVIEW
     with pytest.raises(WrongState, match="pre-review"):
-        applications.submit(application, actor=cat.applicant)
+        applications.submit(application, actor=cat.applicant, declared=True)
 
     problems = [
         {"kind": "material", "key": "site_plan", "reason": "总平面图缺少比例尺"},
@@ -351,7 +362,7 @@ def test_pre_review_with_no_problem_says_ready(cat):
     applications.request_pre_review(application, actor=cat.applicant)
     applications.answer_pre_review(application, actor=cat.staff_of(cat.departments[0]), problems=[])
     assert application.events.get(kind=EventKind.PRE_REVIEW_ANSWERED).message == "Ready to submit."
-    applications.submit(application, actor=cat.applicant)
+    applications.submit(application, actor=cat.applicant, declared=True)
     assert reload(application).status == S.SUBMITTED
 
 

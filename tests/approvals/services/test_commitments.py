@@ -65,7 +65,7 @@ def test_a_material_the_catalog_lets_follow_is_not_required_once_the_commitment_
     state = {s.key: s for s in material_rules.material_states(reload(application))}["hygiene_test_report"]
     assert state.provision == Provision.AFTER_COMMITMENT and not state.missing
     with frozen(DEFAULT_NOW):
-        assert applications.submit(reload(application), actor=cat.applicant).status == ApplicationStatus.SUBMITTED
+        assert applications.submit(reload(application), actor=cat.applicant, declared=True).status == ApplicationStatus.SUBMITTED
 
 
 def test_an_enterprise_barred_from_commitments_must_submit_it(cat, report):
@@ -81,7 +81,7 @@ def test_the_report_may_be_handed_in_after_submission(cat, report):
     application = all_but_report(cat)
     commit(cat, application)
     with frozen(DEFAULT_NOW):
-        applications.submit(reload(application), actor=cat.applicant)
+        applications.submit(reload(application), actor=cat.applicant, declared=True)
     with pytest.raises(WrongState):  # the other materials are frozen once submitted
         applications.upload_material(reload(application), actor=cat.applicant, material_type_key="site_plan",
                                      uploaded=pdf_upload(salt="v2"))
@@ -124,7 +124,7 @@ def accepted_application_of(cat, application):
     from approvals.services import acceptance
 
     with frozen(DEFAULT_NOW):
-        applications.submit(reload(application), actor=cat.applicant, now=DEFAULT_NOW)
+        applications.submit(reload(application), actor=cat.applicant, declared=True, now=DEFAULT_NOW)
         acceptance.accept(reload(application), actor=cat.window_of(application.lead_department), now=DEFAULT_NOW)
     return reload(application)
 

@@ -50,7 +50,8 @@ def test_the_chief_decides_as_proposed_and_signs_all_with_one_code(cat):
         assert review.reasons == review.opinion
         assert DecisionSignature.objects.get(review=review).decision == review.proposed_decision
         decided = review.application.events.get(kind=EventKind.DECIDED_ITEM)
-        assert decided.actor == chief(cat) and decided.data["as_proposed"] is True
+        assert decided.actor == chief(cat)
+        assert decided.data == {"item": review.item.code, "decision": review.proposed_decision, "as_proposed": True}
     refused = reload(batch[-1])
     assert refused.decision == Decision.REFUSE and refused.remedy_notice == str(reviews.DEFAULT_REMEDY_NOTICE)
 

@@ -75,7 +75,7 @@ def test_a_government_document_not_on_file_is_verified_internally_and_never_bloc
     assert missing == []
 
     with frozen(DEFAULT_NOW):
-        submitted = applications.submit(reload(application), actor=cat.applicant, now=DEFAULT_NOW)
+        submitted = applications.submit(reload(application), actor=cat.applicant, declared=True, now=DEFAULT_NOW)
     assert submitted.status == ApplicationStatus.SUBMITTED
 
 

@@ -55,7 +55,7 @@ def test_numbers_within_range_are_kept_as_a_person_writes_them():
 def test_the_submission_refuses_an_absurd_area_with_a_readable_message(cat):
     application = draft_application(cat, form={**VALID_FORM, "green_area_m2": "1e20"})
     with frozen(DEFAULT_NOW), pytest.raises(SubmissionIncomplete) as refused:
-        applications.submit(application, actor=cat.applicant, now=DEFAULT_NOW)
+        applications.submit(application, actor=cat.applicant, declared=True, now=DEFAULT_NOW)
     assert "at most 100000" in refused.value.form_errors["green_area_m2"]
 
 

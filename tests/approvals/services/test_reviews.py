@@ -235,7 +235,7 @@ def test_a_commitment_item_is_approved_on_the_spot_and_flagged_for_verification(
     application = draft_application(cat)
     applications.sign_commitment(application, actor=cat.applicant, item_code=cat.commitment_item.code,
                                  signer_name="李申请")
-    applications.submit(application, actor=cat.applicant)
+    applications.submit(application, actor=cat.applicant, declared=True)
     acceptance.accept(application, actor=cat.clerk)
     review = review_of(application, cat.commitment_item)
     other = review_of(application, cat.immediate_item)

@@ -116,7 +116,7 @@ class Bundle:
 
     def submitted(self):
         application = self.complete(self.draft())
-        return applications.submit(application, actor=self.applicant)
+        return applications.submit(application, actor=self.applicant, declared=True)
 
 
 @pytest.fixture(autouse=True)
@@ -249,14 +249,20 @@ def test_a_value_too_long_for_its_field_is_refused_on_the_page_and_an_absurd_num
 def test_incomplete_submission_shows_all_problems_at_once_and_loses_nothing(applicant_client, bundle):
     application = bundle.draft()
     url = reverse("approvals:application_form", args=[application.pk])
-    response = applicant_client.post(url, form_post({"project_name": "悦港大道", "contact_phone": "abc"},
-                                                    action="submit"))
+    # The old "submit" button of a page still open in a browser goes to check-your-answers, saving the draft.
+    saved = applicant_client.post(url, form_post({"project_name": "悦港大道", "contact_phone": "abc"},
+                                                 action="submit"))
+    check_url = reverse("approvals:application_check", args=[application.pk])
+    assert saved.status_code == 302 and saved.url == check_url
+    response = applicant_client.post(check_url, {"declaration": "on"})
     assert response.status_code == 400
     body = text(response)
-    assert 'data-missing="site_plan"' in body and 'data-missing="green_tree_plan"' in body
-    assert 'data-missing="business_licence"' not in body  # attached from the records
-    assert 'data-field-problem="contact_phone"' in body and 'data-field-problem="start_date"' in body
-    assert 'value="悦港大道"' in body and 'value="abc"' in body
+    assert 'data-testid="check-problems"' in body
+    missing = re.findall(r'<li data-material="(\w+)">[^<]*<strong class="errorlist">', body)
+    assert {"site_plan", "green_tree_plan"} <= set(missing) and "business_licence" not in missing  # on file
+    field_errors = re.findall(r'<dd data-field="(\w+)">[^<]*<span class="errorlist" data-error>', body)
+    assert {"contact_phone", "start_date"} <= set(field_errors)
+    assert '<dd data-field="project_name">悦港大道' in body and '<dd data-field="contact_phone">abc' in body
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
     assert application.form_data["project_name"] == "悦港大道"
@@ -342,12 +348,16 @@ def test_material_file_is_served_only_to_those_who_may_see_the_application(clien
 def test_submit_from_the_form_then_the_detail_shows_the_acceptance_clock(applicant_client, bundle):
     application = bundle.draft()
     bundle.complete(application)
-    response = applicant_client.post(reverse("approvals:application_form", args=[application.pk]),
-                                     form_post(bundle.valid_form(), action="submit"))
+    to_check = applicant_client.post(reverse("approvals:application_form", args=[application.pk]),
+                                     form_post(bundle.valid_form(), action="check"))
+    assert to_check.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT  # nothing is submitted without the declaration
+    response = applicant_client.post(to_check.url, {"declaration": "on"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
-    detail = text(applicant_client.get(response.url))
+    detail = text(applicant_client.get(reverse("approvals:application", args=[application.pk])))
     assert 'data-testid="acceptance-clock"' in detail
     assert "working days" in detail and "data-light=" in detail
     assert 'data-kind="submitted"' in detail

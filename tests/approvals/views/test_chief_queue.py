@@ -105,7 +105,7 @@ def test_after_signing_the_chief_is_offered_the_next_item(world):
     first, second = [ready(world, r) for r in more_reviews(world, 2)]
     client = login(world.chief)
     page = client.get(review_url(first))
-    assert page.context["next_review"] is not None
+    assert page.context["next_review"].pk == second.pk  # the other opinion-ready review, not the one shown
     assert 'data-shortcut="n"' in page.content.decode()
     assert 'data-testid="opinion-ready"' in page.content.decode()  # the review's own status says so too
 

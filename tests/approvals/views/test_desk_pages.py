@@ -36,7 +36,7 @@ def test_desk_lists_the_departments_submissions_by_due_time_with_lights(clerk_cl
                                           item_codes=["GH-XK-009"])  # led by the other department
     applications.save_form(elsewhere, actor=bundle.applicant, data={"project_name": "规划核实"})
     applications.upload_material(elsewhere, actor=bundle.applicant, material_type_key="site_plan", uploaded=png())
-    applications.submit(elsewhere, actor=bundle.applicant)
+    applications.submit(elsewhere, actor=bundle.applicant, declared=True)
     pre = bundle.draft()
     applications.request_pre_review(pre, actor=bundle.applicant)
 
@@ -187,7 +187,8 @@ def test_walk_in_filing_validates_the_credit_code_and_creates_a_window_draft(cle
     assert clerk_client.post(materials_url, {"material_type": "site_plan", "file": png()}).status_code == 302
     assert clerk_client.post(materials_url, {"material_type": "green_tree_plan",
                                              "file": png("t.png", b"t")}).status_code == 302
-    submitted = clerk_client.post(form_url, {"action": "submit"})
+    check_url = reverse("approvals:application_check", args=[application.pk])
+    submitted = clerk_client.post(check_url, {"declaration": "on"})  # the company's 信用承诺, at the window
     assert submitted.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED

@@ -26,8 +26,8 @@ def test_the_queue_is_sorted_by_the_acceptance_clock_not_by_filing_order(clerk_c
     from approvals.services import applications
 
     with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
-        applications.submit(late_draft, actor=bundle.applicant)  # received three days ago: due soonest
-    applications.submit(early_draft, actor=bundle.applicant)
+        applications.submit(late_draft, actor=bundle.applicant, declared=True)  # received three days ago: due soonest
+    applications.submit(early_draft, actor=bundle.applicant, declared=True)
     assert early_draft.pk < late_draft.pk
 
     response = clerk_client.get(reverse("approvals:desk"))

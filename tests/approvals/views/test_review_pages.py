@@ -103,7 +103,7 @@ class World:
                                          uploaded=SimpleUploadedFile("plan.png", PNG, content_type="image/png"))
         if commitment:
             applications.sign_commitment(app, actor=self.applicant, item_code=items[0].code, signer_name="李四")
-        applications.submit(app, actor=self.applicant)
+        applications.submit(app, actor=self.applicant, declared=True)
         clerk = member(app.lead_department, clerk=True)
         acceptance.accept(app, actor=clerk)
         return app
