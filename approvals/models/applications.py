@@ -206,6 +206,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["submitted_at"], name="app_submitted_at",
                          condition=models.Q(submitted_at__isnull=False)),
             models.Index(fields=["decided_at"], name="app_decided_at", condition=models.Q(decided_at__isnull=False)),
+            # Decided, not delivered within the delivery limit (the overdue board's counts per department).
+            models.Index(fields=["delivery_due_at", "lead_department"], name="app_decided_delivery_due",
+                         condition=models.Q(status="decided")),
         ]
 
     def __str__(self):
