@@ -19,6 +19,7 @@ from approvals.services.permissions import OVERSEEING_ROLES, department_of
 from approvals.services.progress import review_clock
 from portal.models.users import Role
 from portal.paging import CountedPaginator
+from portal.widgets import OptionsSelect
 
 LIST_LIMIT = 100  # the most urgent rows of a department's red / yellow list shown on the board
 PAGE_SIZE = 25
@@ -83,7 +84,7 @@ def escalations(request):
 
 class BoardFilterForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.order_by("code"), required=False,
-                                        to_field_name="code", label=gettext_lazy("Department"),
+                                        to_field_name="code", label=gettext_lazy("Department"), widget=OptionsSelect,
                                         empty_label=gettext_lazy("All departments"))
     kind = forms.ChoiceField(choices=[("", gettext_lazy("All kinds"))] + FiringKind.choices, required=False,
                              label=gettext_lazy("Kind"))
