@@ -411,7 +411,9 @@ def submit(application, *, actor, now=None, request=None) -> Application:
     """Formal submission: complete form and materials; the 5-working-day acceptance clock starts."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = locking.lock(Application, application.pk)
+        # With what the submission reads anyway: the company, the lead department, the items (the bundle).
+        application = locking.lock(Application, application.pk, related=("enterprise", "lead_department"),
+                                   prefetch=("items",))
         permissions.require_applicant_side(actor, application)
         locking.check(application, application.submit,
                       _("This application has already been submitted.") if application.status != S.PRE_REVIEW
