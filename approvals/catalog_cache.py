@@ -37,7 +37,7 @@ def _version() -> str | None:
         return None
 
 
-def cached(name: str, build):
+def cached(name: str, build, *, timeout: int = TIMEOUT):
     """`build()` (picklable data), cached under `name` for the current catalog version and language."""
     version = _version()
     if version is None:
@@ -51,7 +51,7 @@ def cached(name: str, build):
     if data is None:
         data = build()
         try:
-            cache.set(key, data, timeout=TIMEOUT)
+            cache.set(key, data, timeout=timeout)
         except Exception:
             logger.warning("Catalog cache unavailable", exc_info=True)
     return data

@@ -6,6 +6,7 @@ application's detail. Business rules and permissions live in approvals.services;
 """
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,7 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from approvals.api.serializers import applications as s
-from approvals.models import Application, ApplicationStatus
+from approvals.models import Application, ApplicationStage, ApplicationStatus, Commitment, ServiceItem
 from approvals.services import acceptance, applications, delivery, payments
 from approvals.services.applications import SubmissionIncomplete
 from portal.errors import NotAllowed
@@ -57,10 +58,14 @@ def material_list(application) -> Response:
 
 
 def application_detail(request, application, *, status_code=200) -> Response:
-    fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
-             .prefetch_related("items__department", "stages__lead_department", "commitments__item")
+    now = timezone.now()
+    fresh = (Application.objects.with_light(now)  # the light in SQL, not from every review loaded
+             .select_related("enterprise", "package", "lead_department")
+             .prefetch_related(Prefetch("items", queryset=ServiceItem.objects.select_related("department")),
+                               Prefetch("stages", queryset=ApplicationStage.objects.select_related("lead_department")),
+                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")))
              .get(pk=application.pk))
-    context = {"request": request, "now": timezone.now()}
+    context = {"request": request, "now": now}
     return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)
 
 

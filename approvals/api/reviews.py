@@ -4,14 +4,13 @@ Thin, like the applications API: shape checks here, rules in approvals.services.
 review answers 404 (not visible); a visible review whose action the caller may not take answers 403.
 """
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -22,17 +21,19 @@ from approvals.api.permissions import visible_reviews
 from approvals.api.serializers import applications as app_s
 from approvals.api.serializers import reviews as s
 from approvals.api.serializers.common import LIGHTS
-from approvals.models import ItemReview, ReviewStatus
+from approvals.models import ItemReview, ReviewPause, ReviewStatus
 from approvals.models.reviews import OPEN_REVIEW_STATES
 from approvals.services import reviews as review_services
+from portal.paging import CountedPageNumberPagination, rows_in_order
 
 
 def review_responses(ok=s.InboxReviewSerializer):
     return responses(ok=ok)
 
 
-class InboxPagination(PageNumberPagination):
-    """Page-number pagination plus the number of reviews per light (before the `light` filter)."""
+class InboxPagination(CountedPageNumberPagination):
+    """Page-number pagination plus the number of reviews per light (before the `light` filter); the total is the
+    sum of the counts of the lights asked for, so the list is not counted twice."""
 
     counts: dict | None = None
 
@@ -80,17 +81,22 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ItemReview.objects.none()
-        return (visible_reviews(self.request.user)
-                .select_related("application__enterprise", "item__department", "department", "stage", "decided_by",
-                                "extended_by", "signature")
-                .prefetch_related("pauses"))
+        return self._with_related(visible_reviews(self.request.user))
+
+    @staticmethod
+    def _with_related(reviews):
+        # The pauses in their own order: the model's default ordering (by review) would join the review's own
+        # ordering (application, stage, department, item) into every prefetch.
+        return (reviews.select_related("application__enterprise", "item__department", "department", "stage",
+                                       "decided_by", "extended_by", "signature")
+                .prefetch_related(Prefetch("pauses", queryset=ReviewPause.objects.order_by("started_at", "id"))))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def _filtered(self, request):
         """The reviews after the status/department filters, ordered by due time (a queryset), and `now`."""
-        qs = self.get_queryset()
+        qs = visible_reviews(request.user)
         wanted = _values(request, "status") or ["open"]
         if wanted == ["opinion_ready"]:
             qs = qs.opinion_ready()
@@ -108,11 +114,15 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                    parameters=[STATUS_PARAM, LIGHT_PARAM, DEPARTMENT_PARAM])
     def list(self, request, *args, **kwargs):
         reviews, now = self._filtered(request)
-        self.paginator.counts = reviews.light_counts(now)
+        counts = reviews.light_counts(now)
         lights = set(_values(request, "light"))
         if lights:
             reviews = reviews.filter_light(lights, now)
-        page = self.paginate_queryset(reviews)
+        self.paginator.counts = counts
+        self.paginator.known_count = sum(n for light, n in counts.items() if not lights or light in lights)
+        # Ids first (an index-only range scan of the open reviews by due time), then only the page's rows.
+        ids = self.paginate_queryset(reviews.values_list("pk", flat=True))
+        page = rows_in_order(self._with_related(ItemReview.objects.all()), ids)
         context = {**self.get_serializer_context(), "now": now}
         return self.get_paginated_response(s.InboxReviewSerializer(page, many=True, context=context).data)
 

@@ -54,7 +54,9 @@ class DeadlineFiring(models.Model):
         ]
         indexes = [models.Index(fields=["department", "kind", "fired_at"], name="firing_board"),
                    # The history of every department, newest first (the overdue board's first page).
-                   models.Index(fields=["-fired_at", "-id"], name="firing_newest_first")]
+                   models.Index(fields=["-fired_at", "-id"], name="firing_newest_first"),
+                   # One kind newest first (the deemed acceptances on the overdue board) and its count.
+                   models.Index(fields=["kind", "-fired_at", "-id"], name="firing_kind_newest_first")]
 
     def __str__(self):
         return f"{self.subject_label} · {self.get_kind_display()} @ {self.fired_at:%Y-%m-%d %H:%M}"

@@ -81,10 +81,13 @@ class ApplicationStage(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["next_check_at"], name="stage_next_check",
                                 condition=models.Q(next_check_at__isnull=False)),
                    # Late stages (red: due_at <= now, yellow: warn_at <= now) on the boards and their counts.
-                   models.Index(fields=["due_at", "lead_department"], name="stage_open_due",
+                   # (with the status and warn_at the light reads: the counts are index-only scans)
+                   models.Index(fields=["due_at", "lead_department", "status", "warn_at"], name="stage_open_clock",
                                 condition=models.Q(status="open")),
                    models.Index(fields=["warn_at", "lead_department"], name="stage_open_warn",
-                                condition=models.Q(status="open"))]
+                                condition=models.Q(status="open")),
+                   # The stages a department leads, by status and due time (its inbox).
+                   models.Index(fields=["lead_department", "status", "due_at"], name="stage_department_status")]
 
     def __str__(self):
         return f"{self.application.reference} · {self.order}. {self.name}"
@@ -186,9 +189,42 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(REVIEW_LIGHT.q(lights, now), status__in=_possible(REVIEW_LIGHT, ReviewStatus.values, lights))
 
     def light_counts(self, now) -> dict:
-        """{light: number of reviews} at `now`, every light present (one grouped query)."""
-        counts = dict(self.with_light(now).order_by().values_list("light").annotate(n=models.Count("pk")))
+        """{light: number of reviews} at `now`, every light present (one grouped query).
+
+        `COUNT(*)`, not of a column: every column the light reads is in the covering indexes, so this is an
+        index-only scan (docs/performance.md)."""
+        counts = dict(self.with_light(now).order_by().values_list("light").annotate(n=models.Count("*")))
         return {light.value: counts.get(light.value, 0) for light in Light}
+
+    def status_light_counts(self, now) -> "StatusLightCounts":
+        """The number of reviews per (status, light) at `now`: one grouped query, an index-only scan of a
+        department's reviews (`review_department_clock`). Counts per status, per light and of any list filtered
+        by statuses and lights are sums of it (`StatusLightCounts`), so a page needs no other COUNT(*)."""
+        rows = self.with_light(now).order_by().values_list("status", "light").annotate(n=models.Count("*"))
+        return StatusLightCounts({(status, light): n for status, light, n in rows})
+
+
+class StatusLightCounts:
+    """Reviews counted per (status, light): the status counts, the light counts and the size of any list
+    filtered by statuses and lights, all from one grouped query (`ReviewQuerySet.status_light_counts`)."""
+
+    def __init__(self, counts: dict):
+        self.counts = counts
+
+    def total(self, statuses=None, lights=None) -> int:
+        """Reviews with one of `statuses` (None: any) and one of `lights` (None: any)."""
+        statuses = None if statuses is None else {str(s) for s in statuses}
+        lights = None if lights is None else {str(v) for v in lights}
+        return sum(n for (status, light), n in self.counts.items()
+                   if (statuses is None or status in statuses) and (lights is None or light in lights))
+
+    def by_status(self) -> dict:
+        """{status: number}, every status present."""
+        return {status: self.total(statuses=[status]) for status in ReviewStatus.values}
+
+    def by_light(self) -> dict:
+        """{light: number}, every light present (as `ReviewQuerySet.light_counts`)."""
+        return {light.value: self.total(lights=[light.value]) for light in Light}
 
 
 class ItemReview(ConcurrentTransitionMixin, models.Model):
@@ -251,16 +287,21 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
             # The deadline sweep reads only running clocks whose next threshold has come.
             models.Index(fields=["next_check_at"], name="review_next_check",
                          condition=models.Q(next_check_at__isnull=False)),
-            models.Index(fields=["department", "status", "due_at"], name="review_inbox"),
-            # Open reviews by due time (docs/performance.md): the first page of an inbox, the red and yellow lists
-            # of the boards and their counts are range scans of these, whatever the size of the history.
-            models.Index(fields=["department", "due_at", "id"], name="review_open_department_due",
-                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
-            models.Index(fields=["due_at", "id"], name="review_open_due",
-                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            # Covering indexes (docs/performance.md): every column a light rule reads (status, started_at, due_at,
+            # warn_at; legal_due_at for the boards' legal overruns) is in the index, so counts per status and light
+            # and the ids of a page are index-only scans, and only the rows of the page are read from the table.
+            # A department's reviews by status: its status and light counts, its inbox filtered by status.
+            models.Index(fields=["department", "status", "due_at", "warn_at", "started_at"],
+                         name="review_department_clock"),
+            # Open reviews by due time: the first page of an inbox, the red and yellow lists of the boards and
+            # their counts are range scans of these, whatever the size of the history.
+            models.Index(fields=["department", "due_at", "id", "status", "warn_at", "started_at", "legal_due_at"],
+                         name="review_open_dept_clock", condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            models.Index(fields=["due_at", "id", "status", "warn_at", "started_at", "department", "legal_due_at"],
+                         name="review_open_clock", condition=models.Q(status__in=OPEN_REVIEW_STATES)),
             # Yellow or red (warn_at <= now): the boards' counts per department.
-            models.Index(fields=["warn_at", "department"], name="review_open_warn",
-                         condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            models.Index(fields=["warn_at", "department", "status", "due_at", "started_at", "legal_due_at"],
+                         name="review_open_warn_clock", condition=models.Q(status__in=OPEN_REVIEW_STATES)),
         ]
 
     def __str__(self):

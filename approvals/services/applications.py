@@ -85,7 +85,7 @@ def _resolve_items(package, item_codes):
         items = list(ServiceItem.objects.filter(stages__package=package, active=True).distinct())
     else:
         codes = list(dict.fromkeys(item_codes or []))
-        items = list(ServiceItem.objects.filter(code__in=codes, active=True))
+        items = list(ServiceItem.objects.filter(code__in=codes, active=True).select_related("department"))
         unknown = sorted(set(codes) - {i.code for i in items})
         if unknown:
             raise DomainError(_("Unknown items: %(codes)s") % {"codes": ", ".join(unknown)})
@@ -125,33 +125,35 @@ def create_draft(*, actor, enterprise, package: Package | None = None, item_code
         )
         application.reference = f"YB{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
         application.save(update_fields=["reference"])
-        application.items.set(items)
-        _attach_documents_on_file(application, items, now=now)
-        _prefill(application, actor)
+        # A new draft has no items yet: insert the links (`set()` would first read the existing ones).
+        Application.items.through.objects.bulk_create(
+            [Application.items.through(application=application, serviceitem=item) for item in items])
+        requirements = bundle_requirements(items)
+        _attach_documents_on_file(application, requirements, now=now)
+        _prefill(application, actor, requirements)
         timeline.record(application, EventKind.CREATED, actor=actor, now=now, request=request,
                         message=_("Draft created for %(n)d items.") % {"n": len(items)})
     return application
 
 
-def prefill_values(application, actor) -> dict:
+def prefill_values(application, actor, requirements=None) -> dict:
     """What the portal already knows for the bundle's form: the company's credit code as the builder's and, when
     the company's own applicant starts it, them as the contact. Only fields the bundle asks for."""
     known = {"builder_credit_code": application.enterprise.credit_code}
     if actor.role == Role.APPLICANT:
         known.update({"contact_person": actor.full_name, "contact_phone": actor.phone})
-    keys = {b.field.key for b in requirements_of(application).fields}
+    keys = {b.field.key for b in (requirements or requirements_of(application)).fields}
     return {key: value for key, value in known.items() if key in keys and value}
 
 
-def _prefill(application, actor):
-    values = prefill_values(application, actor)
+def _prefill(application, actor, requirements):
+    values = prefill_values(application, actor, requirements)
     if values:
-        _store_form(application, values, actor=actor, reason="prefilled")
+        _store_form(application, values, actor=actor, reason="prefilled", new=True)
 
 
-def _attach_documents_on_file(application, items, *, now):
+def _attach_documents_on_file(application, requirements, *, now):
     """Materials the government already holds for the enterprise are attached, not asked for (免提交)."""
-    requirements = bundle_requirements(items)
     wanted = {m.material_type.pk: m for m in requirements.materials}
     # An expired document is not attached (the applicant uploads a current one); among valid ones the newest
     # wins, undated last on every database (PostgreSQL sorts NULL first in descending order).
@@ -187,11 +189,14 @@ def save_form(application, *, actor, data: dict, request=None) -> dict:
     return errors
 
 
-def _store_form(application, data, *, actor, reason):
-    if data == application.form_data and application.form_versions.exists():
+def _store_form(application, data, *, actor, reason, new=False):
+    """Keep `data` as the form's next version (nothing when it is unchanged and a version exists already).
+    `new`: a draft being created, with no version yet."""
+    versions = 0 if new else application.form_versions.count()
+    if data == application.form_data and versions:
         return
     application.form_data = data
-    application.form_version = (application.form_versions.count() or 0) + 1
+    application.form_version = versions + 1
     application.save(update_fields=["form_data", "form_version", "updated_at"])
     FormVersion.objects.create(application=application, version=application.form_version, data=data,
                                saved_by=actor, reason=reason)
@@ -392,16 +397,17 @@ def _checked_problems(application, problems, *, allow_empty=False) -> list:
     return clean
 
 
-def completeness_problems(application, requirements=None):
+def completeness_problems(application, requirements=None, states=None):
     """(form errors by key, missing material keys) of the application as it stands.
 
     Missing means: to be submitted by the applicant, required before submission, and not attached
     (material_rules); what the government holds, what the bundle issues and what follows a signed commitment
-    never is."""
+    never is. `states`: the material states, if the caller has them already."""
     requirements = requirements or requirements_of(application)
     _cleaned, form_errors = one_form.validate(requirements.fields, application.form_data)
-    missing = material_rules.missing_keys(material_rules.material_states(application, requirements))
-    return form_errors, missing
+    if states is None:
+        states = material_rules.material_states(application, requirements)
+    return form_errors, material_rules.missing_keys(states)
 
 
 def _incomplete(form_errors, missing):
@@ -424,15 +430,17 @@ def submit(application, *, actor, declared: bool, now=None, request=None) -> App
         raise DeclarationMissing(_("Tick the declaration to submit the application."))
     now = now or timezone.now()
     with transaction.atomic():
-        application = locking.lock(Application, application.pk)
+        # With what the submission reads anyway: the company, the lead department, the items (the bundle).
+        application = locking.lock(Application, application.pk, related=("enterprise", "lead_department"),
+                                   prefetch=("items",))
         permissions.require_applicant_side(actor, application)
         locking.check(application, application.submit,
                       _("This application has already been submitted.") if application.status != S.PRE_REVIEW
                       else _("Wait for the pre-review answer before submitting."))
-        form_errors, missing = completeness_problems(application)
+        requirements = requirements_of(application)
+        form_errors, missing = completeness_problems(application, requirements)
         if form_errors or missing:
             raise _incomplete(form_errors, missing)
-        requirements = requirements_of(application)
         cleaned, _errors = one_form.validate(requirements.fields, application.form_data)
         _store_form(application, cleaned, actor=actor, reason="submitted")
         due, warn = acceptance_clock_times(now)

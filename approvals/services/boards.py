@@ -145,8 +145,9 @@ def describe_subjects(rows) -> None:
     rows = list(rows)
     review_ids = [f.subject_id for f in rows if f.subject_type == ItemReview._meta.model_name]
     stage_ids = [f.subject_id for f in rows if f.subject_type == ApplicationStage._meta.model_name]
-    reviews = ItemReview.objects.select_related("item").in_bulk(review_ids) if review_ids else {}
-    stages = ApplicationStage.objects.in_bulk(stage_ids) if stage_ids else {}
+    # No ordering: the models' default orderings would join the application, stage, department and item.
+    reviews = ItemReview.objects.select_related("item").order_by().in_bulk(review_ids) if review_ids else {}
+    stages = ApplicationStage.objects.order_by().in_bulk(stage_ids) if stage_ids else {}
     for firing in rows:
         firing.subject_review = reviews.get(firing.subject_id) if firing.subject_type == "itemreview" else None
         firing.subject_stage = stages.get(firing.subject_id) if firing.subject_type == "applicationstage" else None

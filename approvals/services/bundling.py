@@ -7,6 +7,7 @@ one an item of the same bundle issues, is never asked for (the rule, per company
 
 from dataclasses import dataclass, field
 
+from approvals import catalog_cache
 from approvals.models import ItemField, ItemMaterial, ServiceItem
 
 
@@ -94,9 +95,24 @@ class BundleRequirements:
 
 
 def bundle_requirements(items) -> BundleRequirements:
-    """Merge the fields and materials of `items` (ServiceItem objects or ids), two queries in all."""
-    items = list(ServiceItem.objects.filter(pk__in=[getattr(i, "pk", i) for i in items])
-                 .select_related("department").order_by("department__code", "code"))
+    """Merge the fields and materials of `items` (ServiceItem objects or ids).
+
+    Catalog data only, so it is kept in the catalog cache per set of items (approvals.catalog_cache: any edit of
+    an item, field, material or their links writes a new version): an application's pages, its API detail, its
+    submission and its documents ask for the same bundle many times, and each answer used to cost three queries.
+    Every caller gets its own copy (unpickled from the cache), so nobody can change another's."""
+    ids = sorted({getattr(i, "pk", i) for i in items})
+    return catalog_cache.cached("bundle:" + ",".join(str(pk) for pk in ids), lambda: _merged(ids),
+                                timeout=BUNDLE_TIMEOUT)
+
+
+BUNDLE_TIMEOUT = 3600  # drafts choose their own sets of items: entries of unused sets just expire
+
+
+def _merged(ids) -> BundleRequirements:
+    """The merge itself (three queries)."""
+    items = list(ServiceItem.objects.filter(pk__in=ids).select_related("department")
+                 .order_by("department__code", "code"))
     ids = [i.pk for i in items]
     by_id = {i.pk: i for i in items}
 

@@ -6,9 +6,17 @@ from django_fsm import ConcurrentTransition, can_proceed
 from portal.errors import WrongState
 
 
-def lock(model, pk):
-    """The row, locked until the end of the transaction (a no-op lock on SQLite, which serialises writers)."""
-    return model.objects.select_for_update().get(pk=pk)
+def lock(model, pk, *, related=(), prefetch=()):
+    """The row, locked until the end of the transaction (a no-op lock on SQLite, which serialises writers).
+
+    `related`: rows read with it in the same query (not locked: `FOR UPDATE OF` the row itself); `prefetch`: read
+    right after, for the service's later reads of the same rows."""
+    rows = model.objects.all()
+    if related:
+        rows = rows.select_related(*related).select_for_update(of=("self",))
+    else:
+        rows = rows.select_for_update()
+    return rows.prefetch_related(*prefetch).get(pk=pk)
 
 
 def check(obj, transition, message=None):

@@ -89,9 +89,10 @@ def application_calendar_published(application, cal=None) -> bool:
     if application.status == ApplicationStatus.DECIDED:
         spans.append((application.decided_at, application.delivery_due_at))
     if application.status == ApplicationStatus.UNDER_REVIEW:
-        spans += [(r.started_at, r.due_at, r.legal_due_at) for r in application.reviews.filter(
-            status__in=[ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED])]
-        spans += [(s.opened_at, s.due_at) for s in application.stages.filter(status=StageStatus.OPEN)]
+        # From `.all()`: the reviews and stages a page has prefetched already (a few rows otherwise).
+        running = (ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED, ReviewStatus.REFUSED)
+        spans += [(r.started_at, r.due_at, r.legal_due_at) for r in application.reviews.all() if r.status in running]
+        spans += [(s.opened_at, s.due_at) for s in application.stages.all() if s.status == StageStatus.OPEN]
     return all(clocks.on_published_calendar(cal, start, *dues) for start, *dues in spans)
 
 

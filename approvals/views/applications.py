@@ -7,6 +7,8 @@ as a message or a form error, and the page is re-rendered with what they typed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, DeliveryMethod, Package, PaymentNotice, ReviewStatus,
+    Application, ApplicationStatus, DeliveryMethod, ItemReview, Package, PaymentNotice, ReviewPause, ReviewStatus,
     ServiceItem,
 )
 from approvals.services import applications as app_services
@@ -33,6 +35,7 @@ from portal.models import Enterprise
 from portal.models.users import Role
 
 S = ApplicationStatus
+PAGE_SIZE = 25  # applications per page of "my applications"
 
 
 # --- loading ------------------------------------------------------------------------------------------------
@@ -112,11 +115,14 @@ def my_applications(request):
     form = ApplicationFilterForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["status"]:
         applications = applications.filter(status=form.cleaned_data["status"])
-    # The light and the next due time of every row come from the database (Application.objects.with_light).
-    applications = applications.select_related("lead_department").with_light(timezone.now()).with_next_due()
-    rows = [{"application": a, "light": a.light, "next_due": a.next_due} for a in applications]
+    # Newest first, a page at a time (a company's history grows every year); the light and the next due time of
+    # the page's rows come from the database (Application.objects.with_light).
+    applications = (applications.select_related("lead_department").with_light(timezone.now()).with_next_due()
+                    .order_by("-created_at", "-id"))
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"application": a, "light": a.light, "next_due": a.next_due} for a in page.object_list]
     return render(request, "approvals/applications/my_applications.html", {
-        "form": form, "rows": rows, "can_start": user.role in (Role.APPLICANT, Role.AGENT),
+        "form": form, "rows": rows, "page": page, "can_start": user.role in (Role.APPLICANT, Role.AGENT),
     })
 
 
@@ -420,10 +426,14 @@ def application_materials(request, pk):
 
 # --- the application: status, clocks, timeline, results ------------------------------------------------------
 def _review_rows(application, user):
+    """The application's reviews as `user` may see them, with their clocks, signatures and pauses. The reviews are
+    read once (with their signatures and pauses) onto the application, where its light and calendar use them."""
+    prefetch_related_objects([application], Prefetch(
+        "reviews", queryset=ItemReview.objects.select_related("item", "department", "stage", "signature")
+        .prefetch_related(Prefetch("pauses", queryset=ReviewPause.objects.order_by("started_at", "id")))
+        .order_by("stage__order", "department__code", "item__code")))
     rows = []
-    reviews = (application.reviews.select_related("item", "department", "stage")
-               .prefetch_related("pauses").order_by("stage__order", "department__code", "item__code"))
-    for review in disclosure.reviews_seen_by(user, reviews):
+    for review in disclosure.reviews_seen_by(user, application.reviews.all()):
         signature = getattr(review, "signature", None) if review.status == ReviewStatus.SIGNED else None
         rows.append({"review": review, "clock": progress.review_clock(review), "signature": signature,
                      "pauses": list(review.pauses.all())})

@@ -19,6 +19,8 @@ from approvals.services import boards
 from approvals.services.permissions import OVERSEEING_ROLES, department_of
 from approvals.services.progress import review_clock
 from portal.models.users import Role
+from portal.paging import CountedPaginator
+from portal.widgets import OptionsSelect
 
 LIST_LIMIT = 100  # the most urgent rows of a department's red / yellow list shown on the board
 PAGE_SIZE = 25
@@ -84,7 +86,7 @@ def escalations(request):
 
 class BoardFilterForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.order_by("code"), required=False,
-                                        to_field_name="code", label=gettext_lazy("Department"),
+                                        to_field_name="code", label=gettext_lazy("Department"), widget=OptionsSelect,
                                         empty_label=gettext_lazy("All departments"))
     kind = forms.ChoiceField(choices=[("", gettext_lazy("All kinds"))] + FiringKind.choices, required=False,
                              label=gettext_lazy("Kind"))
@@ -112,8 +114,10 @@ def overdue_board(request):
     department = data.get("department")
 
     counts = boards.counts_by_department(now=now)
-    overdue = Paginator(boards.red_reviews(now=now, department=department), PAGE_SIZE).get_page(
-        request.GET.get("overdue_page"))
+    # The number of red reviews is on the board already (its counts per department): not counted again.
+    red_total = sum(c.red for c in counts if department is None or c.department.pk == department.pk)
+    overdue = CountedPaginator(boards.red_reviews(now=now, department=department), PAGE_SIZE,
+                               count=red_total).get_page(request.GET.get("overdue_page"))
     overdue.object_list = _with_clocks(overdue.object_list, now)
     history = Paginator(boards.firings(department=department, kind=data.get("kind") or None,
                                        date_from=data.get("date_from"), date_to=data.get("date_to")),

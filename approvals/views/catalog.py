@@ -1,8 +1,13 @@
 """Public catalog pages: items, packages and the one-time notice of what is needed (一次性告知)."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from approvals import catalog_cache
 from approvals.forms import CatalogFilterForm
 from approvals.models import Package, ServiceItem
 from approvals.services.bundling import bundle_requirements
@@ -15,19 +20,32 @@ FEATURE_FILTERS = {
 
 
 def item_list(request):
+    """The catalog. Its body is the same for everybody: for the plain questions (no text search; a valid
+    department, kind or feature) it is rendered once per catalog version and language (approvals.catalog_cache),
+    so the page costs no query; a search, or an invalid filter with its error, is rendered live."""
     form = CatalogFilterForm(request.GET or None)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    if form.is_bound and (not valid or data["q"]):
+        return render(request, "approvals/catalog.html", {"content": _catalog_content(form, data)})
+    department = data.get("department")
+    name = "page:catalog?" + urlencode({"department": department.code if department else "",
+                                        "kind": data.get("kind") or "", "feature": data.get("feature") or ""})
+    return render(request, "approvals/catalog.html",
+                  {"content": mark_safe(catalog_cache.cached(name, lambda: str(_catalog_content(form, data))))})
+
+
+def _catalog_content(form, data):
     items = ServiceItem.objects.filter(active=True).select_related("department")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            items = items.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
-        if data["department"]:
-            items = items.filter(department=data["department"])
-        if data["kind"]:
-            items = items.filter(kind=data["kind"])
-        if data["feature"]:
-            items = items.filter(FEATURE_FILTERS[data["feature"]])
-    return render(request, "approvals/catalog.html", {"form": form, "items": items})
+    if data.get("q"):
+        items = items.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
+    if data.get("department"):
+        items = items.filter(department=data["department"])
+    if data.get("kind"):
+        items = items.filter(kind=data["kind"])
+    if data.get("feature"):
+        items = items.filter(FEATURE_FILTERS[data["feature"]])
+    return render_to_string("approvals/_catalog_content.html", {"form": form, "items": items})
 
 
 def item_detail(request, code):

@@ -8,7 +8,6 @@ the fresh page; a NotAllowed becomes 403. Reviews of another department are 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,11 +31,13 @@ from approvals.services.material_rules import Provision
 from approvals.services.permissions import OVERSEEING_ROLES, department_of, is_chief_of, works_for
 from approvals.services.progress import review_clock
 from portal.errors import DomainError, NotAllowed, WrongState
+from portal.paging import CountedPaginator
 from portal.models.users import Role
 
 R = ReviewStatus
 CLOSED_STATES = [R.SIGNED, R.CANCELLED]
 AWAITING_SIGNATURE = [R.APPROVED, R.REFUSED]
+OPEN_STATES = [s for s in R.values if s not in CLOSED_STATES]
 PAGE_SIZE = 25
 STAGE_LIMIT = 25  # the most urgent stages the department leads, shown under its reviews
 REVIEWER_ROLES = (Role.STAFF, Role.CHIEF)
@@ -114,25 +115,35 @@ def inbox(request):
     status, light, q = data.get("status") or OPEN, data.get("light") or "", (data.get("q") or "").strip()
 
     base = ItemReview.objects.filter(department=department)
-    status_counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
-    light_counts = base.light_counts(now)
+    # Counts per status and light in one grouped query (an index-only scan); the size of the list is a sum of them
+    # unless it is filtered by the opinion (its own count) or a search.
+    counts = base.status_light_counts(now)
+    status_counts, light_counts = counts.by_status(), counts.by_light()
     ready_total = base.opinion_ready().count()
 
     rows = base.select_related("application__enterprise", "item", "stage", "decided_by").with_opinion_ready()
+    statuses = None  # the statuses listed (None: every status)
     if status == OPEN:
-        rows = rows.exclude(status__in=CLOSED_STATES)
+        statuses = OPEN_STATES  # positive, so that it is a range of the index on (department, status)
+    elif status != OPINION_READY and status != ALL:
+        statuses = [status]
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
     elif status == OPINION_READY:
         rows = rows.opinion_ready()
-    elif status != ALL:
-        rows = rows.filter(status=status)
     if light:
         rows = rows.filter_light(light, now)
+    known = None
     if q:
         rows = rows.filter(Q(application__reference__icontains=q) | Q(application__enterprise__name__icontains=q)
                            | Q(application__enterprise__credit_code__icontains=q.upper()))
+    elif status != OPINION_READY:
+        known = counts.total(statuses, [light] if light else None)
+    elif not light:
+        known = ready_total
     rows = rows.order_by(F("due_at").asc(nulls_last=True), F("decided_at").desc(nulls_last=True),
                          "application__reference", "item__code")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(rows, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
     for review in page.object_list:
         review.clock = review_clock(review, now=now)
         review.awaits_signature = review.status in AWAITING_SIGNATURE
@@ -157,7 +168,7 @@ def inbox(request):
         "light": light,
         "status_summary": status_summary,
         "light_summary": light_summary,
-        "open_total": sum(status_counts.get(s, 0) for s in R.values if s not in CLOSED_STATES),
+        "open_total": sum(status_counts.get(s, 0) for s in OPEN_STATES),
         "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
         "ready_total": ready_total,
         "OPINION_READY": OPINION_READY,

@@ -114,9 +114,39 @@ def test_next_parameter_is_kept_but_only_for_this_site(client):
     assert response.url == reverse("portal:home")
 
 
-def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+def _session_writes(client, url="/notifications/"):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_session_expires_after_inactivity_and_activity_renews_it_once_a_minute(client, settings):
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_RENEW_SECONDS <= 60
+    user = UserFactory(applicant=True)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+        assert _session_writes(client)  # the first request stamps the renewal
+        assert _session_writes(client) == []  # a page view within the minute writes nothing
+        expiry = Session.objects.get().expire_date
+    with time_machine.travel(start + timedelta(seconds=settings.SESSION_RENEW_SECONDS), tick=False):
+        assert _session_writes(client)  # a minute on, activity moves the expiry on
+        assert Session.objects.get().expire_date > expiry
+    renewed = start + timedelta(seconds=settings.SESSION_RENEW_SECONDS)
+    with time_machine.travel(renewed + timedelta(seconds=settings.SESSION_COOKIE_AGE - 1), tick=False):
+        assert client.get("/notifications/").status_code == 200  # still logged in: renewed a minute in
+    later = renewed + timedelta(seconds=settings.SESSION_COOKIE_AGE - 1)
+    with time_machine.travel(later + timedelta(seconds=settings.SESSION_COOKIE_AGE + 1), tick=False):
+        response = client.get("/notifications/")  # idle for longer than the timeout: logged out
+    assert response.status_code == 302 and reverse("portal:login") in response["Location"]
 
 
 # --- Lockout by username and address together; reused codes are no failures (issue 11) --------------------------

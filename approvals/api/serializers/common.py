@@ -7,6 +7,13 @@ from rest_framework import serializers
 from approvals.lights import Light
 
 LIGHTS = Light.values  # green, yellow, red, paused, waiting, done (approvals/lights.py)
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_out(value):
+    """A date-time as the API writes it (DRF's DateTimeField: ISO 8601 in the current time zone), for the
+    serializers that write their fields out by hand."""
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class DepartmentRefSerializer(serializers.Serializer):

@@ -1,0 +1,51 @@
+"""The application list serializer writes its fields out by hand (speed); the declared fields stay the definition.
+
+For applications in every state — draft, submitted, under review, decided (approved, partly refused), on
+commitment — with and without a package, in English and in Chinese, with the light annotated as the list does
+and without (one row), the hand-written output must equal DRF's generic rendering of the declared fields.
+"""
+
+import json
+from datetime import datetime
+
+import pytest
+from django.utils import translation
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+
+from approvals.api.serializers.applications import ApplicationListSerializer
+from approvals.models import Application
+from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
+from tests.factories.applications import (
+    SHANGHAI, accepted_application, decided_application, decided_on_commitment, draft_application, frozen,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+LATER = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def _json(data):
+    return json.loads(JSONRenderer().render(data))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_hand_written_application_output_equals_the_declared_fields(cat, language):
+    now = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)
+    draft_application(cat, now=now, items=[cat.fee_item])
+    submitted_application(cat, now=now)
+    accepted_application(cat, now=now)
+    decided_application(cat, now=now, decisions={cat.immediate_item.code: "refuse"})
+    decided_on_commitment(cat, now=now)
+    assert len(set(Application.objects.values_list("status", flat=True))) >= 4
+    assert Application.objects.filter(package__isnull=True).exists() and \
+        Application.objects.filter(package__isnull=False).exists()
+    context = {"now": LATER}
+    with translation.override(language), frozen(LATER):
+        rows = Application.objects.select_related("enterprise", "package", "lead_department")
+        for application in [*rows.with_light(LATER), *rows]:  # annotated (the list) and not (one row)
+            generic = serializers.ModelSerializer.to_representation(ApplicationListSerializer(context=context),
+                                                                    application)
+            fast = ApplicationListSerializer(application, context=context).data
+            assert _json(fast) == _json(generic), application.status
+            assert list(fast) == ApplicationListSerializer.Meta.fields
