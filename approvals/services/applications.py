@@ -448,11 +448,12 @@ def submit(application, *, actor, declared: bool, now=None, request=None) -> App
         locking.save(application)
         if application.channel == Channel.WINDOW:
             Visit.objects.create(application=application, kind=VisitKind.WINDOW_FILING, at=now, recorded_by=actor)
+        documents.submitted(application)
+        announce(Notice.RECEIVED, application)
+        # Last: its audit entry takes the audit chain's lock, held by every submission until it commits.
         timeline.record(application, EventKind.SUBMITTED, actor=actor, now=now, request=request,
                         department=application.lead_department,
                         data={"acceptance_due_at": application.acceptance_due_at.isoformat(), "declared": True})
-        documents.submitted(application)
-        announce(Notice.RECEIVED, application)
     return application
 
 

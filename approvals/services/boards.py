@@ -4,9 +4,9 @@ Nothing here computes a light row by row: red and yellow are `ItemReview.LIGHT` 
 (approvals/lights.py) as SQL filters — a running review is red when `due_at <= now`, yellow when
 `warn_at <= now < due_at` — and a red review is over its legal limit when `legal_due_at <= now`: the same
 thresholds the services store on every start, pause, resume and extension and the sweep fires on, and the same
-rule the inbox and the API show. Counts per department are one grouped query per kind of clock (served by the
-`review_inbox` index on department, status, due_at), so a board costs the same few queries with ten reviews or
-a million.
+rule the inbox and the API show. Counts per department are one grouped query per kind of clock (index-only scans
+of the covering indexes on open reviews, `review_open_clock` and `review_open_warn_clock`), so a board costs the
+same few queries with ten reviews or a million.
 
 Only the rows a page shows are given a `review_clock` (remaining working time, for display); ordering by
 `due_at` is ordering by remaining working time, since the office time left until a due time never decreases
