@@ -82,22 +82,13 @@ def end_session(request, pk):
         sessions.end_session(row, actor=request.user, request=request)
         logout(request)  # or the end of this request would save the session again
         return redirect("portal:login")
-    form = PasswordAgainForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sessions.end_session_with_password(row, actor=request.user, password=form.cleaned_data["password"],
-                                               request=request)
-        except two_factor.WrongPassword as exc:
-            form.add_error("password", exc.message)
-        else:
-            messages.success(request, _("The session has ended."))
-            return redirect("portal:account")
-    return render(request, "portal/end_confirm.html", {
-        "form": form, "title": _("End a session"),
-        "what": _("The session logged in on %(when)s from %(where)s (%(browser)s) ends.") % {
+    return _confirm_with_password(
+        request, lambda password: sessions.end_session_with_password(row, actor=request.user, password=password,
+                                                                      request=request),
+        done=_("The session has ended."), title=_("End a session"), button=_("End the session"),
+        what=_("The session logged in on %(when)s from %(where)s (%(browser)s) ends.") % {
             "when": timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
-            "where": row.ip_address or "—", "browser": (row.user_agent or "—")[:60]},
-        "button": _("End the session")})
+            "where": row.ip_address or "—", "browser": (row.user_agent or "—")[:60]})
 
 
 @sensitive_post_parameters("password")
@@ -105,18 +96,24 @@ def end_session(request, pk):
 def end_token(request, pk):
     """Revoking an API token from the account page asks for the password again (GET: the confirmation form)."""
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    return _confirm_with_password(
+        request, lambda password: tokens.revoke_token_with_password(token, actor=request.user, password=password,
+                                                                     request=request),
+        done=_("The API token has been revoked."), title=_("Revoke an API token"), button=_("Revoke the token"),
+        what=_("The API token %(prefix)s… (created %(when)s) stops working at once.") % {
+            "prefix": token.prefix, "when": timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")})
+
+
+def _confirm_with_password(request, act, *, done, title, what, button):
+    """The password-again confirmation of ending a session or a token: GET shows the form; a POST with the right
+    password runs `act(password)` and goes back to the account page; a wrong one is a field error."""
     form = PasswordAgainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tokens.revoke_token_with_password(token, actor=request.user, password=form.cleaned_data["password"],
-                                              request=request)
+            act(form.cleaned_data["password"])
         except two_factor.WrongPassword as exc:
             form.add_error("password", exc.message)
         else:
-            messages.success(request, _("The API token has been revoked."))
+            messages.success(request, done)
             return redirect("portal:account")
-    return render(request, "portal/end_confirm.html", {
-        "form": form, "title": _("Revoke an API token"),
-        "what": _("The API token %(prefix)s… (created %(when)s) stops working at once.") % {
-            "prefix": token.prefix, "when": timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")},
-        "button": _("Revoke the token")})
+    return render(request, "portal/end_confirm.html", {"form": form, "title": title, "what": what, "button": button})

@@ -6,7 +6,6 @@ involved, leaders, administrators and supervisors see it."""
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from agents.models import AuthorizationScope
@@ -15,7 +14,7 @@ from approvals.models import Application, MaterialFile
 from approvals.services import applications
 from tests.factories.agents import authorise_around_today
 from tests.factories.applications import DEFAULT_NOW, draft_application, make_catalog, reload, submitted_application
-from tests.factories.portal import UserFactory, with_totp
+from tests.factories.portal import UserFactory, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +49,7 @@ def government(cat):
 
 
 def page_client(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    if user.needs_second_factor:
-        device = user.totpdevice_set.first() or with_totp(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return signed_in_client(user, "en")
 
 
 def api_client(user) -> APIClient:

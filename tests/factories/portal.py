@@ -75,3 +75,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 def with_totp(user: User) -> TOTPDevice:
     """Give `user` a confirmed TOTP device, as enrolment would."""
     return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def signed_in_client(user, language: str = "en"):
+    """A page client logged in as `user` (None: anonymous), past the second factor when the role needs it, asking
+    for pages in `language`."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client(headers={"accept-language": language})
+    if user is None:
+        return client
+    client.force_login(user)
+    if user.needs_second_factor:
+        device = user.totpdevice_set.filter(confirmed=True).first() or with_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

@@ -30,7 +30,6 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from agents.models import DemandAttachment
 from agents.services import cases, projects
@@ -45,7 +44,7 @@ from portal.models import UserSession
 from portal.services.tokens import issue_token
 from tests.factories.agents import authorise_around_today, raised_demand
 from tests.factories.applications import decided_application, decided_on_commitment, draft_application, make_catalog
-from tests.factories.portal import EnterpriseFactory, UserFactory, with_totp
+from tests.factories.portal import EnterpriseFactory, UserFactory, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -110,16 +109,7 @@ def world(db):
 
 
 def client_for(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    if user is None:
-        return client
-    client.force_login(user)
-    if user.needs_second_factor:
-        device = user.totpdevice_set.filter(confirmed=True).first() or with_totp(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return signed_in_client(user, "en")
 
 
 # --- the routes ---------------------------------------------------------------------------------------------

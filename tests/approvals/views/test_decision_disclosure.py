@@ -5,7 +5,6 @@ it shows the decision and its reasons. Department staff keep seeing their work."
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from approvals.models import ApplicationStatus
 from approvals.services import reviews
@@ -13,7 +12,7 @@ from tests.factories.applications import (
     DEFAULT_NOW, accepted_application, frozen, make_catalog, reload,
 )
 from tests.factories.agents import authorise_around_today
-from tests.factories.portal import UserFactory, with_totp
+from tests.factories.portal import UserFactory, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +34,7 @@ def cat(db, settings, tmp_path):
 
 
 def client_for(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    if user.needs_second_factor:
-        device = user.totpdevice_set.first() or with_totp(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return signed_in_client(user, "en")
 
 
 def detail(user, application):

@@ -7,10 +7,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories.applications import accepted_application, make_catalog
-from tests.factories.portal import UserFactory, with_totp
+from tests.factories.portal import UserFactory, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,7 @@ def cat(db, settings, tmp_path):
 
 
 def client_for(user) -> Client:
-    client = Client(headers={"accept-language": "zh-hans"})
-    client.force_login(user)
-    if user.needs_second_factor:
-        device = user.totpdevice_set.first() or with_totp(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return signed_in_client(user, "zh-hans")
 
 
 def pages(cat, application):
