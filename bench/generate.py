@@ -164,6 +164,8 @@ def people(args):
     staff = dict(StaffAssignment.objects.filter(user__role=Role.STAFF).values_list("department_id", "user_id"))
     from approvals.models import MaterialType
 
+    # The added departments seal their documents like the seeded ones (a receipt without a seal fails to issue).
+    call_command("seals", "init", verbosity=0)
     materials = list(MaterialType.objects.order_by("pk").values_list("pk", flat=True))[:6]
     return {"enterprises": enterprises, "items": items, "chiefs": chiefs, "staff": staff, "materials": materials,
             "departments": list(Department.objects.values_list("pk", flat=True)),
