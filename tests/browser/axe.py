@@ -11,6 +11,7 @@ it fails even when nothing on that page is wrong.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,6 +19,10 @@ AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.j
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Where documents without an address of their own are shown (page.set_content): nothing to check there.
 BLANK = ("about:blank", "")
+# The API documentation for developers: Swagger UI's and Redoc's own markup, served as the vendors ship it (no
+# portal template), and not a page of any user's journey. tests/browser/test_api_docs_styles.py tests them under
+# the real CSP, where axe-core could not be injected anyway.
+VENDOR_PAGES = ("/api/docs/", "/api/redoc/")
 
 _RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -46,7 +51,8 @@ def reset():
 
 def unchecked() -> list[str]:
     """The addresses of the documents shown in this test that were never checked."""
-    return [url for loaded in _LOADED.values() for url, checked in loaded if not checked]
+    return [url for loaded in _LOADED.values() for url, checked in loaded
+            if not checked and urlsplit(url).path not in VENDOR_PAGES]
 
 
 def violations(page) -> list[dict]:
