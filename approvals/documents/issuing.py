@@ -77,7 +77,7 @@ def order(kind, subject, *, supersedes=None, now=None) -> IssuedDocument:
 def _reserve_number(document_id, now):
     """Step 1 (short transaction): the pending document gets its number and date, once."""
     with transaction.atomic():
-        document = (IssuedDocument.objects.select_for_update().select_related("department")
+        document = (IssuedDocument.objects.select_for_update(of=("self",)).select_related("department")
                     .get(pk=document_id))
         if document.status != S.PENDING or document.number:
             return document
@@ -143,7 +143,10 @@ def issue(document_id, *, now=None) -> IssuedDocument:
     sealed = render_and_seal(document)
     sha256 = hashlib.sha256(sealed).hexdigest()
     with transaction.atomic():
-        locked = IssuedDocument.objects.select_for_update().select_related("department").get(pk=document_id)
+        # FOR UPDATE OF the document only: locking its department too would block every insert that refers to the
+        # department (their foreign-key checks) while this transaction waits for the audit chain's lock.
+        locked = (IssuedDocument.objects.select_for_update(of=("self",)).select_related("department")
+                  .get(pk=document_id))
         if locked.status != S.PENDING:
             return locked  # another run stored it meanwhile; this rendering is dropped
         locked.issue(number=document.number, year=document.year, sequence=document.sequence,

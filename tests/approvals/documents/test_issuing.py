@@ -178,3 +178,20 @@ def test_a_deemed_acceptance_orders_a_notice_that_says_so(cat):
     notice = IssuedDocument.objects.get(application=application, kind=K.ACCEPTANCE)
     assert notice.facts["deemed"] is True and notice.facts["received_at"] == "2026年6月1日10时00分"
     assert timezone.localtime(notice.ordered_at).date().isoformat() == "2026-06-09"
+
+
+def test_issuing_locks_the_document_row_and_not_its_department(cat, seals):
+    """On PostgreSQL a plain FOR UPDATE of a join locks every joined row: the department's too, which blocked the
+    foreign-key checks of every concurrent submission to that department while the issuing waited for the audit
+    chain's lock (a deadlock under load). Every lock the issuing takes on a document names the document only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("FOR UPDATE OF is PostgreSQL's; SQLite locks the whole database file")
+    receipt = receipt_of(submitted_application(cat))
+    with CaptureQueriesContext(connection) as queries:
+        assert issue_document(receipt.pk) == S.VALID
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and "approvals_issueddocument" in q["sql"]]
+    assert len(locks) >= 2  # the number's reservation and the storing
+    assert all('FOR UPDATE OF "approvals_issueddocument"' in sql for sql in locks), locks
