@@ -76,7 +76,9 @@ class DigestLine(models.Model):
     (approvals/notices/digest.py); a pass that died before that leaves its lines to the next pass.
     """
 
-    firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines")
+    # No index of its own: `digest_line_once` (firing, recipient) leads with it.
+    firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines",
+                               db_index=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     told_at = models.DateTimeField(_("told at"), null=True, blank=True)
     notification = models.ForeignKey("portal.Notification", on_delete=models.SET_NULL, null=True, blank=True,
