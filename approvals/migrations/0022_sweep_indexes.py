@@ -2,9 +2,10 @@
 
 Moving a review's next check is never a HOT update (`next_check_at` is indexed), so every index of
 `approvals_itemreview` gets an entry for every review the sweep moves on. Dropped: the indexes another one
-already leads with (application: `one_review_per_item`; department: `review_department_clock`; a digest line's
-firing: `digest_line_once`) and the status's `varchar_pattern_ops` twin (only LIKE needs it). The people who
-acted on a review are indexed only where someone did (partial), so open reviews have no entry there.
+already leads with (a review's application: `one_review_per_item`; its department: `review_department_clock`; a
+firing's department: `firing_board`; a digest line's firing: `digest_line_once`) and the status's
+`varchar_pattern_ops` twin (only LIKE needs it). The people who acted on a review are indexed only where someone
+did (partial), so open reviews have no entry there.
 
 Safe on a big table: the new indexes are built first with CREATE INDEX CONCURRENTLY (PostgreSQL; writes go on),
 then the old ones are dropped (a DROP INDEX is immediate). Hence not atomic.
@@ -62,6 +63,11 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('revoked_by__isnull', False)), fields=['revoked_by'], name='review_revoked_by'),
         ),
         # ... then the fields' own indexes go.
+        migrations.AlterField(
+            model_name='deadlinefiring',
+            name='department',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='firings', to='approvals.department'),
+        ),
         migrations.AlterField(
             model_name='digestline',
             name='firing',
