@@ -9,7 +9,7 @@ that `bench/sweep_bench.py --keep` built (PostgreSQL only).
 Each run deletes the firings, notifications and deliveries, puts `--crossings` reviews' next checks in the past
 (as sweep_bench.py does), vacuums the tables the sweep writes, takes a CHECKPOINT (so that every run starts
 alike: the first change of a page after a checkpoint writes the whole page to the WAL), then times one pass with
-the time of each statement and of each commit. What the pass wrote is read from the WAL (pg_walinspect, the
+the time of each statement and of each commit, and the CPU time of the Python side. What the pass wrote is read from the WAL (pg_walinspect, the
 records of this database's blocks only): heap
 inserts and updates (HOT or not), B-tree index entries, row locks (the deferred foreign-key checks lock the rows
 they find), full-page images and bytes. Those counts do not depend on the load of the machine; the times do.
@@ -164,9 +164,9 @@ def main():
         db_base.BaseDatabaseWrapper._commit = timed_commit
         try:
             with connection.execute_wrapper(wrapper):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 report = sweep(now=sweep_bench.NOW, relay=False)
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             db_base.BaseDatabaseWrapper._commit = original_commit
         with connection.cursor() as cursor:
@@ -175,10 +175,11 @@ def main():
             wal = wal_stats(cursor, start_lsn, end_lsn)
         statements = {name: {"count": n, "seconds": round(s, 3)}
                       for name, (n, s) in sorted(timings.items(), key=lambda kv: -kv[1][1])}
-        runs.append({"seconds": round(elapsed, 3), "fired": dict(report.fired), "digests": report.digests,
+        runs.append({"seconds": round(elapsed, 3), "python_cpu_s": round(cpu, 3), "fired": dict(report.fired),
+                     "digests": report.digests,
                      "load_average": load, "statements": statements, "written": summarise_wal(wal),
                      "wal": wal})
-        print(f"\nrun {run + 1}: {elapsed:.2f} s, fired {dict(report.fired)}, {report.digests} digests, "
+        print(f"\nrun {run + 1}: {elapsed:.2f} s ({cpu:.2f} s of CPU in this process), fired {dict(report.fired)}, {report.digests} digests, "
               f"load {load}")
         for name, entry in statements.items():
             print(f"  {name:<45} {entry['count']:>5} {entry['seconds']:>8.3f} s")

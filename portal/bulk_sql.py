@@ -35,25 +35,14 @@ def _pg_type(field) -> str:
     return field.db_type(connection)
 
 
+def _pg_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _pg_recordset(fields, rows) -> tuple[str, str]:
-    """(`json_to_recordset(%s::json) AS r(c0 type, ...)`, the JSON document of `rows`): row values as c0, c1...
-    Dates and times are written in ISO form, each distinct one formatted once (a batch repeats the same `now`
-    in every row)."""
+    """(`json_to_recordset(%s::json) AS r(c0 type, ...)`, the JSON document of `rows`): row values as c0, c1..."""
     names = [f"c{i}" for i in range(len(fields))]
-    iso = {}
-
-    def value_of(value):
-        if isinstance(value, (int, str)) or value is None:  # bool is an int
-            return value
-        if hasattr(value, "isoformat"):
-            key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones reads as written
-            text = iso.get(key)
-            if text is None:
-                text = iso[key] = value.isoformat()
-            return text
-        return value
-
-    document = json.dumps([{name: value_of(value) for name, value in zip(names, row, strict=True)} for row in rows],
+    document = json.dumps([{name: _pg_value(value) for name, value in zip(names, row, strict=True)} for row in rows],
                           ensure_ascii=False, default=str)
     columns = ", ".join(f"{name} {_pg_type(f)}" for name, f in zip(names, fields, strict=True))
     return f"json_to_recordset(%s::json) AS r({columns})", document
