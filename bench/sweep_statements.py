@@ -111,10 +111,12 @@ def main():
     from django.db import connection
     from django.db.backends.base import base as db_base
 
+    import common
     import sweep_bench
     from approvals.models import ItemReview
     from approvals.services.deadlines import sweep
 
+    stamp = common.Run()
     if args.migrate:
         started = time.perf_counter()
         call_command("migrate", verbosity=1, interactive=False)
@@ -186,6 +188,7 @@ def main():
         print("  written:", json.dumps(runs[-1]["written"]))
     result = {"database": urlsplit(args.database_url).path.lstrip("/"), "crossings": args.crossings,
               "indexes": indexes, "runs": runs}
+    stamp.stamp(result)
     print("indexes per table:", indexes)
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
