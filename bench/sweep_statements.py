@@ -9,9 +9,9 @@ that `bench/sweep_bench.py --keep` built (PostgreSQL only).
 Each run deletes the firings, notifications and deliveries, puts `--crossings` reviews' next checks in the past
 (as sweep_bench.py does), vacuums the tables the sweep writes, takes a CHECKPOINT (so that every run starts
 alike: the first change of a page after a checkpoint writes the whole page to the WAL), then times one pass with
-the time of each statement and of each commit, and the CPU time of the Python side. What the pass wrote is read from the WAL (pg_walinspect, the
-records of this database's blocks only): heap
-inserts and updates (HOT or not), B-tree index entries, row locks (the deferred foreign-key checks lock the rows
+the time of each statement and of each commit, and the CPU time of the Python side. What the pass wrote is read
+from the WAL (pg_walinspect, the records of this database's blocks only): heap inserts and updates (HOT or not),
+B-tree index entries, row locks (the deferred foreign-key checks lock the rows
 they find), full-page images and bytes. Those counts do not depend on the load of the machine; the times do.
 `--migrate` applies the branch's migrations to the database first (to compare the indexes before and after on
 the same data). Prints a table and writes the JSON to --out.
@@ -181,8 +181,8 @@ def main():
                      "digests": report.digests,
                      "load_average": load, "statements": statements, "written": summarise_wal(wal),
                      "wal": wal})
-        print(f"\nrun {run + 1}: {elapsed:.2f} s ({cpu:.2f} s of CPU in this process), fired {dict(report.fired)}, {report.digests} digests, "
-              f"load {load}")
+        print(f"\nrun {run + 1}: {elapsed:.2f} s ({cpu:.2f} s of CPU in this process), fired {dict(report.fired)}, "
+              f"{report.digests} digests, load {load}")
         for name, entry in statements.items():
             print(f"  {name:<45} {entry['count']:>5} {entry['seconds']:>8.3f} s")
         print("  written:", json.dumps(runs[-1]["written"]))
