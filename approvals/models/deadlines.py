@@ -38,8 +38,9 @@ class DeadlineFiring(models.Model):
     fired_at = models.DateTimeField(_("fired at"))
     application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="firings",
                                     null=True, blank=True)
+    # No index of its own: `firing_board` (department, kind, fired_at) leads with it.
     department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="firings",
-                                   null=True, blank=True)
+                                   null=True, blank=True, db_index=False)
     # What the digest says about it (approvals/notices/digest.py): the values of its message and its page.
     context = models.JSONField(_("message values"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
@@ -76,7 +77,9 @@ class DigestLine(models.Model):
     (approvals/notices/digest.py); a pass that died before that leaves its lines to the next pass.
     """
 
-    firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines")
+    # No index of its own: `digest_line_once` (firing, recipient) leads with it.
+    firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines",
+                               db_index=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     told_at = models.DateTimeField(_("told at"), null=True, blank=True)
     notification = models.ForeignKey("portal.Notification", on_delete=models.SET_NULL, null=True, blank=True,

@@ -230,12 +230,15 @@ class StatusLightCounts:
 class ItemReview(ConcurrentTransitionMixin, models.Model):
     LIGHT = REVIEW_LIGHT
 
-    application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="reviews")
+    # No index of its own: `one_review_per_item` (application, item) leads with it.
+    application = models.ForeignKey("approvals.Application", on_delete=models.CASCADE, related_name="reviews",
+                                    db_index=False)
     stage = models.ForeignKey(ApplicationStage, on_delete=models.CASCADE, related_name="reviews")
     item = models.ForeignKey("approvals.ServiceItem", on_delete=models.PROTECT, related_name="reviews")
-    department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="reviews")
-    status = FSMField(_("status"), max_length=16, choices=ReviewStatus.choices, default=R.PENDING, protected=True,
-                      db_index=True)
+    # No index of its own: `review_department_clock` (department, status, ...) leads with it.
+    department = models.ForeignKey("approvals.Department", on_delete=models.PROTECT, related_name="reviews",
+                                   db_index=False)
+    status = FSMField(_("status"), max_length=16, choices=ReviewStatus.choices, default=R.PENDING, protected=True)
 
     # The clock (all times aware; limits in working days).
     started_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
@@ -244,7 +247,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("extension approved by"))
+                                    related_name="+", db_index=False, verbose_name=_("extension approved by"))
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     legal_due_at = models.DateTimeField(_("legal limit due at"), null=True, blank=True)
@@ -257,7 +260,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     # The staff opinion and the chief's decision.
     opinion = models.TextField(_("staff opinion"), blank=True)
     opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     proposed_decision = models.CharField(_("proposed decision"), max_length=8, choices=Decision.choices,
                                          blank=True)
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
@@ -265,7 +268,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     remedy_notice = models.TextField(_("notice of remedies"), blank=True,
                                      help_text=_("Refusals tell the applicant of reconsideration and litigation."))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
+                                   related_name="+", db_index=False, verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     on_commitment = models.BooleanField(_("decided on commitment (告知承诺)"), default=False)
     verify_after = models.BooleanField(_("to verify afterwards"), default=False)
@@ -273,7 +276,7 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
     # record (its signature never changes), these columns say it no longer stands and why.
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("revoked by"))
+                                   related_name="+", db_index=False, verbose_name=_("revoked by"))
     revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
 
     objects = ReviewQuerySet.as_manager()
@@ -302,6 +305,16 @@ class ItemReview(ConcurrentTransitionMixin, models.Model):
             # Yellow or red (warn_at <= now): the boards' counts per department.
             models.Index(fields=["warn_at", "department", "status", "due_at", "started_at", "legal_due_at"],
                          name="review_open_warn_clock", condition=models.Q(status__in=OPEN_REVIEW_STATES)),
+            # Every index is written again when the sweep moves a review's next check (`next_check_at` is indexed,
+            # so the update is never HOT): the table keeps only the indexes something reads (0022_sweep_indexes).
+            # One plain index on the status (the field's own index came with a `varchar_pattern_ops` twin that
+            # only LIKE needs); the people who acted, only where someone did (open reviews have none).
+            models.Index(fields=["status"], name="review_status"),
+            models.Index(fields=["extended_by"], name="review_extended_by",
+                         condition=models.Q(extended_by__isnull=False)),
+            models.Index(fields=["opinion_by"], name="review_opinion_by", condition=models.Q(opinion_by__isnull=False)),
+            models.Index(fields=["decided_by"], name="review_decided_by", condition=models.Q(decided_by__isnull=False)),
+            models.Index(fields=["revoked_by"], name="review_revoked_by", condition=models.Q(revoked_by__isnull=False)),
         ]
 
     def __str__(self):

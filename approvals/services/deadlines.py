@@ -203,6 +203,7 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
         if not rows:
             return
         due, moves = [], []
+        shown = _times_shown()
         for pk, warn, due_at, legal, application, department, item, ref, enterprise in rows:
             thresholds = ((FiringKind.REVIEW_YELLOW, warn, due_at), (FiringKind.REVIEW_RED, due_at, due_at),
                           (FiringKind.REVIEW_LEGAL, legal, legal))
@@ -210,8 +211,8 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
             ahead = [threshold for _kind, threshold, _at in thresholds if threshold is not None and threshold > now]
             moves.append((pk, min(ahead) if ahead else None))
             if crossed:
-                context = {"item": item, "ref": ref, "enterprise": enterprise, "due": when(due_at),
-                           "legal": when(legal)}
+                context = {"item": item, "ref": ref, "enterprise": enterprise, "due": shown(due_at),
+                           "legal": shown(legal)}
                 link = path.format(pk)[:255]
                 due += [(subject_type, pk, kind, at, now, application, department, context, link)
                         for kind, at in crossed]
@@ -228,6 +229,20 @@ def _check_reviews(review_ids, *, now, report: SweepReport) -> None:
         bulk_sql.update(ItemReview, "id", ("next_check_at",), moves)  # every next check moved on, one UPDATE
     for _firing, _review, kind in made:  # counted once committed (a failed batch is fired again row by row)
         report.count(kind)
+
+
+def _times_shown():
+    """`when` for a batch: the same text, with the time zone read once (not once per call from the thread-local
+    settings) and each distinct time formatted once."""
+    zone, texts = timezone.get_current_timezone(), {None: ""}
+
+    def shown(value) -> str:
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+        return text
+
+    return shown
 
 
 def _told_ids(kind, department_id) -> list:

@@ -1,6 +1,6 @@
 """The sweep fires reviews in batches: a few queries per batch whatever its size, each crossing still exactly once."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -170,3 +170,45 @@ def test_a_pass_takes_the_same_number_of_queries_for_ten_times_the_crossings(cat
     report_many, many = pass_queries()
     assert report_many.fired[FiringKind.REVIEW_RED] == 10 * len(snapshot)
     assert many <= few, (few, many)  # the first pass also reads the people once
+
+
+def _written():
+    """Every review firing and digest line, as plain values (no ids of their own)."""
+    firings = sorted(_review_firings().values_list("subject_id", "kind", "deadline_at", "fired_at", "application_id",
+                                                   "department_id", "context", "link"), key=repr)
+    lines = sorted(DigestLine.objects.filter(firing__subject_type="itemreview").values_list(
+        "firing__subject_id", "firing__kind", "recipient_id", "told_at", "notification_id"))
+    return firings, lines
+
+
+def test_a_batch_writes_what_the_row_by_row_path_writes(cat):
+    """The set-based batch and the one-review fallback (`check_review`) record the same firings (message values
+    and page included) and tell the same people, and move the next checks to the same times."""
+    _accepted(cat, 3)
+    before = dict(ItemReview.objects.filter(next_check_at__isnull=False).values_list("pk", "next_check_at"))
+    ids = sorted(before)
+
+    check_reviews(ids, now=RED_FOR_ALL, report=SweepReport())
+    batch, batch_moves = _written(), dict(ItemReview.objects.filter(pk__in=ids).values_list("pk", "next_check_at"))
+    assert batch[0] and batch[1]
+
+    DeadlineFiring.objects.all().delete()
+    for pk, at in before.items():
+        ItemReview.objects.filter(pk=pk).update(next_check_at=at)
+    for pk in ids:
+        deadlines.check_review(pk, now=RED_FOR_ALL, report=SweepReport())
+    assert _written() == batch
+    assert dict(ItemReview.objects.filter(pk__in=ids).values_list("pk", "next_check_at")) == batch_moves
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/New_York"])
+def test_the_batch_shows_times_as_when_does(zone):
+    from django.utils import timezone
+
+    from approvals.notices.messages import when
+
+    values = [None, RED_FOR_ALL, datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI),
+              datetime(2026, 3, 8, 7, 30, tzinfo=UTC)]
+    with timezone.override(zone):
+        shown = deadlines._times_shown()
+        assert [shown(v) for v in values + values] == [when(v) for v in values + values]
