@@ -83,13 +83,26 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return ItemReview.objects.none()
         return self._with_related(visible_reviews(self.request.user))
 
-    @staticmethod
-    def _with_related(reviews):
+    RELATED = ("application__enterprise", "item__department", "department", "stage", "decided_by", "extended_by",
+               "signature")
+
+    @classmethod
+    def _with_related(cls, reviews):
         # The pauses in their own order: the model's default ordering (by review) would join the review's own
         # ordering (application, stage, department, item) into every prefetch.
-        return (reviews.select_related("application__enterprise", "item__department", "department", "stage",
-                                       "decided_by", "extended_by", "signature")
+        return (reviews.select_related(*cls.RELATED)
                 .prefetch_related(Prefetch("pauses", queryset=ReviewPause.objects.order_by("started_at", "id"))))
+
+    @staticmethod
+    def _attach_pauses(reviews):
+        """Each review's pauses as `pause_list`, in one query for the page (what the prefetch above gives, without
+        Django's per-row queryset clone of a prefetch, a third of an inbox page's ORM time)."""
+        by_review = {review.pk: [] for review in reviews}
+        if by_review:
+            for pause in ReviewPause.objects.filter(review_id__in=list(by_review)).order_by("started_at", "id"):
+                by_review[pause.review_id].append(pause)
+        for review in reviews:
+            review.pause_list = by_review[review.pk]
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -122,7 +135,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         self.paginator.known_count = sum(n for light, n in counts.items() if not lights or light in lights)
         # Ids first (an index-only range scan of the open reviews by due time), then only the page's rows.
         ids = self.paginate_queryset(reviews.values_list("pk", flat=True))
-        page = rows_in_order(self._with_related(ItemReview.objects.all()), ids)
+        page = rows_in_order(ItemReview.objects.select_related(*self.RELATED), ids)
+        self._attach_pauses(page)
         context = {**self.get_serializer_context(), "now": now}
         return self.get_paginated_response(s.InboxReviewSerializer(page, many=True, context=context).data)
 

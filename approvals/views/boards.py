@@ -64,8 +64,11 @@ def escalations(request):
     """The department's running reviews in red and yellow, its late stages and its escalation history."""
     department = _department_or_403(request)
     now = timezone.now()
-    red = boards.red_reviews(now=now, department=department)
-    yellow = boards.yellow_reviews(now=now, department=department)
+    # Ids first, then the rows shown (boards.review_ids).
+    red = boards.reviews_in_order(boards.review_ids(boards.red_reviews(now=now, department=department))[:LIST_LIMIT],
+                                  now=now)
+    yellow = boards.reviews_in_order(
+        boards.review_ids(boards.yellow_reviews(now=now, department=department))[:LIST_LIMIT], now=now)
     counts = boards.review_counts(now=now, department=department).get(department.pk, {})
     history = Paginator(boards.firings(department=department), PAGE_SIZE).get_page(request.GET.get("page"))
     history.object_list = list(history.object_list)
@@ -73,13 +76,13 @@ def escalations(request):
     return render(request, "approvals/boards/escalations.html", {
         "department": department,
         "now": now,
-        "red": _with_clocks(red[:LIST_LIMIT], now),
-        "yellow": _with_clocks(yellow[:LIST_LIMIT], now),
+        "red": _with_clocks(red, now),
+        "yellow": _with_clocks(yellow, now),
         "red_total": counts.get("red", 0),
         "yellow_total": counts.get("yellow", 0),
         "legal_total": counts.get("legal", 0),
         "list_limit": LIST_LIMIT,
-        "stages": list(boards.late_stages(now=now, department=department)[:LIST_LIMIT]),
+        "stages": boards.late_stages_first(LIST_LIMIT, now=now, department=department),
         "history": history,
     })
 
@@ -116,9 +119,9 @@ def overdue_board(request):
     counts = boards.counts_by_department(now=now)
     # The number of red reviews is on the board already (its counts per department): not counted again.
     red_total = sum(c.red for c in counts if department is None or c.department.pk == department.pk)
-    overdue = CountedPaginator(boards.red_reviews(now=now, department=department), PAGE_SIZE,
+    overdue = CountedPaginator(boards.review_ids(boards.red_reviews(now=now, department=department)), PAGE_SIZE,
                                count=red_total).get_page(request.GET.get("overdue_page"))
-    overdue.object_list = _with_clocks(overdue.object_list, now)
+    overdue.object_list = _with_clocks(boards.reviews_in_order(overdue.object_list, now=now), now)
     history = Paginator(boards.firings(department=department, kind=data.get("kind") or None,
                                        date_from=data.get("date_from"), date_to=data.get("date_to")),
                         PAGE_SIZE).get_page(request.GET.get("page"))

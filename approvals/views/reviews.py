@@ -31,7 +31,7 @@ from approvals.services.material_rules import Provision
 from approvals.services.permissions import OVERSEEING_ROLES, department_of, is_chief_of, works_for
 from approvals.services.progress import review_clock
 from portal.errors import DomainError, NotAllowed, WrongState
-from portal.paging import CountedPaginator
+from portal.paging import CountedPaginator, rows_in_order
 from portal.models.users import Role
 
 R = ReviewStatus
@@ -150,12 +150,14 @@ def inbox(request):
 
     led = ApplicationStage.objects.filter(lead_department=department,
                                           status__in=[StageStatus.WAITING, StageStatus.OPEN])
-    stages = (
-        led.with_light(now)
-        .select_related("application__enterprise")
-        .annotate(total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED)))
-        .order_by(F("due_at").asc(nulls_last=True), "application__reference", "order")
-    )[:STAGE_LIMIT]
+    # The most urgent stages' ids first, then their rows with the counts of their reviews: grouping and counting
+    # every open stage of the department before cutting the list cost more as the open work grew.
+    stage_ids = (led.order_by(F("due_at").asc(nulls_last=True), "application__reference", "order")
+                 .values_list("pk", flat=True)[:STAGE_LIMIT])
+    stages = rows_in_order(
+        ApplicationStage.objects.with_light(now).select_related("application__enterprise")
+        .annotate(total=Count("reviews"), signed=Count("reviews", filter=Q(reviews__status=R.SIGNED))),
+        stage_ids)
 
     status_summary = [(value, label, status_counts.get(value, 0)) for value, label in R.choices]
     light_summary = [(value, label, light_counts.get(value, 0))

@@ -46,6 +46,13 @@ class PauseSerializer(serializers.ModelSerializer):
         fields = ["kind", "kind_label", "reason", "expected_days", "started_at", "ended_at"]
 
 
+def _pause(pause) -> dict:
+    """PauseSerializer's fields, written out (tests/approvals/api/test_review_output.py compares them)."""
+    return {"kind": str(pause.kind), "kind_label": str(pause.get_kind_display()), "reason": str(pause.reason),
+            "expected_days": pause.expected_days, "started_at": datetime_out(pause.started_at),
+            "ended_at": datetime_out(pause.ended_at)}
+
+
 class ExtensionSerializer(serializers.Serializer):
     days = serializers.IntegerField(source="extension_days")
     reason = serializers.CharField(source="extension_reason")
@@ -103,7 +110,9 @@ class ReviewSerializer(serializers.ModelSerializer):
         clock = _clock(self, review)
         texts = _texts()
         item, department, stage = review.item, review.department, review.stage
-        pauses = review.pauses.all()
+        pauses = getattr(review, "pause_list", None)  # the inbox loads a page's pauses in one query
+        if pauses is None:
+            pauses = review.pauses.all()
         decided_by = review.decided_by
         status, decision, proposed = review.status, review.decision, review.proposed_decision
         return {
@@ -123,7 +132,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "remaining_text": clock.remaining_text,
             "calendar_published": clock.calendar_published,
             "extension": self.get_extension(review),
-            "pauses": PauseSerializer(pauses, many=True).data if pauses else [],
+            "pauses": [_pause(pause) for pause in pauses],
             "opinion": str(review.opinion),
             "proposed_decision": str(proposed),
             "decision": str(decision),
@@ -159,7 +168,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ExtensionSerializer(allow_null=True))
     def get_extension(self, review):
-        return ExtensionSerializer(review).data if review.extension_days else None
+        """ExtensionSerializer's fields, written out (tests/approvals/api/test_review_output.py)."""
+        if not review.extension_days:
+            return None
+        return {"days": review.extension_days, "reason": str(review.extension_reason),
+                "approved_by": str(review.extended_by.display_name), "at": datetime_out(review.extended_at)}
 
     @extend_schema_field(SignatureSerializer(allow_null=True))
     def get_signature(self, review):

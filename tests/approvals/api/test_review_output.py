@@ -71,3 +71,24 @@ def test_hand_written_review_output_equals_the_declared_fields(reviews_in_every_
         for view in disclosure.reviews_seen_by(None, reviews):  # the applicant's view of the same reviews
             assert _json(ReviewSerializer(view, context=context).data) == \
                 _json(_generic(ReviewSerializer, view, context)), view.status
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_inbox_page_with_its_pauses_loaded_in_one_query_equals_the_prefetched_rendering(reviews_in_every_state,
+                                                                                        language):
+    """The inbox list loads a page's pauses itself (`pause_list`); its output equals the serializer's over the
+    prefetched rows (`_with_related`, as the detail endpoint reads a review)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(reviews_in_every_state.leader)
+    with frozen(LATER):
+        listed = client.get("/api/v1/reviews/", {"status": "all", "page_size": 200},
+                            HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        ids = [row["id"] for row in listed]
+        assert len(ids) == ItemReview.objects.count()
+        assert any(row["pauses"] for row in listed) and any(row["extension"] for row in listed)
+        reviews = {r.pk: r for r in ReviewViewSet._with_related(ItemReview.objects.filter(pk__in=ids))}
+        with translation.override(language):
+            expected = [_json(InboxReviewSerializer(reviews[pk], context={"now": LATER}).data) for pk in ids]
+    assert listed == expected
