@@ -29,9 +29,9 @@ class StaffSecondFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.needs_second_factor
-            and not user.is_verified()
+            and not user.is_verified()  # in memory: asked before the device query below
             and not request.path.startswith(self.exempt_prefixes)
+            and user.needs_second_factor
             and request.path not in (reverse("portal:login"), reverse("portal:logout"), reverse("api-token"))
         ):
             if request.path.startswith("/api/"):
