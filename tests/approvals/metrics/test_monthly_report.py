@@ -192,7 +192,7 @@ def test_the_page_is_in_english_too(client, sealed):
     c = logged_in(client, UserFactory(admin=True))
     department_reports(sealed)
     page = c.get(reverse("approvals:monthly_reports"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "The whole district" in page and "Scope" in page
+    assert "The whole district" in page and "Report scope" in page and "All reports" in page
 
 
 def test_a_chief_reads_only_their_own_department_reports(client, sealed):
