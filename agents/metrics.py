@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agents.models import Demand, DemandClass, DemandRating, Outcome222
 from agents.models.demands import OUTCOME_222
-from approvals.metrics import Figure, ratio
+from approvals.metrics import Figure, aggregate, ratio
 from approvals.models import GOOD_LEVELS
 
 
@@ -22,8 +22,8 @@ def demand_figures(f, now) -> list:
     for cls in DemandClass.values:
         per_class[f"{cls}_met"] = Count("pk", filter=Q(classification=cls) & met)
         per_class[f"{cls}_decided"] = Count("pk", filter=Q(classification=cls) & (met | missed))
-    c = raised.aggregate(received=Count("pk"), met=Count("pk", filter=met), decided=Count("pk", filter=met | missed),
-                         **per_class)
+    c = aggregate(raised, received=Count("pk"), met=Count("pk", filter=met), decided=Count("pk", filter=met | missed),
+                  **per_class)
     closed = demands.filter(f.period("closed_at"), closed_at__isnull=False).count()
     rated = DemandRating.objects.filter(demand__in=demands).filter(f.period("rated_at")).aggregate(
         n=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)))

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value,
+    Avg, Count, DecimalField, Exists, F, Min, OuterRef, Q, Sum, Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from approvals.calendar.loading import get_calendar
 from approvals.lights import Light
 from approvals.models.ratings import RECTIFICATION_LIGHT
-from approvals.models.reviews import RUNNING_REVIEW_STATES
+from approvals.models.applications import RUNNING_STATES as APPLICATION_RUNNING_STATES
+from approvals.models.reviews import LIVE_REVIEW_STATES, RUNNING_REVIEW_STATES
 from approvals.models import (
     BAD_LEVELS, GOOD_LEVELS, Application, FeeCharge, ItemMaterial, ItemReview, Rating, RatingLevel,
     RectificationCase, ReviewStatus, ServiceItem, Visit,
@@ -166,6 +167,15 @@ def ratio(part, whole):
     if not whole:
         return None
     return round(float(part or 0) / float(whole), 4)
+
+
+def aggregate(qs, **aggregates) -> dict:
+    """`qs.aggregate(**aggregates)`, the same values from the same SQL aggregates over the same rows, built without
+    Django's resolving of each aggregate against all the others (quadratic in the hashing of their filters: about
+    half of the CPU of the demands' eleven filtered counts). One group over every row; an empty set (no group)
+    falls back to `qs.aggregate`, which answers its counts 0 and sums None."""
+    rows = list(qs.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates))
+    return rows[0] if rows else qs.aggregate(**aggregates)
 
 
 def working_day_distribution(qs, start_column: str, end_column: str) -> Counter:
@@ -436,17 +446,19 @@ def drill(f: Filters, stage: str, *, now):
     return apps.none()
 
 
-RUNNING_STATES = ["submitted", "supplement_requested", "under_review"]
+RUNNING_STATES = [str(state) for state in APPLICATION_RUNNING_STATES]
 
 
 def live_board(f: Filters, *, now):
     """Running bundles by status and light: {(status, light): n}, the same answer as grouping
-    `Application.with_light(now)` (tested), in three set-wise queries instead of a review subquery per bundle.
+    `Application.with_light(now)` (tested), in four set-wise queries instead of a review subquery per bundle.
 
     An application's light is the worst of its clocks (`with_light`): while submitted, its acceptance clock
     (`ACCEPTANCE_LIGHT`); under review, the most urgent of its reviews' lights (`ItemReview.LIGHT`), waiting when
-    it has none; waiting while a supplement is requested. "At least one review at urgency k or worse" is a
-    COUNT(DISTINCT application) per level of `URGENCY`; the differences are the counts per worst light."""
+    it has none; waiting while a supplement is requested. A bundle's worst light under review is the MIN of the rank (`URGENCY`) of its reviews' lights, over the reviews not done (`LIVE_REVIEW_STATES`, the
+    partial index `review_live_app_clock`: an index-only scan of a small share of the history), counted per rank.
+    A bundle with no review not done is done when it has a review (all signed or cancelled), else waiting. The
+    running applications themselves are index-only scans of `app_running`."""
     from approvals.lights import RANK, URGENCY
     from approvals.models.applications import ACCEPTANCE_LIGHT
 
@@ -461,19 +473,26 @@ def live_board(f: Filters, *, now):
     if supplement:
         board[("supplement_requested", Light.WAITING.value)] = supplement
     under_review = apps.filter(status="under_review")
-    reviews_of = ItemReview.objects.filter(application__in=under_review.values("pk")).order_by()
-    levels = {}
-    for rank, light in enumerate(URGENCY):
-        levels[f"upto_{rank}"] = Count("application_id", distinct=True,
-                                       filter=ItemReview.LIGHT.q(URGENCY[:rank + 1], now))
-    cumulative = reviews_of.aggregate(**levels)
-    previous = 0
-    for rank, light in enumerate(URGENCY):
-        reached = cumulative[f"upto_{rank}"]
-        if reached - previous:
-            board[("under_review", light.value)] = reached - previous
-        previous = reached
-    without_reviews = under_review.count() - previous
+    assert URGENCY[-1] == Light.DONE
+    not_done = URGENCY[:-1]
+    # Per bundle the most urgent light of its reviews not done (one streamed pass in application order over the
+    # partial index, merged with the running bundles), then the bundles counted per light.
+    per_bundle = (ItemReview.objects.filter(status__in=LIVE_REVIEW_STATES, application__in=under_review.values("pk"))
+                  .order_by().values("application_id")
+                  .annotate(_rank=Min(ItemReview.LIGHT.rank_expression(now, RANK))))
+    worst = per_bundle.aggregate(**{light.value: Count("application_id", filter=Q(_rank=RANK[light]))
+                                    for light in not_done})
+    for light in not_done:
+        if worst[light.value]:
+            board[("under_review", light.value)] = worst[light.value]
+    # The bundles with no review not done: done when they have a review (all signed or cancelled), else waiting.
+    # Anti-joined first by the partial index, so only those few are looked up among all the reviews.
+    reviews_of_one = ItemReview.objects.filter(application_id=OuterRef("pk"))
+    rest = under_review.filter(~Exists(reviews_of_one.filter(status__in=LIVE_REVIEW_STATES))).aggregate(
+        n=Count("pk"), done=Count("pk", filter=Q(Exists(reviews_of_one))))
+    if rest["done"]:
+        board[("under_review", Light.DONE.value)] = rest["done"]
+    without_reviews = rest["n"] - rest["done"]
     if without_reviews:
         key = ("under_review", Light.WAITING.value)
         board[key] = board.get(key, 0) + without_reviews

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from approvals.models import CalendarYear, Department, Package, ServiceItem
+from approvals.models.aggregates import report_readership
 from portal.models.users import Role
 from portal.workspace import panel
 
@@ -28,6 +29,8 @@ def department_panel(request):
         "items": items,
         "chiefs": [a.user for a in department.assignments.select_related("user") if a.user.role == Role.CHIEF],
         "led_stages": department.led_stages.select_related("package"),
+        # A chief reads the department's sealed monthly reports (MonthlyReport.objects.visible_to).
+        "reads_reports": report_readership(request.user) is not None,
     }
 
 

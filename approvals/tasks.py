@@ -60,9 +60,11 @@ def refresh_metrics(full: bool = False) -> dict:
 @shared_task(name="approvals.tasks.order_monthly_reports", acks_late=True, reject_on_worker_lost=True,
              ignore_result=True, time_limit=600, soft_time_limit=540)
 def order_monthly_reports() -> dict:
-    """Order the previous month's sealed supervision report (once: a second run finds it ordered); the documents'
-    task numbers, seals and stores it."""
+    """Order the previous month's sealed supervision reports, the district's and each department's (once: a second
+    run finds them ordered, and a run cut short is completed by the next); the documents' task numbers, seals and
+    stores each."""
     from approvals.documents.monthly_report import order_previous_month
 
-    document, new = order_previous_month()
-    return {"document": document.pk, "ordered": new}
+    done = order_previous_month()
+    return {"document": done[0][0].pk, "ordered": done[0][1], "departments": len(done) - 1,
+            "departments_ordered": sum(1 for _document, new in done[1:] if new)}

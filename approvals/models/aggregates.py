@@ -89,6 +89,32 @@ class MetricsRefresh(models.Model):
         ordering = ["-finished_at"]
 
 
+EVERY_REPORT = "every"
+
+
+def report_readership(user):
+    """What `user` reads of the monthly reports: `EVERY_REPORT` (the overseeing roles: leaders, administrators,
+    supervisors), their own department (a department's chief), or None (nobody else)."""
+    from approvals.services.permissions import OVERSEEING_ROLES, department_of
+    from portal.models.users import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.role in OVERSEEING_ROLES:
+        return EVERY_REPORT
+    return department_of(user) if user.role == Role.CHIEF else None
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one visibility rule of the monthly reports (their documents' pages and downloads, the reports page
+        and its list): `report_readership`."""
+        readership = report_readership(user)
+        if readership is None:
+            return self.none()
+        return self if readership == EVERY_REPORT else self.filter(department=readership)
+
+
 class MonthlyReport(models.Model):
     """监管月报: the subject of one sealed monthly report (an IssuedDocument of kind monthly_report) per month and
     scope (`scope`: "" for the whole district, or a department's code). Ordered by the beat task for the previous
@@ -102,6 +128,8 @@ class MonthlyReport(models.Model):
     ordered_at = models.DateTimeField(_("ordered at"))
     ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
+
+    objects = MonthlyReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monthly report")

@@ -68,6 +68,8 @@ class DeliveryMethod(models.TextChoices):
 
 S = ApplicationStatus
 WITHDRAWABLE = [S.DRAFT, S.PRE_REVIEW, S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW]
+# Submitted and not yet decided, withdrawn or refused acceptance: the supervision's running work (the live board).
+RUNNING_STATES = [S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.UNDER_REVIEW]
 EDITABLE = [S.DRAFT]
 
 # The acceptance clock (Art. 32) runs while the application waits for the window; its light from the stored
@@ -232,6 +234,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["submitted_at"], name="app_submitted_at",
                          condition=models.Q(submitted_at__isnull=False)),
             models.Index(fields=["decided_at"], name="app_decided_at", condition=models.Q(decided_at__isnull=False)),
+            # The running applications with the columns of their acceptance light (the live board's counts per
+            # status and light are index-only scans of these, a small share of the history) ...
+            models.Index(fields=["status", "id", "submitted_at", "acceptance_due_at", "acceptance_warn_at"],
+                         name="app_running", condition=models.Q(status__in=RUNNING_STATES)),
+            # ... and the submitted ones by id: a review's "its application was submitted" (the supervision counts
+            # of reviews) is an index-only probe.
+            models.Index(fields=["id"], name="app_submitted_id", condition=models.Q(submitted_at__isnull=False)),
             # Decided, not delivered within the delivery limit (the overdue board's counts per department).
             models.Index(fields=["delivery_due_at", "lead_department"], name="app_decided_delivery_due",
                          condition=models.Q(status="decided")),

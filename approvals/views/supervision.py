@@ -235,47 +235,105 @@ def _month(raw):
     return (year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
 
 
+def _report_readership(request):
+    """What the user reads of the monthly reports (`report_readership`: every report, or their department's);
+    refused (403) to whoever reads none."""
+    from approvals.models.aggregates import report_readership
+
+    readership = report_readership(request.user)
+    if readership is None:
+        raise PermissionDenied(_("The monthly reports are for leaders, administrators, supervisors and the "
+                                 "departments' chiefs (their own department's)."))
+    return readership
+
+
+def _department(raw):
+    """The Department of a primary key given in a form or a query string, or None (absent or unknown)."""
+    try:
+        return Department.objects.filter(pk=int(raw)).first() if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
 @require_safe  # read-only: a POST is refused (405)
 @login_required
 def monthly_report(request):
-    """The sealed monthly report of `?month=YYYY-MM` (default: last month): its stored document's download."""
+    """The sealed monthly report of `?month=YYYY-MM` (default: last month) and `?department=<id>` (default: the
+    whole district): its stored document's download, for whoever may read it."""
+    from approvals.documents import access
     from approvals.documents.monthly_report import month_report, previous_month
 
-    require_overseer(request)
+    _report_readership(request)
     wanted = _month(request.GET.get("month") or "%d-%02d" % previous_month(timezone.localdate()))
     if wanted is None:
         messages.error(request, _("Give the month as YYYY-MM."))
         return redirect("approvals:monthly_reports")
-    document = month_report(*wanted)
-    if document is None:
+    department = _department(request.GET.get("department"))
+    if request.GET.get("department") and department is None:
+        messages.error(request, _("Choose a department from the list."))
+        return redirect("approvals:monthly_reports")
+    document = month_report(*wanted, department=department)
+    if document is None or not access.may_download(request.user, document):
         messages.error(request, _("The report of %(month)s has not been issued yet.") % {
             "month": "%d-%02d" % wanted})
         return redirect("approvals:monthly_reports")
     return redirect("approvals:document_download", pk=document.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def monthly_reports(request):
-    """The sealed monthly reports, newest first, for download; an administrator orders a past month's (once)."""
-    from approvals.documents.monthly_report import order_report, reports
+def _order_report(request):
+    """An administrator orders a past month's report, of the district or of one department (once)."""
+    from approvals.documents.monthly_report import order_report
 
-    require_overseer(request)
-    if request.method == "POST":
-        if request.user.role != Role.ADMIN:
-            raise PermissionDenied(_("Only an administrator orders a monthly report."))
-        wanted = _month(request.POST.get("month"))
-        if wanted is None:
-            messages.error(request, _("Give the month as YYYY-MM."))
-            return redirect("approvals:monthly_reports")
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator orders a monthly report."))
+    wanted = _month(request.POST.get("month"))
+    department = _department(request.POST.get("department"))
+    if wanted is None:
+        messages.error(request, _("Give the month as YYYY-MM."))
+    elif request.POST.get("department") and department is None:
+        messages.error(request, _("Choose a department from the list."))
+    else:
         try:
-            document, new = order_report(*wanted, actor=request.user, request=request)
+            document, new = order_report(*wanted, department=department, actor=request.user, request=request)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("%(title)s is being issued.") % {"title": document.title} if new else
                              _("%(title)s already exists.") % {"title": document.title})
-        return redirect("approvals:monthly_reports")
-    page = Paginator(reports(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return redirect("approvals:monthly_reports")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monthly_reports(request):
+    """The sealed monthly reports the user may read, newest month first, filtered by scope (the district or a
+    department) and month, for download and verification; an administrator orders a past month's report of the
+    district or of a department (once). A department's chief sees their own department's reports."""
+    from approvals.documents.monthly_report import DISTRICT, reports
+    from approvals.models.aggregates import EVERY_REPORT
+
+    readership = _report_readership(request)
+    if request.method == "POST":
+        return _order_report(request)
+    errors = []
+    raw_scope, raw_month = request.GET.get("scope", ""), request.GET.get("month", "")
+    scope = None
+    if raw_scope == DISTRICT:
+        scope = DISTRICT
+    elif raw_scope:
+        scope = _department(raw_scope)
+        if scope is None:
+            errors.append(_("Choose a department from the list."))
+    wanted = _month(raw_month) if raw_month else None
+    if raw_month and wanted is None:
+        errors.append(_("Give the month as YYYY-MM."))
+    year, month = wanted or (None, None)
+    documents = reports(request.user, scope=scope, year=year, month=month)
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    departments = (Department.objects.order_by("code") if readership == EVERY_REPORT
+                   else Department.objects.filter(pk=readership.pk))
     return render(request, "approvals/supervision/reports.html", {
-        "page": page, "may_order": request.user.role == Role.ADMIN})
+        "page": page, "may_order": request.user.role == Role.ADMIN, "departments": departments,
+        "every_report": readership == EVERY_REPORT, "district": DISTRICT, "errors": errors,
+        "scope": raw_scope if scope is not None else "", "month": raw_month if wanted else ""})
+

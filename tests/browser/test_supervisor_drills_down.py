@@ -1,5 +1,6 @@
 """A supervisor logs in with TOTP, opens the supervision dashboard, drills from a number to the applications
-behind it and on to one application, and finds nothing to change on the way (issue 13)."""
+behind it and on to one application, and finds nothing to change on the way; then the sealed monthly reports,
+to read only (issue 13)."""
 
 import re
 
@@ -66,3 +67,12 @@ def test_a_supervisor_drills_from_a_number_to_the_applications_and_changes_nothi
     response = page.goto(f"{live_server.url}/applications/{application.pk}/rate/")
     assert response.status == 403
     axe.check(page)  # the error page, in the portal's layout
+
+    # The sealed monthly reports: filters to read them by scope and month, nothing to order (administrators order).
+    page.goto(live_server.url + "/supervision/")
+    axe.check(page)
+    page.get_by_test_id("monthly-reports").click()
+    expect(page).to_have_url(re.compile(r"/supervision/reports/$"))
+    expect(page.get_by_test_id("filter-scope")).to_be_visible()
+    expect(page.get_by_test_id("order-report")).to_have_count(0)
+    axe.check(page)

@@ -103,8 +103,57 @@ def test_the_live_board_agrees_with_the_applications_lights(data, cat_for_board)
 
     from approvals.models import Application
 
+    from approvals.models import ApplicationStage, ItemReview
+
+    # Two bundles under review whose light comes from no running review: every review signed or cancelled (done),
+    # and no review at all (waiting).
+    first = data["apps"][2]
+    for ref, statuses in (("M-DONE", ["signed", "cancelled"]), ("M-NONE", [])):
+        app = Application.objects.create(reference=ref, enterprise=first.enterprise, title=ref,
+                                         lead_department=data["a"], created_by=first.created_by,
+                                         status="under_review", submitted_at=t(6, 10), accepted_at=t(6, 10, 11))
+        stage = ApplicationStage.objects.create(application=app, order=1, name="s", lead_department=data["a"],
+                                                promised_limit_days=5)
+        for item, status in zip((data["a1"], data["b1"]), statuses):
+            ItemReview.objects.create(application=app, stage=stage, item=item, department=item.department,
+                                      status=status, limit_days=4, legal_limit_days=20, started_at=t(6, 10, 11),
+                                      due_at=t(6, 12, 17, 30), decided_at=t(6, 11))
+    seen = set()
     for now in (t(6, 2), t(6, 11), t(6, 30)):
         expected = {(row["status"], row["light"]): row["n"] for row in (
             Application.objects.filter(status__in=metrics.RUNNING_STATES, submitted_at__isnull=False)
             .with_light(now).values("status", "light").annotate(n=Count("pk")).order_by())}
         assert metrics.live_board(Filters(), now=now) == expected
+        seen |= set(expected)
+    # Every path of the set-wise count was taken: lights from running reviews, done, waiting without a review.
+    assert {("under_review", "done"), ("under_review", "waiting"), ("under_review", "red"),
+            ("submitted", "green"), ("supplement_requested", "waiting")} <= seen
+
+
+def test_the_live_review_states_are_those_whose_light_is_not_done():
+    from approvals.lights import Light
+    from approvals.models.reviews import LIVE_REVIEW_STATES, REVIEW_LIGHT, ReviewStatus, _possible
+
+    not_done = [light for light in Light if light != Light.DONE]
+    assert sorted(LIVE_REVIEW_STATES) == sorted(_possible(REVIEW_LIGHT, ReviewStatus.values, not_done))
+    assert set(_possible(REVIEW_LIGHT, ReviewStatus.values, [Light.DONE])).isdisjoint(LIVE_REVIEW_STATES)
+
+
+def test_aggregate_gives_what_django_aggregate_gives(data):
+    from django.db.models import Count, F, Q, Sum
+
+    from approvals.models import Application, ItemReview
+
+    def counts():
+        return {"n": Count("pk"), "signed": Count("pk", filter=Q(status="signed")),
+                "red_or_late": Count("pk", filter=Q(decided_at__gt=F("due_at")) | Q(status="under_review")),
+                "days": Sum("limit_days")}
+
+    reviews = ItemReview.objects.all()
+    assert metrics.aggregate(reviews, **counts()) == reviews.aggregate(**counts()) == {
+        "n": 4, "signed": 3, "red_or_late": 2, "days": 20}
+    for empty in (ItemReview.objects.filter(status="nonesuch"), ItemReview.objects.filter(pk__in=[])):
+        assert metrics.aggregate(empty, **counts()) == empty.aggregate(**counts()) == {
+            "n": 0, "signed": 0, "red_or_late": 0, "days": None}
+    apps = Application.objects.filter(status="decided")
+    assert metrics.aggregate(apps, n=Count("pk")) == {"n": 1}
