@@ -130,7 +130,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                      description="Only these statuses (repeat or separate by commas).")],
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        # The page's rows as plain values written out by s.list_row_output (what ApplicationListSerializer
+        # declares), not as model instances with their relations.
+        rows = self.paginate_queryset(s.list_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response([s.list_row_output(row) for row in rows])
 
     @extend_schema(summary="One application with its form, materials, stages, reviews and clocks, fees and "
                            "timeline", responses={200: s.ApplicationDetailSerializer, 404: NOT_FOUND})
