@@ -59,11 +59,14 @@ def material_list(application) -> Response:
 
 def application_detail(request, application, *, status_code=200) -> Response:
     now = timezone.now()
-    fresh = (Application.objects.with_light(now)  # the light in SQL, not from every review loaded
-             .select_related("enterprise", "package", "lead_department")
+    # The reviews are read once, with what their output shows; the light (Application.light_at, the rule of
+    # with_light on the loaded row), the calendar check and the reviews' output all use them. Building and compiling
+    # with_light's SQL for one row cost more than the evaluation in Python, and the reviews were read anyway.
+    fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
              .prefetch_related(Prefetch("items", queryset=ServiceItem.objects.select_related("department")),
                                Prefetch("stages", queryset=ApplicationStage.objects.select_related("lead_department")),
-                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")))
+                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")),
+                               Prefetch("reviews", queryset=s.detail_reviews()))
              .get(pk=application.pk))
     context = {"request": request, "now": now}
     return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)

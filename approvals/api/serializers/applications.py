@@ -368,9 +368,9 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     @extend_schema_field(ReviewSerializer(many=True))
     def get_reviews(self, application):
-        reviews = (application.reviews.select_related("item__department", "department", "stage", "decided_by",
-                                                      "extended_by", "signature")
-                   .prefetch_related("pauses"))
+        # Prefetched with detail_reviews() by the views (application.reviews.all()), or read here.
+        reviews = application.reviews.all() if "reviews" in getattr(application, "_prefetched_objects_cache", {}) \
+            else detail_reviews().filter(application=application)
         return ReviewSerializer(disclosure.reviews_seen_by(_viewer(self), reviews), many=True,
                                 context=self.context).data
 
@@ -414,6 +414,19 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     def get_pre_review(self, application):
         pre_review = application.pre_reviews.order_by("-requested_at", "-id").first()
         return None if pre_review is None else PreReviewSerializer(pre_review).data
+
+
+def detail_reviews():
+    """The reviews of an application as the detail shows them (prefetch them with this queryset): with their item,
+    department, stage, deciders and signature, and their pauses in order."""
+    from django.db.models import Prefetch
+
+    from approvals.models import ItemReview, ReviewPause
+
+    return (ItemReview.objects.select_related("item__department", "department", "stage", "decided_by", "extended_by",
+                                              "signature")
+            .prefetch_related(Prefetch("pauses", queryset=ReviewPause.objects.order_by("started_at", "id")))
+            .order_by("stage__order", "department__code", "item__code"))  # the model's order, within one application
 
 
 class MaterialListSerializer(serializers.Serializer):
