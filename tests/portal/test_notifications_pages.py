@@ -211,3 +211,23 @@ def test_the_rows_equal_the_per_row_rendering(chief, language):
     fast_rows = [r.strip() for r in rows.split("</tr>") if r.strip()]
     assert len(slow_rows) == 4 and fast_rows == slow_rows
     assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y" in rows and "line one<br>line two" in rows
+
+
+def test_the_api_rows_equal_drfs_generic_rendering(chief):
+    from rest_framework import serializers
+
+    from portal.api.notifications import NotificationSerializer
+
+    made = tell(chief, 3, key="api")
+    Notification.objects.filter(pk=made[0].pk).update(link="", links=[{"title": "Doc", "url": "/d/1/"},
+                                                                      {"title": "摘要 2", "url": "/d/2/"}])
+    mark_read(chief, [made[1].pk])
+    for notification in Notification.objects.filter(recipient=chief):
+        fast = NotificationSerializer(notification).data
+        generic = serializers.ModelSerializer.to_representation(NotificationSerializer(), notification)
+        assert fast == generic and list(fast) == NotificationSerializer.Meta.fields
+    client = login(chief)
+    data = client.get(API_LIST).json()
+    assert [r["id"] for r in data["results"]] == [n.pk for n in sorted(made, key=lambda n: (n.created_at, n.pk),
+                                                                        reverse=True)]
+    assert data["results"][2]["links"] == [{"title": "Doc", "url": "/d/1/"}, {"title": "摘要 2", "url": "/d/2/"}]
