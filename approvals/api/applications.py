@@ -21,6 +21,7 @@ from approvals.models import Application, ApplicationStage, ApplicationStatus, C
 from approvals.services import acceptance, applications, delivery, payments
 from approvals.services.applications import SubmissionIncomplete
 from portal.errors import NotAllowed
+from portal.paging import CountedPageNumberPagination
 from portal.models.users import Role
 
 ERROR = OpenApiResponse(s.ErrorSerializer, description="A business rule refused: the message says why.")
@@ -99,6 +100,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # delete: a further material file only
     queryset = Application.objects.none()  # narrowed per user in get_queryset
+    pagination_class = CountedPageNumberPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -135,7 +137,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def list(self, request, *args, **kwargs):
         # The page's rows as plain values written out by s.list_row_output (what ApplicationListSerializer
         # declares), not as model instances with their relations.
-        rows = self.paginate_queryset(s.list_rows(self.filter_queryset(self.get_queryset())))
+        # Counted without the rows' joins (the values of the enterprise, package and department).
+        queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.known_count = queryset.count()
+        rows = self.paginate_queryset(s.list_rows(queryset))
         return self.get_paginated_response([s.list_row_output(row) for row in rows])
 
     @extend_schema(summary="One application with its form, materials, stages, reviews and clocks, fees and "
