@@ -21,6 +21,7 @@ from approvals.models import Application, ApplicationStage, ApplicationStatus, C
 from approvals.services import acceptance, applications, delivery, payments
 from approvals.services.applications import SubmissionIncomplete
 from portal.errors import NotAllowed
+from portal.paging import CountedPageNumberPagination
 from portal.models.users import Role
 
 ERROR = OpenApiResponse(s.ErrorSerializer, description="A business rule refused: the message says why.")
@@ -59,11 +60,14 @@ def material_list(application) -> Response:
 
 def application_detail(request, application, *, status_code=200) -> Response:
     now = timezone.now()
-    fresh = (Application.objects.with_light(now)  # the light in SQL, not from every review loaded
-             .select_related("enterprise", "package", "lead_department")
+    # The reviews are read once, with what their output shows; the light (Application.light_at, the rule of
+    # with_light on the loaded row), the calendar check and the reviews' output all use them. Building and compiling
+    # with_light's SQL for one row cost more than the evaluation in Python, and the reviews were read anyway.
+    fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
              .prefetch_related(Prefetch("items", queryset=ServiceItem.objects.select_related("department")),
                                Prefetch("stages", queryset=ApplicationStage.objects.select_related("lead_department")),
-                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")))
+                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")),
+                               Prefetch("reviews", queryset=s.detail_reviews()))
              .get(pk=application.pk))
     context = {"request": request, "now": now}
     return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)
@@ -96,6 +100,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]  # delete: a further material file only
     queryset = Application.objects.none()  # narrowed per user in get_queryset
+    pagination_class = CountedPageNumberPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -130,7 +135,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                      description="Only these statuses (repeat or separate by commas).")],
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        # The page's rows as plain values written out by s.list_row_output (what ApplicationListSerializer
+        # declares), not as model instances with their relations.
+        # Counted without the rows' joins (the values of the enterprise, package and department).
+        queryset = self.filter_queryset(self.get_queryset())
+        self.paginator.known_count = queryset.count()
+        rows = self.paginate_queryset(s.list_rows(queryset))
+        return self.get_paginated_response([s.list_row_output(row) for row in rows])
 
     @extend_schema(summary="One application with its form, materials, stages, reviews and clocks, fees and "
                            "timeline", responses={200: s.ApplicationDetailSerializer, 404: NOT_FOUND})

@@ -21,8 +21,8 @@ from approvals.forms_applications import (
     ApplicationFilterForm, ChooseItemsForm, MaterialUploadForm, OneForm, WithdrawForm,
 )
 from approvals.models import (
-    Application, ApplicationStatus, DeliveryMethod, ItemReview, Package, PaymentNotice, ReviewPause, ReviewStatus,
-    ServiceItem,
+    Application, ApplicationStatus, DeliveryMethod, ItemReview, Outcome, Package, PaymentNotice, ReviewPause,
+    ReviewStatus, ServiceItem,
 )
 from approvals.services import applications as app_services
 from approvals.services import acceptance as acceptance_services
@@ -117,10 +117,12 @@ def my_applications(request):
         applications = applications.filter(status=form.cleaned_data["status"])
     # Newest first, a page at a time (a company's history grows every year); the light and the next due time of
     # the page's rows come from the database (Application.objects.with_light).
-    applications = (applications.select_related("lead_department").with_light(timezone.now()).with_next_due()
-                    .order_by("-created_at", "-id"))
+    # The page's rows are plain values (exactly the columns shown), not model instances.
+    applications = (applications.with_light(timezone.now()).with_next_due().order_by("-created_at", "-id")
+                    .values("pk", "reference", "title", "channel", "status", "outcome", "light", "next_due"))
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"application": a, "light": a.light, "next_due": a.next_due} for a in page.object_list]
+    outcomes = dict(Outcome.choices)
+    rows = [{**row, "outcome_label": outcomes.get(row["outcome"], row["outcome"])} for row in page.object_list]
     return render(request, "approvals/applications/my_applications.html", {
         "form": form, "rows": rows, "page": page, "can_start": user.role in (Role.APPLICANT, Role.AGENT),
     })

@@ -36,6 +36,23 @@ class NotificationSerializer(serializers.ModelSerializer):
     def get_unread(self, obj) -> bool:
         return obj.read_at is None
 
+    def to_representation(self, obj):
+        """The declared fields written out (a page has 25 rows); tests/portal/test_notifications_pages.py checks
+        that this equals DRF's generic rendering of them."""
+        return {
+            "id": obj.pk, "kind": str(obj.kind), "title": str(obj.title), "body": str(obj.body), "link": str(obj.link),
+            "links": [{"title": str(link["title"]), "url": str(link["url"])} for link in obj.links or []],
+            "shown_at": _datetime_out(obj.shown_at), "read_at": _datetime_out(obj.read_at),
+            "unread": obj.read_at is None,
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime_out(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
 
 class NotificationPagination(PageNumberPagination):
     """Page-number pagination plus the caller's unread count (over every page)."""

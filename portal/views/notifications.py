@@ -45,8 +45,15 @@ class MarkReadForm(forms.Form):
 
 @login_required
 def notification_list(request):
-    page = Paginator(visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/notifications.html", {"page": page, "unread": unread_count(request.user)})
+    # The page's rows as plain values (the columns shown); the label of each row's button is formatted from one
+    # translation per page. The unread count is counted once, for the page and the header's badge.
+    page = Paginator(visible_to(request.user).values("pk", "read_at", "created_at", "link", "title", "body", "links"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    mark = _("Mark “%(title)s” as read")
+    rows = [{**row, "mark_label": mark % {"title": row["title"]}} for row in page.object_list]
+    unread = unread_count(request.user)
+    return render(request, "portal/notifications.html",
+                  {"page": page, "rows": rows, "unread": unread, "unread_notifications": unread})
 
 
 @require_POST

@@ -159,3 +159,75 @@ def test_api_session_login_works_for_staff_too(chief):
     tell(chief, 1)
     client = login(chief)
     assert client.get(API_LIST).json()["unread"] == 1
+
+
+# The rows as the page wrote them before it read plain values and translated its words once per page: the same
+# markup from the notification instances, with a translation per row. The page must write exactly this.
+_SLOW_ROWS = """{% load i18n %}{% for n in page.object_list %}
+    <tr class="notification{% if not n.read_at %} notification--unread{% endif %}" data-testid="notification" data-id="{{ n.pk }}">
+      <td data-label="{{ dl_status }}">{% if n.read_at %}<span class="tag">{% translate "Read" %}</span>{% else %}<span class="tag tag--red"><strong>{% translate "Unread" %}</strong></span>{% endif %}</td>
+      <td data-label="{{ dl_received }}"><time datetime="{{ n.created_at|date:'c' }}">{{ n.created_at|date:"Y-m-d H:i" }}</time></td>
+      <td data-label="{{ dl_notification }}">
+        {% if n.link %}<a href="{{ n.link }}" class="notification__title">{{ n.title }}</a>{% else %}<span class="notification__title">{{ n.title }}</span>{% endif %}
+        {% if n.body %}<p class="notification__body">{{ n.body|linebreaksbr }}</p>{% endif %}
+        {% if n.links %}<ul class="notification__links">{% for link in n.links %}<li><a href="{{ link.url }}">{{ link.title }}</a></li>{% endfor %}</ul>{% endif %}
+      </td>
+      <td data-label="{{ dl_actions }}">{% if not n.read_at %}
+        <form method="post" action="{% url 'portal:notifications_read' %}" class="inline-form">
+          {% csrf_token %}
+          <input type="hidden" name="ids" value="{{ n.pk }}">
+          <input type="hidden" name="page" value="{{ page.number }}">
+          <button type="submit" class="btn btn--small btn--secondary" aria-label="{% blocktranslate with title=n.title %}Mark “{{ title }}” as read{% endblocktranslate %}">{% translate "Mark as read" %}</button>
+        </form>{% endif %}
+      </td>
+    </tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_equal_the_per_row_rendering(chief, language):
+    from django.core.paginator import Paginator
+    from django.template import engines
+    from django.utils import translation
+
+    from portal.services.notifications_read import visible_to
+
+    made = tell(chief, 4, key='<b>"x"</b> & y')
+    Notification.objects.filter(pk=made[0].pk).update(link="", body="line one\nline two",
+                                                      links=[{"title": "Doc <1>", "url": "/d/1/"}])
+    mark_read(chief, [made[1].pk])
+    client = login(chief)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    response = client.get(LIST, HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    token = response.context["csrf_token"]
+    with translation.override(language):
+        labels = {"dl_status": translation.gettext("Status"), "dl_received": translation.gettext("Received"),
+                  "dl_notification": translation.gettext("Notification"), "dl_actions": translation.gettext("Actions")}
+        page = Paginator(visible_to(chief), 25).get_page(1)
+        slow = engines["django"].from_string(_SLOW_ROWS).render({"page": page, "csrf_token": token, **labels})
+    rows = html[html.index("<tbody>") + len("<tbody>"):html.index("</tbody>")]
+    slow_rows = [r.strip() for r in slow.split("</tr>") if r.strip()]
+    fast_rows = [r.strip() for r in rows.split("</tr>") if r.strip()]
+    assert len(slow_rows) == 4 and fast_rows == slow_rows
+    assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; y" in rows and "line one<br>line two" in rows
+
+
+def test_the_api_rows_equal_drfs_generic_rendering(chief):
+    from rest_framework import serializers
+
+    from portal.api.notifications import NotificationSerializer
+
+    made = tell(chief, 3, key="api")
+    Notification.objects.filter(pk=made[0].pk).update(link="", links=[{"title": "Doc", "url": "/d/1/"},
+                                                                      {"title": "摘要 2", "url": "/d/2/"}])
+    mark_read(chief, [made[1].pk])
+    for notification in Notification.objects.filter(recipient=chief):
+        fast = NotificationSerializer(notification).data
+        generic = serializers.ModelSerializer.to_representation(NotificationSerializer(), notification)
+        assert fast == generic and list(fast) == NotificationSerializer.Meta.fields
+    client = login(chief)
+    data = client.get(API_LIST).json()
+    assert [r["id"] for r in data["results"]] == [n.pk for n in sorted(made, key=lambda n: (n.created_at, n.pk),
+                                                                        reverse=True)]
+    assert data["results"][2]["links"] == [{"title": "Doc", "url": "/d/1/"}, {"title": "摘要 2", "url": "/d/2/"}]

@@ -69,32 +69,62 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         """The declared fields, written out for speed (a list page has fifty rows); the declared fields stay the
         definition and the schema: tests/approvals/api/test_application_output.py checks that this equals DRF's
         generic rendering of them for applications in every state."""
-        labels = _labels(get_language())
         enterprise, package, lead = application.enterprise, application.package, application.lead_department
-        status, outcome = str(application.status), str(application.outcome)
-        return {
-            "id": application.pk,
-            "reference": str(application.reference),
-            "title": str(application.title),
-            "status": status,
-            "status_label": labels["status"].get(status, status),
-            "outcome": outcome,
-            "outcome_label": labels["outcome"].get(outcome, outcome),
-            "channel": str(application.channel),
-            "enterprise": {"credit_code": str(enterprise.credit_code), "name": str(enterprise.name)},
-            "package": None if package is None else {"code": str(package.code), "name": str(package.name)},
-            "lead_department": {"code": str(lead.code), "name": str(lead.name)},
+        return list_row_output({
+            "id": application.pk, "reference": application.reference, "title": application.title,
+            "status": application.status, "outcome": application.outcome, "channel": application.channel,
+            "enterprise__credit_code": enterprise.credit_code, "enterprise__name": enterprise.name,
+            "package__code": None if package is None else package.code,
+            "package__name": None if package is None else package.name,
+            "lead_department__code": lead.code, "lead_department__name": lead.name,
             "light": self.get_light(application),
-            "created_at": datetime_out(application.created_at),
-            "submitted_at": datetime_out(application.submitted_at),
-            "accepted_at": datetime_out(application.accepted_at),
-            "decided_at": datetime_out(application.decided_at),
-        }
+            "created_at": application.created_at, "submitted_at": application.submitted_at,
+            "accepted_at": application.accepted_at, "decided_at": application.decided_at,
+        })
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHTS))
     def get_light(self, application):
         # Lists annotate the light in SQL (Application.objects.with_light); one row falls back to the same rule.
         return getattr(application, "light", None) or application_light(application, now=_now(self))
+
+
+# The columns of one row of the list, read as plain values (no model instances: a page of fifty applications
+# built as instances with their enterprise, package and department was most of the list's time).
+LIST_COLUMNS = ("id", "reference", "title", "status", "outcome", "channel", "enterprise__credit_code",
+                "enterprise__name", "package__code", "package__name", "lead_department__code", "lead_department__name",
+                "light", "created_at", "submitted_at", "accepted_at", "decided_at")
+
+
+def list_rows(queryset):
+    """The list's queryset (annotated `with_light`) as the plain rows `list_row_output` writes out."""
+    return queryset.values(*LIST_COLUMNS)
+
+
+def list_row_output(row) -> dict:
+    """One row of the list as ApplicationListSerializer declares it, from the LIST_COLUMNS values; the serializer
+    writes an instance out through the same function, so both ways answer alike (tests/approvals/api/
+    test_application_output.py)."""
+    labels = _labels(get_language())
+    status, outcome = str(row["status"]), str(row["outcome"])
+    return {
+        "id": row["id"],
+        "reference": str(row["reference"]),
+        "title": str(row["title"]),
+        "status": status,
+        "status_label": labels["status"].get(status, status),
+        "outcome": outcome,
+        "outcome_label": labels["outcome"].get(outcome, outcome),
+        "channel": str(row["channel"]),
+        "enterprise": {"credit_code": str(row["enterprise__credit_code"]), "name": str(row["enterprise__name"])},
+        "package": None if row["package__code"] is None else {"code": str(row["package__code"]),
+                                                               "name": str(row["package__name"])},
+        "lead_department": {"code": str(row["lead_department__code"]), "name": str(row["lead_department__name"])},
+        "light": row["light"],
+        "created_at": datetime_out(row["created_at"]),
+        "submitted_at": datetime_out(row["submitted_at"]),
+        "accepted_at": datetime_out(row["accepted_at"]),
+        "decided_at": datetime_out(row["decided_at"]),
+    }
 
 
 class MaterialTypeRefSerializer(serializers.Serializer):
@@ -338,9 +368,9 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     @extend_schema_field(ReviewSerializer(many=True))
     def get_reviews(self, application):
-        reviews = (application.reviews.select_related("item__department", "department", "stage", "decided_by",
-                                                      "extended_by", "signature")
-                   .prefetch_related("pauses"))
+        # Prefetched with detail_reviews() by the views (application.reviews.all()), or read here.
+        reviews = application.reviews.all() if "reviews" in getattr(application, "_prefetched_objects_cache", {}) \
+            else detail_reviews().filter(application=application)
         return ReviewSerializer(disclosure.reviews_seen_by(_viewer(self), reviews), many=True,
                                 context=self.context).data
 
@@ -384,6 +414,19 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     def get_pre_review(self, application):
         pre_review = application.pre_reviews.order_by("-requested_at", "-id").first()
         return None if pre_review is None else PreReviewSerializer(pre_review).data
+
+
+def detail_reviews():
+    """The reviews of an application as the detail shows them (prefetch them with this queryset): with their item,
+    department, stage, deciders and signature, and their pauses in order."""
+    from django.db.models import Prefetch
+
+    from approvals.models import ItemReview, ReviewPause
+
+    return (ItemReview.objects.select_related("item__department", "department", "stage", "decided_by", "extended_by",
+                                              "signature")
+            .prefetch_related(Prefetch("pauses", queryset=ReviewPause.objects.order_by("started_at", "id")))
+            .order_by("stage__order", "department__code", "item__code"))  # the model's order, within one application
 
 
 class MaterialListSerializer(serializers.Serializer):
