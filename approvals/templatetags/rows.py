@@ -72,8 +72,10 @@ def board_review_rows(reviews, *, link_reviews=False, show_department=False, emp
         "Application", "Enterprise", "Item", "Department", "Status", "Due", "Light", "Remaining")
     statuses = {value: _e(label) for value, label in ReviewStatus.choices}
     legal_limit, overdue_text = _e(_("legal limit")), _e(_("overdue, no office time since"))
+    # The msgid stays outside the f-string: makemessages does not look into f-strings.
+    passed = _e(_("Legal limit passed (Art. 42)"))
     overrun = (' <span class="tag tag--red legal-overrun" data-testid="legal-overrun"><strong>'
-               f'{_e(_("Legal limit passed (Art. 42)"))}</strong></span>')
+               f'{passed}</strong></span>')
     url_of = url_prefix("approvals:review") if link_reviews else url_prefix("approvals:application")
     rows = []
     for review in reviews:
