@@ -114,6 +114,15 @@ def reviews(f: Filters):
     return _narrowed(ItemReview.objects.filter(application__submitted_at__isnull=False), f)
 
 
+def overdue_reviews(f: Filters, now):
+    """The reviews overdue now (red, the one definition of the light): the set behind every "overdue now" figure,
+    its drill-down and the ranking's column. A running review's application was accepted, hence submitted, so
+    unlike `reviews` this needs no join to the applications (at 1,000,000 applications that join cost ~90 ms;
+    without it the count is an index-only scan of the open reviews' partial index)."""
+    return _narrowed(ItemReview.objects.filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets an index
+                     .filter(ItemReview.LIGHT.q([Light.RED], now)), f)           # over open reviews serve
+
+
 # Each figure's date: an application counts on the day it was received, accepted or decided; an item on the day
 # its review was decided and signed. Counts, drill-down lists and trends all take their sets from here.
 APPLICATION_DATES = {"received": "submitted_at", "accepted": "accepted_at", "decided": "decided_at"}
@@ -173,9 +182,16 @@ def aggregate(qs, **aggregates) -> dict:
     """`qs.aggregate(**aggregates)`, the same values from the same SQL aggregates over the same rows, built without
     Django's resolving of each aggregate against all the others (quadratic in the hashing of their filters: about
     half of the CPU of the demands' eleven filtered counts). One group over every row; an empty set (no group)
-    falls back to `qs.aggregate`, which answers its counts 0 and sums None."""
-    rows = list(qs.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates))
-    return rows[0] if rows else qs.aggregate(**aggregates)
+    answers what `qs.aggregate` answers for no rows: each aggregate's `default`, else its empty value (counts 0,
+    sums None) — without asking the database when `qs` is `.none()`, and without Django's resolving."""
+    if not qs.query.is_empty():
+        rows = list(qs.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates))
+        if rows:
+            return rows[0]
+    if any(hasattr(agg.default, "resolve_expression") for agg in aggregates.values()):
+        return qs.aggregate(**aggregates)  # a default that is itself an expression: Django's way
+    return {name: (agg.default if agg.default is not None else agg.empty_result_set_value)
+            for name, agg in aggregates.items()}
 
 
 def working_day_distribution(qs, start_column: str, end_column: str) -> Counter:
@@ -238,8 +254,7 @@ def volume(f: Filters, now) -> list[Figure]:
         # pass over every application with three filters.
         counts = {stage: applications_on(f, stage).count() for stage in APPLICATION_DATES}
         r = decided_reviews(f).aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))))
-    overdue = (reviews(f).filter(status__in=RUNNING_REVIEW_STATES)  # implied by red; lets the status index serve
-               .filter(ItemReview.LIGHT.q([Light.RED], now)).count())  # the one definition of red
+    overdue = overdue_reviews(f, now).count()
     return _sourced(agg, [
         Figure("received", _("Received"), counts["received"], "count", "stage=received"),
         Figure("accepted", _("Accepted"), counts["accepted"], "count", "stage=accepted"),
@@ -382,9 +397,9 @@ def department_ranking(f: Filters, *, now):
     agg = _aggregates(f)
     if agg is not None:
         counts = agg.ranking_counts()
-        red = dict(ItemReview.objects.filter(status__in=RUNNING_REVIEW_STATES)
-                   .filter(ItemReview.LIGHT.q([Light.RED], now)).order_by().values("department_id")
-                   .annotate(n=Count("pk")).values_list("department_id", "n"))
+        # Every overdue review, as the live ranking below counts them.
+        red = dict(overdue_reviews(Filters(), now).values("department_id").annotate(n=Count("pk"))
+                   .values_list("department_id", "n"))
         names = dict(Department.objects.filter(pk__in=set(counts) | set(red)).values_list("pk", "name"))
         rows = [{"pk": pk, "name": names[pk], "decided": counts.get(pk, (0, 0))[0],
                  "on_time": counts.get(pk, (0, 0))[1], "overdue": red.get(pk, 0)} for pk in names]
@@ -440,7 +455,7 @@ def drill(f: Filters, stage: str, *, now):
     if stage == "on_time":
         return apps.filter(pk__in=decided_reviews(f).filter(decided_at__lte=F("due_at")).values("application_id"))
     if stage == "overdue":
-        return apps.filter(pk__in=reviews(f).filter(ItemReview.LIGHT.q([Light.RED], now)).values("application_id"))
+        return apps.filter(pk__in=overdue_reviews(f, now).values("application_id"))
     if stage == "running":
         return apps.filter(status__in=RUNNING_STATES)
     return apps.none()

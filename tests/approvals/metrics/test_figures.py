@@ -152,8 +152,11 @@ def test_aggregate_gives_what_django_aggregate_gives(data):
     reviews = ItemReview.objects.all()
     assert metrics.aggregate(reviews, **counts()) == reviews.aggregate(**counts()) == {
         "n": 4, "signed": 3, "red_or_late": 2, "days": 20}
-    for empty in (ItemReview.objects.filter(status="nonesuch"), ItemReview.objects.filter(pk__in=[])):
+    for empty in (ItemReview.objects.filter(status="nonesuch"), ItemReview.objects.filter(pk__in=[]),
+                  ItemReview.objects.none()):
         assert metrics.aggregate(empty, **counts()) == empty.aggregate(**counts()) == {
             "n": 0, "signed": 0, "red_or_late": 0, "days": None}
+        with_default = {"days": Sum("limit_days", default=0), "n": Count("pk")}
+        assert metrics.aggregate(empty, **with_default) == empty.aggregate(**with_default) == {"days": 0, "n": 0}
     apps = Application.objects.filter(status="decided")
     assert metrics.aggregate(apps, n=Count("pk")) == {"n": 1}
