@@ -141,6 +141,8 @@ RUNNING_REVIEW_STATES = [R.UNDER_REVIEW, R.APPROVED, R.REFUSED]
 # Every state whose light is not done (not yet signed or cancelled): what the live board reads, by the partial index
 # `review_live_app_clock` (a small share of the history). Tested equal to what REVIEW_LIGHT allows.
 LIVE_REVIEW_STATES = [R.PENDING, *OPEN_REVIEW_STATES]
+# The history: every other state, whose light is always done.
+DONE_REVIEW_STATES = [s for s in R if s not in LIVE_REVIEW_STATES]
 
 # The light of a review, from its stored clock columns (approvals/lights.py; docs/statuses.md): done once
 # signed or cancelled; paused while suspended; waiting until its stage starts it; then red from `due_at`,
@@ -199,27 +201,61 @@ class ReviewQuerySet(models.QuerySet):
         counts = dict(self.with_light(now).order_by().values_list("light").annotate(n=models.Count("*")))
         return {light.value: counts.get(light.value, 0) for light in Light}
 
-    def status_light_counts(self, now) -> "StatusLightCounts":
-        """The number of reviews per (status, light) at `now`: one grouped query, an index-only scan of a
-        department's reviews (`review_department_clock`). Counts per status, per light and of any list filtered
-        by statuses and lights are sums of it (`StatusLightCounts`), so a page needs no other COUNT(*)."""
-        rows = self.with_light(now).order_by().values_list("status", "light").annotate(n=models.Count("*"))
-        return StatusLightCounts({(status, light): n for status, light, n in rows})
+    def status_light_counts(self, now, *, done_cap=None) -> "StatusLightCounts":
+        """The number of reviews per (status, light) at `now`. Counts per status, per light and of any list
+        filtered by statuses and lights are sums of it (`StatusLightCounts`), so a page needs no other COUNT(*).
+
+        With `done_cap`, the open work is counted apart from the history: the reviews not done are one grouped
+        query over the range `status IN LIVE_REVIEW_STATES` of `review_department_clock` (index-only, as many rows
+        as there is open work), and each done status (signed, cancelled: light done, whatever the clock) is
+        counted up to `done_cap` only (`SELECT COUNT(*) FROM (... LIMIT done_cap + 1)`); a status with more is
+        reported as `done_cap` and listed in `capped` ("1000+"). Without it, one grouped query over every review
+        (its cost grows with the whole history)."""
+        if done_cap is None:
+            rows = self.with_light(now).order_by().values_list("status", "light").annotate(n=models.Count("*"))
+            return StatusLightCounts({(status, light): n for status, light, n in rows})
+        rows = (self.filter(status__in=LIVE_REVIEW_STATES).with_light(now).order_by()
+                .values_list("status", "light").annotate(n=models.Count("*")))
+        counts = {(status, light): n for status, light, n in rows}
+        capped = set()
+        for status in DONE_REVIEW_STATES:
+            n = self.filter(status=status).order_by().values("pk")[:done_cap + 1].count()
+            if n > done_cap:
+                n = done_cap
+                capped.add(str(status))
+            if n:
+                counts[(str(status), Light.DONE.value)] = n
+        return StatusLightCounts(counts, capped=capped)
 
 
 class StatusLightCounts:
     """Reviews counted per (status, light): the status counts, the light counts and the size of any list
-    filtered by statuses and lights, all from one grouped query (`ReviewQuerySet.status_light_counts`)."""
+    filtered by statuses and lights, all from the grouped counts of `ReviewQuerySet.status_light_counts`.
 
-    def __init__(self, counts: dict):
+    `capped`: the statuses counted only up to a cap (their number is the cap; the true one is larger)."""
+
+    def __init__(self, counts: dict, capped=()):
         self.counts = counts
+        self.capped = {str(s) for s in capped}
 
-    def total(self, statuses=None, lights=None) -> int:
-        """Reviews with one of `statuses` (None: any) and one of `lights` (None: any)."""
+    def _cells(self, statuses, lights):
         statuses = None if statuses is None else {str(s) for s in statuses}
         lights = None if lights is None else {str(v) for v in lights}
-        return sum(n for (status, light), n in self.counts.items()
-                   if (statuses is None or status in statuses) and (lights is None or light in lights))
+        return [(status, light, n) for (status, light), n in self.counts.items()
+                if (statuses is None or status in statuses) and (lights is None or light in lights)]
+
+    def total(self, statuses=None, lights=None) -> int:
+        """Reviews with one of `statuses` (None: any) and one of `lights` (None: any); at least this many when
+        `is_capped(statuses, lights)`."""
+        return sum(n for _status, _light, n in self._cells(statuses, lights))
+
+    def is_capped(self, statuses=None, lights=None) -> bool:
+        """Whether `total(statuses, lights)` includes a capped count (the true number is larger)."""
+        return any(status in self.capped for status, _light, _n in self._cells(statuses, lights))
+
+    def capped_values(self) -> set:
+        """The statuses and lights whose count (`by_status`, `by_light`) is a lower bound."""
+        return self.capped | {light.value for light in Light if self.is_capped(lights=[light.value])}
 
     def by_status(self) -> dict:
         """{status: number}, every status present."""

@@ -126,8 +126,10 @@ def counts_by_department(*, now) -> list[DepartmentCounts]:
     Three grouped queries (reviews, stages, applications) plus the department list; departments with the most
     red first."""
     reviews = review_counts(now=now)
+    # COUNT(*), not of the id: the id is not in `stage_open_clock`, and counting it read every red stage's row
+    # from the table (7,700 heap pages at one million applications) instead of the index alone.
     stages = dict(ApplicationStage.objects.filter_light(Light.RED, now).order_by()
-                  .values("lead_department_id").annotate(n=Count("id")).values_list("lead_department_id", "n"))
+                  .values("lead_department_id").annotate(n=Count("*")).values_list("lead_department_id", "n"))
     late = dict(undelivered(now=now).order_by().values("lead_department_id").annotate(n=Count("id"))
                 .values_list("lead_department_id", "n"))
     result = []

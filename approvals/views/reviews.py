@@ -39,6 +39,7 @@ CLOSED_STATES = [R.SIGNED, R.CANCELLED]
 AWAITING_SIGNATURE = [R.APPROVED, R.REFUSED]
 OPEN_STATES = [s for s in R.values if s not in CLOSED_STATES]
 PAGE_SIZE = 25
+DONE_COUNT_CAP = 1000  # the inbox counts each done status (the history) up to this, then shows "1000+"
 STAGE_LIMIT = 25  # the most urgent stages the department leads, shown under its reviews
 REVIEWER_ROLES = (Role.STAFF, Role.CHIEF)
 
@@ -115,9 +116,11 @@ def inbox(request):
     status, light, q = data.get("status") or OPEN, data.get("light") or "", (data.get("q") or "").strip()
 
     base = ItemReview.objects.filter(department=department)
-    # Counts per status and light in one grouped query (an index-only scan); the size of the list is a sum of them
-    # unless it is filtered by the opinion (its own count) or a search.
-    counts = base.status_light_counts(now)
+    # Counts per status and light: the open work exactly (a range of the index on (department, status)), the
+    # history (signed, cancelled) up to DONE_COUNT_CAP ("1000+"), so the page costs the same with ten years of
+    # history. The size of the list is a sum of them unless it is filtered by the opinion (its own count), a
+    # search, or takes in a capped count (then the paginator counts that list, behind its filter link only).
+    counts = base.status_light_counts(now, done_cap=DONE_COUNT_CAP)
     status_counts, light_counts = counts.by_status(), counts.by_light()
     ready_total = base.opinion_ready().count()
 
@@ -138,7 +141,8 @@ def inbox(request):
         rows = rows.filter(Q(application__reference__icontains=q) | Q(application__enterprise__name__icontains=q)
                            | Q(application__enterprise__credit_code__icontains=q.upper()))
     elif status != OPINION_READY:
-        known = counts.total(statuses, [light] if light else None)
+        lights = [light] if light else None
+        known = None if counts.is_capped(statuses, lights) else counts.total(statuses, lights)
     elif not light:
         known = ready_total
     rows = rows.order_by(F("due_at").asc(nulls_last=True), F("decided_at").desc(nulls_last=True),
@@ -170,6 +174,7 @@ def inbox(request):
         "light": light,
         "status_summary": status_summary,
         "light_summary": light_summary,
+        "capped": counts.capped_values(),
         "open_total": sum(status_counts.get(s, 0) for s in OPEN_STATES),
         "awaiting_total": sum(status_counts.get(s, 0) for s in AWAITING_SIGNATURE),
         "ready_total": ready_total,
