@@ -516,7 +516,10 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     @extend_schema_field(FeesSerializer)
     def get_fees(self, application):
         totals = application.fees.totals()
-        notice = PaymentNotice.objects.filter(application=application).first()
+        try:  # selected with the application by the detail's reads, or read here
+            notice = application.payment_notice
+        except PaymentNotice.DoesNotExist:
+            notice = None
         fees = {
             "charges": application.fees.select_related("item", "rule"),
             "standard_total": totals["standard"], "charged_total": totals["charged"],
