@@ -6,7 +6,7 @@ application's detail. Business rules and permissions live in approvals.services;
 """
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -58,19 +58,30 @@ def material_list(application) -> Response:
     return Response(s.MaterialListSerializer({"materials": current, "missing": missing}).data)
 
 
-def application_detail(request, application, *, status_code=200) -> Response:
+DETAIL_RELATED = ("enterprise", "package", "lead_department", "payment_notice")
+
+
+def detail_prefetches():
+    return (Prefetch("items", queryset=ServiceItem.objects.select_related("department")),
+            Prefetch("stages", queryset=ApplicationStage.objects.select_related("lead_department")),
+            Prefetch("commitments", queryset=Commitment.objects.select_related("item")),
+            Prefetch("reviews", queryset=s.detail_reviews()))
+
+
+def application_detail(request, application, *, status_code=200, fresh=False) -> Response:
+    """The detail of `application`: read again after an action changed it, or, `fresh` (just read by this request
+    with DETAIL_RELATED, as `retrieve` does), completed with its prefetches only."""
     now = timezone.now()
     # The reviews are read once, with what their output shows; the light (Application.light_at, the rule of
     # with_light on the loaded row), the calendar check and the reviews' output all use them. Building and compiling
     # with_light's SQL for one row cost more than the evaluation in Python, and the reviews were read anyway.
-    fresh = (Application.objects.select_related("enterprise", "package", "lead_department")
-             .prefetch_related(Prefetch("items", queryset=ServiceItem.objects.select_related("department")),
-                               Prefetch("stages", queryset=ApplicationStage.objects.select_related("lead_department")),
-                               Prefetch("commitments", queryset=Commitment.objects.select_related("item")),
-                               Prefetch("reviews", queryset=s.detail_reviews()))
-             .get(pk=application.pk))
+    if fresh:
+        prefetch_related_objects([application], *detail_prefetches())
+    else:
+        application = (Application.objects.select_related(*DETAIL_RELATED).prefetch_related(*detail_prefetches())
+                       .get(pk=application.pk))
     context = {"request": request, "now": now}
-    return Response(s.ApplicationDetailSerializer(fresh, context=context).data, status=status_code)
+    return Response(s.ApplicationDetailSerializer(application, context=context).data, status=status_code)
 
 
 # --- acceptance by the lead window: shared with reviews/{id}/accept/ etc. ---------------------------------------
@@ -105,6 +116,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
+        if self.action == "retrieve":  # read once, with what the detail shows (application_detail, fresh)
+            return Application.objects.visible_to(self.request.user).select_related(*DETAIL_RELATED)
         qs = Application.objects.visible_to(self.request.user).select_related("enterprise", "package", "lead_department")
         if self.action == "list":
             qs = qs.with_light(self._now())  # the light of every row in SQL, no per-row queries
@@ -146,7 +159,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(summary="One application with its form, materials, stages, reviews and clocks, fees and "
                            "timeline", responses={200: s.ApplicationDetailSerializer, 404: NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):
-        return application_detail(request, self.get_object())
+        return application_detail(request, self.get_object(), fresh=True)
 
     @extend_schema(
         summary="Start a draft from a package or a free choice of items",

@@ -450,7 +450,8 @@ def _detail_context(application, user):
     side = applicant_side(user, application)
     labels = problem_labels(app_services.requirements_of(application))
     fees = fee_context(application)
-    supplement = application.supplement_requests.filter(answered_at__isnull=True).first()
+    notices = list(application.supplement_requests.all())  # read once: the pending one and the history
+    supplement = next((n for n in notices if n.answered_at is None), None)
     pre_review = application.pre_reviews.order_by("-requested_at").first()
     events = disclosure.events_seen_by(user, application.events.select_related("department", "actor")
                                        .order_by("-at", "-id"))
@@ -473,7 +474,7 @@ def _detail_context(application, user):
         "events": events,
         "supplement": supplement,
         "supplements": [{"notice": n, "problems": labelled_problems(n.problems, labels)}
-                        for n in application.supplement_requests.all()],
+                        for n in notices],
         "pre_review": pre_review,
         "commitments": application.commitments.select_related("item"),
         "can_withdraw": side and application.status in (S.DRAFT, S.PRE_REVIEW, S.SUBMITTED,
