@@ -7,9 +7,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from approvals.lights import Light
 from approvals.models import ItemReview, ReviewStatus
@@ -17,7 +15,7 @@ from approvals.models.reviews import DONE_REVIEW_STATES, LIVE_REVIEW_STATES, REV
 from approvals.views import reviews as review_views
 from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
 from tests.factories.applications import SHANGHAI, accepted_application
-from tests.factories.portal import with_totp
+from tests.factories.portal import signed_in_client
 
 pytestmark = pytest.mark.django_db
 R = ReviewStatus
@@ -77,22 +75,11 @@ def test_above_the_cap_a_done_status_is_a_lower_bound_and_the_open_work_stays_ex
             assert capped.by_light()[light] == exact.by_light()[light]
 
 
-def _chief_client(cat, department):
-    chief = cat.chief_of(department)
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(chief)
-    if chief.needs_second_factor:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = (chief.totpdevice_set.first() or with_totp(chief)).persistent_id
-        session.save()
-    return client
-
-
 def test_the_inbox_shows_a_capped_count_with_a_plus_and_counts_that_list_itself(cat, department_reviews,
                                                                                  monkeypatch):
     d0, _base = department_reviews
     monkeypatch.setattr(review_views, "DONE_COUNT_CAP", 1)
-    client = _chief_client(cat, d0)
+    client = signed_in_client(cat.chief_of(d0))
     with time_machine.travel(LATER, tick=False):
         response = client.get(reverse("approvals:inbox"))
         signed = client.get(reverse("approvals:inbox") + "?status=signed")

@@ -12,16 +12,14 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from approvals.models import Application, ApplicationStage, DeadlineFiring, ItemReview
 from approvals.services.deadlines import sweep
 from portal.models import Notification
 from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
 from tests.factories.applications import SHANGHAI, accepted_application
-from tests.factories.portal import UserFactory, with_totp
+from tests.factories.portal import UserFactory, signed_in_client
 
 pytestmark = pytest.mark.django_db
 LATER = datetime(2026, 6, 9, 9, 0, tzinfo=SHANGHAI)  # the reviews accepted on 1 June are overdue by now
@@ -67,16 +65,6 @@ def _multiply(applications, times: int) -> None:
             notifications.append(Notification(**{f.attname: getattr(notification, f.attname)
                                                  for f in Notification._meta.concrete_fields}))
     Notification.objects.bulk_create(notifications)
-
-
-def _client(user):
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    if user.needs_second_factor:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = (user.totpdevice_set.first() or with_totp(user)).persistent_id
-        session.save()
-    return client
 
 
 def _queries(client, url) -> int:
@@ -130,7 +118,7 @@ def test_every_page_and_endpoint_costs_the_same_queries_with_ten_times_the_rows(
         key = user.pk if user else None
         if key not in clients:
             with time_machine.travel(LATER, tick=False):
-                clients[key] = _client(user) if user else Client(headers={"accept-language": "en"})
+                clients[key] = signed_in_client(user)
         return clients[key]
 
     few = {}
