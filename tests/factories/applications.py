@@ -388,3 +388,12 @@ def decided_on_commitment(cat: Catalog, *, sign: bool = True, now: datetime = DE
 def reload(obj):
     """A fresh copy from the database (protected FSM fields make refresh_from_db awkward)."""
     return type(obj).objects.get(pk=obj.pk)
+
+
+def one_application_in_each_state(cat: Catalog, *, now: datetime = DEFAULT_NOW) -> list[Application]:
+    """Five applications that between them show what a list shows: a draft with fees (no package), a package
+    submitted, one accepted (under review), one decided with a refusal, one decided on commitment."""
+    return [draft_application(cat, now=now, items=[cat.fee_item]), submitted_application(cat, now=now),
+            accepted_application(cat, now=now),
+            decided_application(cat, now=now, decisions={cat.immediate_item.code: "refuse"}),
+            decided_on_commitment(cat, now=now)]

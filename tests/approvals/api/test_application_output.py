@@ -17,8 +17,7 @@ from approvals.api.serializers.applications import ApplicationListSerializer, li
 from approvals.models import Application
 from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
 from tests.factories.applications import (
-    SHANGHAI, accepted_application, decided_application, decided_on_commitment, draft_application, frozen,
-    submitted_application,
+    SHANGHAI, accepted_application, frozen, one_application_in_each_state, submitted_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +31,7 @@ def _json(data):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_hand_written_application_output_equals_the_declared_fields(cat, language):
     now = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)
-    draft_application(cat, now=now, items=[cat.fee_item])
-    submitted_application(cat, now=now)
-    accepted_application(cat, now=now)
-    decided_application(cat, now=now, decisions={cat.immediate_item.code: "refuse"})
-    decided_on_commitment(cat, now=now)
+    one_application_in_each_state(cat, now=now)
     assert len(set(Application.objects.values_list("status", flat=True))) >= 4
     assert Application.objects.filter(package__isnull=True).exists() and \
         Application.objects.filter(package__isnull=False).exists()
@@ -56,11 +51,7 @@ def test_the_lists_plain_rows_equal_the_declared_fields(cat, language):
     """The list API reads its page as plain values (list_rows) and writes them with list_row_output: every row
     equals DRF's generic rendering of the same application with its light annotated."""
     now = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)
-    draft_application(cat, now=now, items=[cat.fee_item])
-    submitted_application(cat, now=now)
-    accepted_application(cat, now=now)
-    decided_application(cat, now=now, decisions={cat.immediate_item.code: "refuse"})
-    decided_on_commitment(cat, now=now)
+    one_application_in_each_state(cat, now=now)
     context = {"now": LATER}
     with translation.override(language), frozen(LATER):
         annotated = (Application.objects.select_related("enterprise", "package", "lead_department")

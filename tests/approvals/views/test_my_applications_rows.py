@@ -14,10 +14,7 @@ from django.utils.html import escape
 
 from approvals.models import Application, Channel
 from tests.approvals.services.conftest import _english, _fast_passwords, _media, calendar_2026, cat  # noqa: F401
-from tests.factories.applications import (
-    SHANGHAI, accepted_application, decided_application, decided_on_commitment, draft_application, frozen,
-    submitted_application,
-)
+from tests.factories.applications import SHANGHAI, frozen, one_application_in_each_state
 
 pytestmark = pytest.mark.django_db
 LATER = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
@@ -33,11 +30,7 @@ def _rows(html):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_each_row_says_what_the_application_says(cat, client, language):
     now = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)
-    draft_application(cat, now=now, items=[cat.fee_item])
-    submitted_application(cat, now=now)
-    accepted_application(cat, now=now)
-    decided_application(cat, now=now, decisions={cat.immediate_item.code: "refuse"})
-    decided_on_commitment(cat, now=now)
+    one_application_in_each_state(cat, now=now)
     Application.objects.filter(pk=Application.objects.order_by("id").first().pk).update(channel=Channel.WINDOW)
     client.force_login(cat.applicant)
     with frozen(LATER):
