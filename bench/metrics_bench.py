@@ -227,6 +227,7 @@ def run_generated(args):
 
     assert "bench" in connection.settings_dict["NAME"], "--generated takes a bench database only"
     call_command("migrate", verbosity=0, interactive=False)
+    started = common.Run()
     load_before = os.getloadavg()
     t0 = time.perf_counter()
     full = aggregates.refresh(full=True)
@@ -253,7 +254,9 @@ def run_generated(args):
                              "rows": full.rows},
               "floor": floor, "panels": timings, "over_target": failed, "repeat": args.repeat,
               "load_average_before": [round(x, 2) for x in load_before],
-              "load_average_after": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count()}
+              "load_average_after": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+              "at": timezone.localtime().isoformat(timespec="seconds")}
+    started.stamp(result)
     out = Path(os.environ.get("BENCH_RESULTS_DIR", "bench/results"))
     out.mkdir(parents=True, exist_ok=True)
     (out / f"metrics-generated-{connection.vendor}-{rows}.json").write_text(json.dumps(result, indent=2,
