@@ -32,9 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-TABLES = ("approvals_itemreview", "approvals_deadlinefiring", "approvals_digestline", "portal_notification",
-          "portal_delivery")
-
 
 def label(sql: str) -> str:
     """A statement's kind: its verb and table (and, for a SELECT, the table after FROM)."""
@@ -124,7 +121,7 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
         cursor.execute("SELECT c.relname, count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-                       "WHERE c.relname = ANY(%s) GROUP BY 1", [list(TABLES)])
+                       "WHERE c.relname = ANY(%s) GROUP BY 1", [list(sweep_bench.WRITTEN_TABLES)])
         indexes = dict(cursor.fetchall())
     ids = sorted(random.Random(args.seed).sample(
         list(ItemReview.objects.filter(next_check_at__isnull=False).values_list("pk", flat=True)), args.crossings))
@@ -155,10 +152,8 @@ def main():
     for run in range(args.runs):
         sweep_bench.clear_outcomes()
         sweep_bench.set_crossings(ids)
+        sweep_bench.settle()
         with connection.cursor() as cursor:
-            for table in TABLES:
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-            cursor.execute("CHECKPOINT")
             cursor.execute("SELECT pg_current_wal_lsn()")
             start_lsn = cursor.fetchone()[0]
         timings.clear()
