@@ -80,10 +80,16 @@ class DigestLine(models.Model):
     # No index of its own: `digest_line_once` (firing, recipient) leads with it.
     firing = models.ForeignKey(DeadlineFiring, on_delete=models.CASCADE, related_name="digest_lines",
                                db_index=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Neither the recipient nor the notification has an index of its own: the only reader is the digest, which
+    # finds the lines still to tell through `digest_line_pending`; a told line is a record nobody searches. Each
+    # such index took an entry per line written and another per line told (10,000 crossings: 25,000 lines, about
+    # 100,000 index entries of the pass's 430,000). Deleting a user (an administrator's rare act; the
+    # portal deactivates people) or a notification (nothing does) scans this table instead.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
     told_at = models.DateTimeField(_("told at"), null=True, blank=True)
     notification = models.ForeignKey("portal.Notification", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("digest line")
