@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal: identity, audit and supervision")
 
     def ready(self):
-        from . import audit_hooks, db_checks, panels  # noqa: F401  (audit receivers, role check, workspace panels)
+        from . import audit_hooks, db_checks, panels, second_factor  # noqa: F401  (audit receivers, role check,
+        # workspace panels, the second-factor flag)

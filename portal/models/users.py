@@ -36,6 +36,11 @@ class User(AbstractUser):
         related_name="members",
         help_text=_("Required for applicants: the company they act for."),
     )
+    # Kept by portal.second_factor from the devices themselves (any change, the admin's included).
+    second_factor_enrolled = models.BooleanField(
+        _("second factor enrolled"), default=False, editable=False,
+        help_text=_("Whether the user has a confirmed authenticator (TOTP device)."),
+    )
     language = models.CharField(
         _("language"), max_length=16, choices=settings.LANGUAGES, blank=True,
         help_text=_("The language of this user's notifications and e-mails; empty: the portal's default "
@@ -59,13 +64,24 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        """Staff must always use TOTP; applicants and agents only once they have enrolled a device."""
-        return self.role in STAFF_ROLES or self.is_superuser or self.has_confirmed_device()
+        """Staff must always use TOTP; applicants and agents only once they have enrolled a device. Asked on every
+        request (portal.middleware), so it reads the user's own row, not the devices."""
+        return self.role in STAFF_ROLES or self.is_superuser or self.second_factor_enrolled
 
     def has_confirmed_device(self) -> bool:
         from django_otp import devices_for_user
 
         return any(True for _ in devices_for_user(self, confirmed=True))
+
+    def save(self, *args, **kwargs):
+        """Saving a loaded user never writes `second_factor_enrolled`: only portal.second_factor does, from the
+        devices. A copy loaded before an enrolment (the request's user, say) must not turn the flag back off when
+        something else about the user is saved."""
+        if (self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None
+                and not kwargs.get("force_insert") and not (args and args[0])):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "second_factor_enrolled"]
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError
