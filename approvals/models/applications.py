@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.lights import RANK, Light, Rule, when, worst
 from approvals.models.reviews import REVIEW_LIGHT, RUNNING_REVIEW_STATES, ItemReview
+from approvals.sql_once import OncePerNow
 
 
 class ApplicationStatus(models.TextChoices):
@@ -88,21 +89,29 @@ _LIGHT_WIDTH = max(len(light.value) for light in RANK)
 _LIGHT_NAMES = "".join(light.value.ljust(_LIGHT_WIDTH) for light, _rank in sorted(RANK.items(), key=lambda i: i[1]))
 
 
+def _light_rank(now):
+    """The rank (0 = red ... 5 = done) of an application's worst light at `now`: the worst of its acceptance clock
+    and of every review's clock (one correlated subquery), else done or waiting by its status."""
+    reviews = (ItemReview.objects.filter(application=OuterRef("pk")).order_by().values("application")
+               .annotate(rank=Min(REVIEW_LIGHT.rank_expression(now, RANK))).values("rank"))
+    clock_rank = Least(Coalesce(ACCEPTANCE_LIGHT.rank_expression(now, RANK), Value(_NO_CLOCK)),
+                       Coalesce(Subquery(reviews, output_field=IntegerField()), Value(_NO_CLOCK)))
+    # NULLIF: no clock -> done or waiting by status.
+    return Coalesce(NullIf(clock_rank, Value(_NO_CLOCK)),
+                    Case(When(status__in=LIGHT_DONE_STATES, then=Value(RANK[Light.DONE])),
+                         default=Value(RANK[Light.WAITING])), output_field=IntegerField())
+
+
 class ApplicationQuerySet(models.QuerySet):
     def with_light(self, now):
         """Annotate `light`: the worst light of the application's clocks (its acceptance clock and every review)
-        at `now`, and `light_rank` (0 = red ... 5 = done) to order by urgency — in SQL, one subquery per row."""
-        reviews = (ItemReview.objects.filter(application=OuterRef("pk")).order_by().values("application")
-                   .annotate(rank=Min(REVIEW_LIGHT.rank_expression(now, RANK))).values("rank"))
-        clock_rank = Least(Coalesce(ACCEPTANCE_LIGHT.rank_expression(now, RANK), Value(_NO_CLOCK)),
-                           Coalesce(Subquery(reviews, output_field=IntegerField()), Value(_NO_CLOCK)))
-        # The clock rank is written once into `light_rank` (NULLIF: no clock -> done or waiting by status), and
-        # `light` reads its name from `light_rank`. SQL repeats an annotation wherever it is used, so a CASE per
-        # light over the clock rank repeated the reviews' subquery eight times per row (and cost ~10 ms of Python to
-        # build); the name is cut from one padded string of every light's name, in rank order, instead.
-        light_rank = Coalesce(NullIf(clock_rank, Value(_NO_CLOCK)),
-                              Case(When(status__in=LIGHT_DONE_STATES, then=Value(RANK[Light.DONE])),
-                                   default=Value(RANK[Light.WAITING])), output_field=IntegerField())
+        at `now`, and `light_rank` (0 = red ... 5 = done) to order by urgency — in SQL, one subquery per row.
+
+        The rank's SQL is built once per process (`approvals.sql_once`: building it cost ~4 ms of Python a
+        request) from `_light_rank(now)`, the definition; tests compare both on every state."""
+        light_rank = LIGHT_RANK_SQL.expression(now, using=self.db)
+        # `light` reads its name from `light_rank`: the name is cut from one padded string of every light's name,
+        # in rank order (a CASE per light repeated the rank, and with it the reviews' subquery, eight times).
         name = Substr(Value(_LIGHT_NAMES), F("light_rank") * _LIGHT_WIDTH + 1, _LIGHT_WIDTH,
                       output_field=models.CharField())
         return self.annotate(light_rank=light_rank).annotate(light=Trim(name))
@@ -415,3 +424,7 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application.reference} {self.kind}"
+
+
+# The SQL of `_light_rank`, built once per process (ApplicationQuerySet.with_light).
+LIGHT_RANK_SQL = OncePerNow(lambda now: Application.objects.annotate(light_rank=_light_rank(now)), "light_rank")
