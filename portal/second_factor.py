@@ -8,7 +8,6 @@ enrolment service, the administrator (django-otp's admin) or anything else, so i
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import User
@@ -20,7 +19,7 @@ def recompute(user_id: int, loaded: User | None = None) -> None:
     user = User.objects.filter(pk=user_id).only("pk", "second_factor_enrolled").first()
     if user is None:
         return
-    enrolled = any(True for _ in devices_for_user(user, confirmed=True))
+    enrolled = user.has_confirmed_device()
     if enrolled != user.second_factor_enrolled:
         User.objects.filter(pk=user_id).update(second_factor_enrolled=enrolled)
     if loaded is not None:
