@@ -42,6 +42,7 @@ from django.conf import settings  # noqa: E402
 
 from approvals.documents import keystore  # noqa: E402
 from approvals.documents.contents import spec_for  # noqa: E402
+from approvals.documents.contents.supervision import SECTION_NAMES  # noqa: E402
 from approvals.documents.issuing import _context  # noqa: E402
 from approvals.documents.pdf import render_document  # noqa: E402
 from approvals.documents.signing import seal_pdf  # noqa: E402
@@ -136,8 +137,7 @@ def facts_of(kind: str, rng: random.Random) -> dict:
                                {"key": f"{name}-{i}", "label": label, "shown": f"{rng.uniform(0, 100):.1f}%"}
                                for i, label in enumerate(["收件量", "受理量", "办结量", "按时办结率", "平均用时（工作日）",
                                                           "承诺时限压缩比"])]}
-                               for name in ["办件量与时效", "办理用时", "事项目录", "跑动与收费", "“一件事”打包办理",
-                                            "好差评", "园区诉求（“222”）", "“三即”"]],
+                               for name in SECTION_NAMES.values()],
                            "ranking": [{"name": f"区第{n}部门", "decided": rng.randrange(50, 900),
                                         "on_time": rng.randrange(40, 800), "rate": f"{rng.uniform(85, 100):.1f}%",
                                         "overdue": rng.randrange(0, 12)} for n in range(1, 13)]},
