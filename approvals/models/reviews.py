@@ -50,8 +50,8 @@ class StageQuerySet(models.QuerySet):
     def filter_light(self, lights, now):
         """Only the stages whose light at `now` is one of `lights` (a value or a list), with the statuses those
         lights can have (an index hint, as for reviews)."""
-        return self.filter(STAGE_LIGHT.q(lights, now),
-                           status__in=_possible(STAGE_LIGHT, StageStatus.values, lights))
+        possible = _possible(STAGE_LIGHT, StageStatus.values, lights)
+        return self.filter(STAGE_LIGHT.q(lights, now, within=("status", possible)), status__in=possible)
 
 
 class ApplicationStage(ConcurrentTransitionMixin, models.Model):
@@ -191,7 +191,8 @@ class ReviewQuerySet(models.QuerySet):
 
         With the statuses those lights can have (`Rule.possible`), so that red, yellow and green lists and counts
         are range scans of the partial indexes on open reviews (docs/performance.md)."""
-        return self.filter(REVIEW_LIGHT.q(lights, now), status__in=_possible(REVIEW_LIGHT, ReviewStatus.values, lights))
+        possible = _possible(REVIEW_LIGHT, ReviewStatus.values, lights)
+        return self.filter(REVIEW_LIGHT.q(lights, now, within=("status", possible)), status__in=possible)
 
     def light_counts(self, now) -> dict:
         """{light: number of reviews} at `now`, every light present (one grouped query).

@@ -21,6 +21,8 @@ EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 instants = st.datetimes(min_value=datetime(2026, 5, 25), max_value=datetime(2026, 6, 20),
                         timezones=st.just(SHANGHAI))
 maybe = st.none() | instants
+LIGHT_SETS = [[Light.RED, Light.YELLOW], [Light.GREEN, Light.YELLOW, Light.RED], [Light.WAITING, Light.PAUSED],
+              [Light.DONE, Light.RED], [Light.PAUSED, Light.GREEN]]
 
 
 @st.composite
@@ -39,6 +41,8 @@ def _agree(model, pk, now):
     assert row.light == row.light_at(now)
     for light in Light:
         assert model.objects.filter(pk=pk).filter_light(light, now).exists() == (light == row.light), light
+    for lights in LIGHT_SETS:  # several lights at once, as the inbox's `light=red,yellow` asks
+        assert model.objects.filter(pk=pk).filter_light(lights, now).exists() == (row.light in lights), lights
     return row.light
 
 

@@ -20,7 +20,7 @@ GOOD_PAYMENT_SECRET = secrets.token_urlsafe(32)  # 43 characters
 # Everything the settings read that could leak in from the shell running the tests.
 SETTINGS_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DB_POOL", "DB_POOL_MIN", "DB_POOL_MAX",
-    "CONN_MAX_AGE", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    "CONN_MAX_AGE", "DB_PREPARED_STATEMENTS", "DB_PREPARE_THRESHOLD", "CELERY_DATA_DIR", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "STATICFILES_BACKEND", "EMAIL_BACKEND", "EMAIL_FILE_PATH", "PAYMENT_CALLBACK_SECRET", "SEAL_KEY_PASSPHRASE", "SEALS_DIR",
 }
 
@@ -207,6 +207,19 @@ def test_pool_size_is_configurable_and_the_pool_can_be_turned_off(tmp_path):
     unpooled = _base(tmp_path, DATABASE_URL=url, DB_POOL="false")["DATABASE"]
     assert "pool" not in unpooled.get("OPTIONS", {})
     assert unpooled["CONN_MAX_AGE"] == 60
+
+
+def test_postgresql_prepares_repeated_statements_unless_told_otherwise(tmp_path):
+    url = "postgres://portal@db/portal"
+    options = _base(tmp_path, DATABASE_URL=url)["DATABASE"]["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
+
+    options = _base(tmp_path, DATABASE_URL=url, DB_PREPARE_THRESHOLD="2")["DATABASE"]["OPTIONS"]
+    assert options["prepare_threshold"] == 2
+
+    options = _base(tmp_path, DATABASE_URL=url, DB_PREPARED_STATEMENTS="false")["DATABASE"]["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    assert "prepare_threshold" not in _base(tmp_path)["DATABASE"].get("OPTIONS", {})  # SQLite: nothing to prepare
 
 
 def test_default_celery_uses_the_filesystem_transport_under_celery_data_dir(tmp_path):
