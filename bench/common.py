@@ -53,18 +53,46 @@ def machine():
             "machine": platform.machine()}
 
 
+def calibration(rounds: int = 3) -> dict:
+    """How fast this machine is now, from two fixed pieces of work timed here (the best of `rounds`). Machines of
+    the same kind differed twofold from one session to the next (docs/performance.md, fourth session); these
+    two figures tell such machines apart when results taken on them are compared.
+
+    `python_ms`: 2,000,000 integer additions in a pure-Python loop (the kind of work of the web processes).
+    `fsync_ms`: 50 writes of 4 KiB, each followed by fsync, in the results folder (what a COMMIT waits for)."""
+    python_ms = fsync_ms = float("inf")
+    path = results_dir() / ".calibration"
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        python_ms = min(python_ms, (time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        with open(path, "wb") as handle:
+            for _ in range(50):
+                handle.write(b"x" * 4096)
+                handle.flush()
+                os.fsync(handle.fileno())
+        fsync_ms = min(fsync_ms, (time.perf_counter() - t0) * 1000)
+    path.unlink(missing_ok=True)
+    return {"python_ms": round(python_ms, 1), "fsync_ms": round(fsync_ms, 1)}
+
+
 class Run:
     """`run = Run()` at the start of a benchmark; `run.stamp(result)` at the end adds the load before and
-    after, the wall time and the machine to the result dict (under "load", "seconds_total" and "host")."""
+    after, the wall time, the machine and its calibration (taken at the start) to the result dict (under "load",
+    "seconds_total" and "host")."""
 
     def __init__(self):
         self.before = load()
+        self.calibration = calibration()
         self.t0 = time.perf_counter()
 
     def stamp(self, result):
         result["load"] = {"before": self.before, "after": load()}
         result["seconds_total"] = round(time.perf_counter() - self.t0, 1)
-        result["host"] = machine()
+        result["host"] = {**machine(), "calibration": self.calibration}
         return result
 
 

@@ -85,6 +85,10 @@ def on_what(result):
     if host.get("cpu_model"):
         machine += f" ({host['cpu_model']}, {host.get('memory_gib')} GiB)"
     python = host.get("python") or result.get("python")
+    speed = host.get("calibration") or {}
+    if speed:
+        machine += (f"; calibration: Python loop {speed['python_ms']:g} ms, 50 fsyncs {speed['fsync_ms']:g} ms "
+                    f"(common.calibration; smaller is faster)")
     load = f"load average before {_triple(before)}, after {_triple(after)}" if before else \
         f"load average after {_triple(after)}" if after else "load average not recorded"
     busy = ""
