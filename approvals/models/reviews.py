@@ -42,6 +42,13 @@ def _possible(rule, statuses, lights) -> list:
     return _POSSIBLE[key]
 
 
+def _light_filter(rule, statuses, lights, now) -> models.Q:
+    """Rows whose light under `rule` is one of `lights`: the status hint (`status IN` the statuses those lights can
+    have) and the rule's filter with its status tests settled for them (`Rule.q(within=...)`)."""
+    possible = _possible(rule, statuses, lights)
+    return rule.q(lights, now, within=("status", possible)) & models.Q(status__in=possible)
+
+
 class StageQuerySet(models.QuerySet):
     def with_light(self, now):
         """Annotate `light` (a `Light` value) at `now`, computed by the database."""
@@ -50,8 +57,7 @@ class StageQuerySet(models.QuerySet):
     def filter_light(self, lights, now):
         """Only the stages whose light at `now` is one of `lights` (a value or a list), with the statuses those
         lights can have (an index hint, as for reviews)."""
-        possible = _possible(STAGE_LIGHT, StageStatus.values, lights)
-        return self.filter(STAGE_LIGHT.q(lights, now, within=("status", possible)), status__in=possible)
+        return self.filter(_light_filter(STAGE_LIGHT, StageStatus.values, lights, now))
 
 
 class ApplicationStage(ConcurrentTransitionMixin, models.Model):
@@ -191,8 +197,7 @@ class ReviewQuerySet(models.QuerySet):
 
         With the statuses those lights can have (`Rule.possible`), so that red, yellow and green lists and counts
         are range scans of the partial indexes on open reviews (docs/performance.md)."""
-        possible = _possible(REVIEW_LIGHT, ReviewStatus.values, lights)
-        return self.filter(REVIEW_LIGHT.q(lights, now, within=("status", possible)), status__in=possible)
+        return self.filter(_light_filter(REVIEW_LIGHT, ReviewStatus.values, lights, now))
 
     def light_counts(self, now) -> dict:
         """{light: number of reviews} at `now`, every light present (one grouped query).
